@@ -1,0 +1,1 @@
+"""Dossier: receipt and invoice extraction that obeys the client-file lifecycle."""

@@ -1,0 +1,50 @@
+"""Wiring: one place that turns Settings into engines, stores and units of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.extraction import Engine as ExtractionEngine
+from app.extraction import load_engine
+from app.persistence.db import make_engine, make_session_factory
+from app.persistence.uow import UnitOfWork
+from app.services.messages import Dispatcher
+from app.storage import BlobStore, LocalBlobStore
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Engine
+    sessions: sessionmaker[Session]
+    blobs: BlobStore
+    dispatcher: Dispatcher
+    _extractor: ExtractionEngine | None = field(default=None, repr=False)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.dispatcher)
+
+    @property
+    def extractor(self) -> ExtractionEngine:
+        # Loaded once per process, on first use: engines may hold large models.
+        if self._extractor is None:
+            self._extractor = load_engine(self.settings.extraction_engine)
+        return self._extractor
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_runtime(settings: Settings, dispatcher: Dispatcher) -> Runtime:
+    db = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        db=db,
+        sessions=make_session_factory(db),
+        blobs=LocalBlobStore(settings.storage_dir),
+        dispatcher=dispatcher,
+    )

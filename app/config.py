@@ -1,0 +1,83 @@
+"""The one configuration object, read by the web process, the worker and beat."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EMBEDDED = "embedded"
+
+DEFAULT_CONTENT_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "text/plain",
+)
+
+
+class Settings(BaseSettings):
+    """Every knob, from `DOSSIER_*` environment variables (or a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="DOSSIER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/dossier.db",
+        description="SQLAlchemy URL; PostgreSQL in production (postgresql+psycopg://...).",
+    )
+    broker_url: str = Field(
+        default=EMBEDDED,
+        description="Redis URL of the Celery broker, or 'embedded' for a local redis-server.",
+    )
+    broker_key_prefix: str = Field(
+        default="",
+        description="Prefix for every broker key, to share one Redis between deployments.",
+    )
+    storage_dir: Path = Field(default=Path("var/blobs"), description="Where blobs are kept.")
+    embedded_dir: Path = Field(
+        default=Path("var"), description="State of the embedded broker (socket, pid, port)."
+    )
+    max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
+    extraction_engine: str = Field(
+        default="app.extraction.text:TextLayerEngine",
+        description="Import path 'module:Class' of the extraction engine.",
+    )
+    extraction_time_limit_seconds: int = Field(default=300, gt=0)
+    extraction_max_attempts: int = Field(default=3, ge=1)
+    broker_visibility_timeout_seconds: int = Field(default=3600, gt=0)
+    delete_batch_size: int = Field(default=500, gt=0)
+    sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    sweep_stale_after_seconds: int = Field(
+        default=900,
+        gt=0,
+        description="A document untouched this long in a non-terminal state is re-enqueued.",
+    )
+    sweep_batch_size: int = Field(default=1000, gt=0)
+
+    @model_validator(mode="after")
+    def _limits_are_consistent(self) -> Settings:
+        # A task that may outlive the visibility timeout is redelivered while it still runs.
+        if self.extraction_time_limit_seconds >= self.broker_visibility_timeout_seconds:
+            raise ValueError(
+                "DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS must be below "
+                "DOSSIER_BROKER_VISIBILITY_TIMEOUT_SECONDS"
+            )
+        # A running extraction must not look stale to the sweeper.
+        if self.sweep_stale_after_seconds <= self.extraction_time_limit_seconds:
+            raise ValueError(
+                "DOSSIER_SWEEP_STALE_AFTER_SECONDS must exceed "
+                "DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,151 @@
+"""The rules of the Manage menu: who may take which action, when, and what it changes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.domain.model import Action, Actor, Billing, FileState, FileStatus
+
+STAFF_ACTIONS = frozenset({Action.DETACH, Action.DEACTIVATE, Action.DELETE, Action.REACTIVATE})
+CLIENT_ACTIONS = frozenset({Action.SUBSCRIBE, Action.ATTACH})
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why an action is not allowed: a stable code and a sentence for the practice."""
+
+    reason: str
+    message: str
+
+
+_DELETING = Refusal(
+    "file_being_deleted", "This client file is being deleted; nothing else can be done with it."
+)
+_STAFF_ONLY = Refusal("practice_staff_only", "Only staff of the practice can do this.")
+_CLIENT_ONLY = Refusal("client_user_only", "Only a user of the client's business can do this.")
+_INDIVIDUAL = Refusal(
+    "individual_billing",
+    "This client pays for their own subscription: you can only detach the file.",
+)
+_NOT_INCLUDED = Refusal(
+    "not_in_practice_subscription", "This client file is not included in your subscription."
+)
+
+
+def refusal(action: Action, state: FileState, actor: Actor) -> Refusal | None:
+    """Return why `actor` may not take `action` now, or None when it is allowed.
+
+    The caller has already checked that the actor can see the file at all.
+    """
+    if state.status is FileStatus.DELETING:
+        return _DELETING
+    if action in STAFF_ACTIONS and not actor.is_staff:
+        return _STAFF_ONLY
+    if action in CLIENT_ACTIONS and actor.is_staff:
+        return _CLIENT_ONLY
+    return _RULES[action](state)
+
+
+def _detach(state: FileState) -> Refusal | None:
+    if not state.is_attached:
+        return Refusal("not_attached", "This client file is not attached to a practice.")
+    if state.client_user_count == 0:
+        return Refusal(
+            "no_client_user",
+            "Nobody at the client has access to this file, so detaching it would leave its "
+            "documents with no one. Invite a client user first, or delete the file.",
+        )
+    return None
+
+
+def _deactivate(state: FileState) -> Refusal | None:
+    if state.billing is Billing.INDIVIDUAL:
+        return _INDIVIDUAL
+    if state.billing is not Billing.PRACTICE:
+        return _NOT_INCLUDED
+    if state.status is FileStatus.DEACTIVATED:
+        return Refusal("already_deactivated", "This client file is already deactivated.")
+    return None
+
+
+def _delete(state: FileState) -> Refusal | None:
+    if state.billing is Billing.INDIVIDUAL:
+        return _INDIVIDUAL
+    if state.billing is not Billing.PRACTICE:
+        return _NOT_INCLUDED
+    if state.client_user_count > 0:
+        return Refusal(
+            "has_client_users",
+            f"{_users(state.client_user_count)} of the client can see this file, so it can "
+            "no longer be deleted: detach it instead.",
+        )
+    return None
+
+
+def _reactivate(state: FileState) -> Refusal | None:
+    if state.status is not FileStatus.DEACTIVATED:
+        return Refusal("not_deactivated", "This client file is not deactivated.")
+    return None
+
+
+def _invite(state: FileState) -> Refusal | None:
+    return None
+
+
+def _subscribe(state: FileState) -> Refusal | None:
+    if state.billing is Billing.NONE or state.status is FileStatus.DEACTIVATED:
+        return None
+    if state.billing is Billing.INDIVIDUAL:
+        return Refusal("already_subscribed", "This client file already has its own subscription.")
+    return Refusal(
+        "included_by_practice",
+        "Your accountant's subscription already covers this file. You can take your own "
+        "once the practice detaches or deactivates it.",
+    )
+
+
+def _attach(state: FileState) -> Refusal | None:
+    if state.is_attached:
+        return Refusal(
+            "already_attached",
+            "This client file is already attached to a practice; it must be detached first.",
+        )
+    return None
+
+
+_RULES = {
+    Action.DETACH: _detach,
+    Action.DEACTIVATE: _deactivate,
+    Action.DELETE: _delete,
+    Action.REACTIVATE: _reactivate,
+    Action.INVITE_CLIENT_USER: _invite,
+    Action.SUBSCRIBE: _subscribe,
+    Action.ATTACH: _attach,
+}
+
+
+def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = None) -> FileState:
+    """The file's state after an allowed action. `practice_id` is the target of ATTACH."""
+    if action is Action.DETACH:
+        billing = Billing.NONE if state.billing is Billing.PRACTICE else state.billing
+        return state.evolve(practice_id=None, billing=billing)
+    if action is Action.DEACTIVATE:
+        return state.evolve(status=FileStatus.DEACTIVATED)
+    if action is Action.DELETE:
+        return state.evolve(status=FileStatus.DELETING)
+    if action is Action.REACTIVATE:
+        return state.evolve(status=FileStatus.ACTIVE)
+    if action is Action.INVITE_CLIENT_USER:
+        return state.evolve(client_user_count=state.client_user_count + 1)
+    if action is Action.SUBSCRIBE:
+        return state.evolve(billing=Billing.INDIVIDUAL, status=FileStatus.ACTIVE)
+    if practice_id is None:
+        raise ValueError("attach needs the practice to attach to")
+    # A file nobody pays for joins the practice's subscription; a client's own plan stays.
+    billing = Billing.PRACTICE if state.billing is Billing.NONE else state.billing
+    return state.evolve(practice_id=practice_id, billing=billing)
+
+
+def _users(count: int) -> str:
+    return "1 user" if count == 1 else f"{count} users"

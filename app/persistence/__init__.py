@@ -1,0 +1,1 @@
+"""Models, repositories (every query lives here) and the unit of work."""

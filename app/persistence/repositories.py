@@ -1,0 +1,301 @@
+"""Every query Dossier makes. Lock order is always client file first, then documents."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.model import (
+    NOT_STARTED_STATUSES,
+    Actor,
+    DocumentStatus,
+    FileState,
+    FileStatus,
+    Role,
+)
+from app.persistence.models import (
+    ClientFile,
+    ClientFileUser,
+    Document,
+    Extraction,
+    LifecycleEvent,
+    LifecycleJob,
+    Practice,
+    User,
+    utcnow,
+)
+
+
+class ClientFiles:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, client_file: ClientFile) -> ClientFile:
+        self.session.add(client_file)
+        return client_file
+
+    def get(self, file_id: uuid.UUID) -> ClientFile | None:
+        return self.session.get(ClientFile, file_id)
+
+    def lock(self, file_id: uuid.UUID, *, shared: bool = False) -> ClientFile | None:
+        """Row-lock the file: FOR UPDATE for lifecycle changes, FOR SHARE for gate checks.
+
+        On SQLite the whole database is already locked at BEGIN IMMEDIATE.
+        """
+        query = (
+            select(ClientFile)
+            .where(ClientFile.id == file_id)
+            .with_for_update(read=shared)
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def state(self, client_file: ClientFile) -> FileState:
+        return FileState(
+            practice_id=client_file.practice_id,
+            billing=client_file.billing,
+            status=client_file.status,
+            client_user_count=self.client_user_count(client_file.id),
+        )
+
+    def client_user_count(self, file_id: uuid.UUID) -> int:
+        query = select(func.count()).where(ClientFileUser.client_file_id == file_id)
+        return self.session.scalar(query) or 0
+
+    def has_client_user(self, file_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        return self.session.get(ClientFileUser, (file_id, user_id)) is not None
+
+    def add_client_user(self, file_id: uuid.UUID, user_id: uuid.UUID, by: uuid.UUID) -> None:
+        self.session.add(ClientFileUser(client_file_id=file_id, user_id=user_id, invited_by=by))
+
+    def for_practice(self, practice_id: uuid.UUID, status: FileStatus) -> Sequence[ClientFile]:
+        query = (
+            select(ClientFile)
+            .where(ClientFile.practice_id == practice_id, ClientFile.status == status)
+            .order_by(ClientFile.name)
+        )
+        return self.session.scalars(query).all()
+
+    def for_client_user(self, user_id: uuid.UUID) -> Sequence[ClientFile]:
+        query = (
+            select(ClientFile)
+            .join(ClientFileUser, ClientFileUser.client_file_id == ClientFile.id)
+            .where(ClientFileUser.user_id == user_id, ClientFile.status != FileStatus.DELETING)
+            .order_by(ClientFile.name)
+        )
+        return self.session.scalars(query).all()
+
+    def deleting(self, stale_before: datetime) -> Sequence[uuid.UUID]:
+        query = select(ClientFile.id).where(
+            ClientFile.status == FileStatus.DELETING, ClientFile.updated_at < stale_before
+        )
+        return self.session.scalars(query).all()
+
+    def delete_access_rows(self, file_id: uuid.UUID) -> int:
+        result = self.session.execute(
+            delete(ClientFileUser).where(ClientFileUser.client_file_id == file_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def delete_row(self, file_id: uuid.UUID) -> int:
+        result = self.session.execute(delete(ClientFile).where(ClientFile.id == file_id))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class Users:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user: User) -> User:
+        self.session.add(user)
+        return user
+
+    def get(self, user_id: uuid.UUID) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return self.session.scalars(select(User).where(User.email == email)).one_or_none()
+
+    def actor(self, user_id: uuid.UUID) -> Actor | None:
+        user = self.get(user_id)
+        if user is None:
+            return None
+        file_ids: frozenset[uuid.UUID] = frozenset()
+        if user.role is Role.CLIENT:
+            query = select(ClientFileUser.client_file_id).where(ClientFileUser.user_id == user_id)
+            file_ids = frozenset(self.session.scalars(query).all())
+        return Actor(user.id, user.role, user.practice_id, file_ids)
+
+    def add_practice(self, practice: Practice) -> Practice:
+        self.session.add(practice)
+        return practice
+
+    def practice(self, practice_id: uuid.UUID) -> Practice | None:
+        return self.session.get(Practice, practice_id)
+
+
+class Documents:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, document: Document) -> Document:
+        self.session.add(document)
+        return document
+
+    def get(self, document_id: uuid.UUID) -> Document | None:
+        return self.session.get(Document, document_id)
+
+    def file_id_of(self, document_id: uuid.UUID) -> uuid.UUID | None:
+        query = select(Document.client_file_id).where(Document.id == document_id)
+        return self.session.scalar(query)
+
+    def lock(self, document_id: uuid.UUID) -> Document | None:
+        query = (
+            select(Document)
+            .where(Document.id == document_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def by_hash(self, file_id: uuid.UUID, sha256: str) -> Document | None:
+        query = select(Document).where(
+            Document.client_file_id == file_id, Document.sha256 == sha256
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def in_file(self, file_id: uuid.UUID) -> Sequence[Document]:
+        query = (
+            select(Document)
+            .where(Document.client_file_id == file_id)
+            .order_by(Document.created_at, Document.id)
+        )
+        return self.session.scalars(query).all()
+
+    def count_by_status(self, file_id: uuid.UUID) -> dict[DocumentStatus, int]:
+        query = (
+            select(Document.status, func.count())
+            .where(Document.client_file_id == file_id)
+            .group_by(Document.status)
+        )
+        return {status: count for status, count in self.session.execute(query).tuples()}
+
+    def skip_not_started(self, file_id: uuid.UUID, reason: str) -> list[uuid.UUID]:
+        """Mark every document whose extraction has not started as skipped, in one
+        statement; return the task ids of the messages that are now pointless."""
+        statement = (
+            update(Document)
+            .where(
+                Document.client_file_id == file_id,
+                Document.status.in_(NOT_STARTED_STATUSES),
+            )
+            .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+            .returning(Document.task_id)
+        )
+        return [task_id for task_id in self.session.scalars(statement) if task_id is not None]
+
+    def skipped_for(self, file_id: uuid.UUID, reason: str) -> Sequence[uuid.UUID]:
+        query = select(Document.id).where(
+            Document.client_file_id == file_id,
+            Document.status == DocumentStatus.SKIPPED,
+            Document.reason == reason,
+        )
+        return self.session.scalars(query).all()
+
+    def resend(self, document_id: uuid.UUID, task_id: uuid.UUID) -> None:
+        """Put a document back in front of the gatekeeper under a new message id."""
+        self.session.execute(
+            update(Document)
+            .where(Document.id == document_id)
+            .values(
+                status=DocumentStatus.PENDING, reason=None, task_id=task_id, updated_at=utcnow()
+            )
+        )
+
+    def stale(self, stale_before: datetime, limit: int) -> Sequence[Document]:
+        """Non-terminal documents nobody has touched since `stale_before`, claimed so that
+        two sweepers never pick the same rows."""
+        query = (
+            select(Document)
+            .where(
+                Document.status.in_(
+                    [DocumentStatus.PENDING, DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]
+                ),
+                Document.updated_at < stale_before,
+            )
+            .order_by(Document.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).all()
+
+    def batch_for_deletion(self, file_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, str]]:
+        query = (
+            select(Document.id, Document.blob_key)
+            .where(Document.client_file_id == file_id)
+            .order_by(Document.id)
+            .limit(limit)
+            .with_for_update()
+        )
+        return [(row.id, row.blob_key) for row in self.session.execute(query)]
+
+    def delete_many(self, document_ids: Sequence[uuid.UUID]) -> tuple[int, int]:
+        """Delete documents and their extractions; return (documents, extractions)."""
+        extractions = self.session.execute(
+            delete(Extraction).where(Extraction.document_id.in_(document_ids))
+        )
+        documents = self.session.execute(delete(Document).where(Document.id.in_(document_ids)))
+        return int(documents.rowcount), int(extractions.rowcount)  # type: ignore[attr-defined]
+
+    def add_extraction(self, extraction: Extraction) -> None:
+        self.session.add(extraction)
+
+    def extraction_of(self, document_id: uuid.UUID) -> Extraction | None:
+        query = select(Extraction).where(Extraction.document_id == document_id)
+        return self.session.scalars(query).one_or_none()
+
+
+class Lifecycle:
+    """Jobs and audit events."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def job(self, job_id: uuid.UUID, *, lock: bool = False) -> LifecycleJob | None:
+        query = select(LifecycleJob).where(LifecycleJob.id == job_id)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(query).one_or_none()
+
+    def add_job(self, job: LifecycleJob) -> LifecycleJob:
+        self.session.add(job)
+        return job
+
+    def running_delete_job(self, file_id: uuid.UUID) -> LifecycleJob | None:
+        query = (
+            select(LifecycleJob)
+            .where(
+                LifecycleJob.client_file_id == file_id,
+                LifecycleJob.action == "delete",
+                LifecycleJob.status == "running",
+            )
+            .order_by(LifecycleJob.created_at)
+            .limit(1)
+        )
+        return self.session.scalars(query).first()
+
+    def add_event(self, event: LifecycleEvent) -> LifecycleEvent:
+        self.session.add(event)
+        return event
+
+    def events_for(self, file_id: uuid.UUID) -> Sequence[LifecycleEvent]:
+        query = (
+            select(LifecycleEvent)
+            .where(LifecycleEvent.client_file_id == file_id)
+            .order_by(LifecycleEvent.created_at)
+        )
+        return self.session.scalars(query).all()

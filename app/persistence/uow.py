@@ -1,0 +1,81 @@
+"""The unit of work: one transaction, rolled back unless committed; broker messages and
+revokes are buffered and leave only after the commit succeeded."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.persistence.repositories import ClientFiles, Documents, Lifecycle, Users
+from app.services.messages import Dispatcher, TaskMessage
+
+log = logging.getLogger(__name__)
+
+
+class UnitOfWork:
+    session: Session
+    files: ClientFiles
+    documents: Documents
+    users: Users
+    lifecycle: Lifecycle
+
+    def __init__(self, session_factory: sessionmaker[Session], dispatcher: Dispatcher) -> None:
+        self._session_factory = session_factory
+        self._dispatcher = dispatcher
+        self._outbox: list[TaskMessage] = []
+        self._revokes: list[uuid.UUID] = []
+        self.revoked = 0
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.files = ClientFiles(self.session)
+        self.documents = Documents(self.session)
+        self.users = Users(self.session)
+        self.lifecycle = Lifecycle(self.session)
+        self._outbox.clear()
+        self._revokes.clear()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self.session.close()
+
+    def enqueue(self, message: TaskMessage) -> None:
+        self._outbox.append(message)
+
+    def revoke(self, task_ids: list[uuid.UUID]) -> None:
+        self._revokes.extend(task_ids)
+
+    def commit(self) -> None:
+        self.session.commit()
+        messages, revokes = list(self._outbox), list(self._revokes)
+        self._outbox.clear()
+        self._revokes.clear()
+        self._publish(messages, revokes)
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._outbox.clear()
+        self._revokes.clear()
+
+    def _publish(self, messages: list[TaskMessage], revokes: list[uuid.UUID]) -> None:
+        # The rows are committed: a message that fails to leave now is found again by the
+        # sweeper, so a broker outage delays work but never loses a document.
+        if revokes:
+            try:
+                self.revoked += self._dispatcher.revoke(revokes)
+            except Exception:
+                log.warning("could not revoke %d task(s); the gate re-checks", len(revokes))
+        if messages:
+            try:
+                self._dispatcher.send(messages)
+            except Exception:
+                log.exception("could not send %d message(s); the sweeper resends", len(messages))

@@ -1,0 +1,61 @@
+"""Bootstrap: practices, their staff and client files (the operator's and the demo's)."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.domain.model import Billing, FileStatus, Role
+from app.errors import InvalidInput, NotFound
+from app.persistence.models import ClientFile, Practice, User
+from app.persistence.uow import UnitOfWork
+
+
+def create_practice(uow: UnitOfWork, name: str) -> uuid.UUID:
+    with uow:
+        practice = uow.users.add_practice(Practice(id=uuid.uuid4(), name=_name(name)))
+        uow.commit()
+        return practice.id
+
+
+def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email: str) -> uuid.UUID:
+    with uow:
+        if uow.users.practice(practice_id) is None:
+            raise NotFound("No such practice.", practice_id=practice_id)
+        if uow.users.by_email(email.lower()) is not None:
+            raise InvalidInput("A user with this e-mail address already exists.")
+        user = uow.users.add(
+            User(
+                id=uuid.uuid4(),
+                name=_name(name),
+                email=email.lower(),
+                role=Role.STAFF,
+                practice_id=practice_id,
+            )
+        )
+        uow.commit()
+        return user.id
+
+
+def create_client_file(uow: UnitOfWork, practice_id: uuid.UUID, name: str) -> uuid.UUID:
+    """A new client file, included in the practice's subscription and active."""
+    with uow:
+        if uow.users.practice(practice_id) is None:
+            raise NotFound("No such practice.", practice_id=practice_id)
+        client_file = uow.files.add(
+            ClientFile(
+                id=uuid.uuid4(),
+                name=_name(name),
+                practice_id=practice_id,
+                billing=Billing.PRACTICE,
+                status=FileStatus.ACTIVE,
+            )
+        )
+        uow.commit()
+        return client_file.id
+
+
+def _name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A name must have between 1 and 200 characters.")
+    return name

@@ -1,0 +1,173 @@
+"""Deleting a client file: mark it `deleting`, then remove its rows and blobs in batches,
+each batch its own transaction, so memory stays flat and a crash resumes where it stopped.
+Only the audit event and the job survive."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from app.domain.model import Action, FileStatus
+from app.errors import ActionRefused, NotFound
+from app.persistence.models import LifecycleEvent, LifecycleJob, utcnow
+from app.persistence.uow import UnitOfWork
+from app.services.lifecycle import (
+    DONE,
+    RUNNING,
+    JobResult,
+    authorise,
+    job_result,
+    record_refusal,
+    state_dict,
+)
+from app.storage import BlobStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[dict[str, int]], None]
+
+
+def delete(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    *,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    batch_size: int,
+    progress: Progress | None = None,
+) -> JobResult:
+    """Delete the file completely. Safe to run again, with the same job or another one:
+    a file already `deleting` is resumed, a finished job returns its result."""
+    try:
+        job = _start(uow, job_id, client_file_id, actor_id)
+    except ActionRefused as refused:
+        return record_refusal(uow, job_id, client_file_id, actor_id, Action.DELETE, {}, refused)
+    if job.status == DONE:
+        return job_result(job)
+    counts = dict(job.counts)
+    while _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts):
+        if progress is not None:
+            progress(counts)
+    return _finish(uow, blobs, job.id, client_file_id, counts)
+
+
+def _start(
+    uow: UnitOfWork, job_id: uuid.UUID, client_file_id: uuid.UUID, actor_id: uuid.UUID
+) -> LifecycleJob:
+    """Mark the file `deleting` (uploads refused, gate drops) and record the job."""
+    with uow:
+        job = uow.lifecycle.job(job_id, lock=True)
+        if job is not None and job.status in (DONE, "refused"):
+            return job
+        client_file = uow.files.lock(client_file_id)
+        if client_file is None:
+            if job is not None:  # a crash after the last batch: only the audit is left
+                return job
+            raise NotFound("No such client file.", client_file_id=client_file_id)
+        if client_file.status is not FileStatus.DELETING:
+            _, state, _ = authorise(uow, client_file_id, actor_id, Action.DELETE)
+            client_file.status = FileStatus.DELETING
+            client_file.updated_at = utcnow()
+            from_state: dict[str, Any] = state_dict(state)
+        else:
+            from_state = dict(job.params.get("from_state", {})) if job else {}
+        if job is None:
+            job = uow.lifecycle.add_job(
+                LifecycleJob(
+                    id=job_id,
+                    client_file_id=client_file_id,
+                    action=str(Action.DELETE),
+                    actor_id=actor_id,
+                    params={"from_state": from_state},
+                    status=RUNNING,
+                    counts=_zero_counts(),
+                )
+            )
+        uow.commit()
+        return job
+
+
+def _zero_counts() -> dict[str, int]:
+    return {"documents_deleted": 0, "extractions_deleted": 0, "blobs_deleted": 0}
+
+
+def _delete_batch(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    batch_size: int,
+    counts: dict[str, int],
+) -> bool:
+    with uow:
+        # The file lock serialises batches of two runs resuming the same deletion.
+        if uow.files.lock(client_file_id) is None:
+            return False
+        batch = uow.documents.batch_for_deletion(client_file_id, batch_size)
+        if not batch:
+            return False
+        documents, extractions = uow.documents.delete_many([doc_id for doc_id, _ in batch])
+        counts["documents_deleted"] += documents
+        counts["extractions_deleted"] += extractions
+        _touch(uow, job_id, client_file_id, counts)
+        uow.commit()
+    # Blobs go after the rows: a crash here leaves orphans the final prefix sweep removes.
+    counts["blobs_deleted"] += sum(1 for _, key in batch if blobs.delete(key))
+    return True
+
+
+def _touch(
+    uow: UnitOfWork, job_id: uuid.UUID, client_file_id: uuid.UUID, counts: dict[str, int]
+) -> None:
+    now = utcnow()
+    job = uow.lifecycle.job(job_id)
+    if job is not None:
+        job.counts, job.updated_at = dict(counts), now
+    client_file = uow.files.get(client_file_id)
+    if client_file is not None:
+        client_file.updated_at = now  # a heartbeat: the sweeper resumes only stale ones
+
+
+def _finish(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    counts: dict[str, int],
+) -> JobResult:
+    counts["blobs_deleted"] += blobs.delete_prefix(str(client_file_id))
+    with uow:
+        job = uow.lifecycle.job(job_id, lock=True)
+        assert job is not None
+        if job.status == DONE:
+            return job_result(job)
+        counts["access_rows_deleted"] = uow.files.delete_access_rows(client_file_id)
+        counts["client_file_rows_deleted"] = uow.files.delete_row(client_file_id)
+        job.counts, job.status = dict(counts), DONE
+        job.updated_at = job.finished_at = utcnow()
+        from_state = dict(job.params.get("from_state", {}))
+        uow.lifecycle.add_event(
+            LifecycleEvent(
+                job_id=job_id,
+                client_file_id=client_file_id,
+                practice_id=_uuid_or_none(from_state.get("practice_id")),
+                actor_id=job.actor_id,
+                action=str(Action.DELETE),
+                from_state=from_state,
+                to_state={"status": "deleted"},
+                counts=dict(counts),
+            )
+        )
+        uow.commit()
+        result = job_result(job)
+    # An upload that wrote its blob after the first sweep took it back itself, unless it
+    # crashed in between: one more sweep leaves nothing behind.
+    blobs.delete_prefix(str(client_file_id))
+    return result
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    return uuid.UUID(str(value)) if value else None

@@ -1,0 +1,224 @@
+"""Lifecycle changes: deactivate, reactivate, detach (one transaction each) and the
+client-side actions. Deletion, which runs in batches, lives in `deletion`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.domain import rules
+from app.domain.gatekeeper import Decision, verdict
+from app.domain.model import Action, Actor, FileState, FileStatus, Role, SkipReason
+from app.errors import ActionRefused, InvalidInput, NotFound
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, User, utcnow
+from app.persistence.uow import UnitOfWork
+from app.services import messages
+
+DONE, REFUSED, RUNNING = "done", "refused", "running"
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    job_id: uuid.UUID
+    client_file_id: uuid.UUID
+    action: str
+    status: str
+    counts: dict[str, int] = field(default_factory=dict)
+    reason: str | None = None
+    message: str | None = None
+
+
+def job_result(job: LifecycleJob) -> JobResult:
+    return JobResult(
+        job.id,
+        job.client_file_id,
+        job.action,
+        job.status,
+        dict(job.counts),
+        job.reason,
+        job.message,
+    )
+
+
+def authorise(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID, action: Action
+) -> tuple[ClientFile, FileState, Actor]:
+    """Lock the file FOR UPDATE and check the rules; raise NotFound or ActionRefused."""
+    actor = uow.users.actor(actor_id)
+    if actor is None:
+        raise NotFound("No such user.", user_id=actor_id)
+    client_file = uow.files.lock(client_file_id)
+    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
+        raise NotFound("No such client file.", client_file_id=client_file_id)
+    state = uow.files.state(client_file)
+    refusal = rules.refusal(action, state, actor)
+    if refusal is not None:
+        raise ActionRefused(refusal.message, reason=refusal.reason, client_file_id=client_file_id)
+    return client_file, state, actor
+
+
+def change(
+    uow: UnitOfWork,
+    *,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    params: dict[str, Any] | None = None,
+) -> JobResult:
+    """Run one lifecycle change as a job. Running it twice with the same job id gives the
+    first run's result; a refusal is recorded on the job and changes nothing else."""
+    params = params or {}
+    try:
+        with uow:
+            finished = _finished_job(uow, job_id)
+            if finished is not None:
+                return finished
+            client_file, state, actor = authorise(uow, client_file_id, actor_id, action)
+            counts = _apply(uow, client_file, state, actor, action, params)
+            _record(uow, job_id, client_file, state, actor_id, action, params, counts)
+            uow.commit()
+            return JobResult(job_id, client_file_id, str(action), DONE, counts)
+    except ActionRefused as refused:
+        return record_refusal(uow, job_id, client_file_id, actor_id, action, params, refused)
+
+
+def _finished_job(uow: UnitOfWork, job_id: uuid.UUID) -> JobResult | None:
+    job = uow.lifecycle.job(job_id)
+    if job is not None and job.status in (DONE, REFUSED):
+        return job_result(job)
+    return None
+
+
+def _apply(
+    uow: UnitOfWork,
+    client_file: ClientFile,
+    state: FileState,
+    actor: Actor,
+    action: Action,
+    params: dict[str, Any],
+) -> dict[str, int]:
+    target = _attach_target(uow, params) if action is Action.ATTACH else None
+    new_state = rules.apply(action, state, practice_id=target)
+    client_file.practice_id = new_state.practice_id
+    client_file.billing = new_state.billing
+    if new_state.status is not client_file.status:
+        client_file.status = new_state.status
+        client_file.deactivated_at = (
+            utcnow() if new_state.status is FileStatus.DEACTIVATED else None
+        )
+    client_file.updated_at = utcnow()
+    counts = purge(uow, client_file)
+    if action is Action.REACTIVATE and params.get("reprocess_skipped"):
+        counts["documents_resent"] = resend_skipped(uow, client_file.id)
+    if action is Action.INVITE_CLIENT_USER:
+        _add_client_user(uow, client_file.id, actor, params)
+    return counts
+
+
+def purge(uow: UnitOfWork, client_file: ClientFile) -> dict[str, int]:
+    """When the file may no longer extract, skip its not-yet-started documents in one
+    statement and revoke their messages. The database decides; the revoke only saves work."""
+    ruling = verdict(client_file.status, client_file.billing)
+    if ruling.decision is not Decision.SKIP or ruling.reason is None:
+        return {}
+    task_ids = uow.documents.skip_not_started(client_file.id, ruling.reason)
+    uow.revoke(task_ids)
+    return {"documents_skipped": len(task_ids), "tasks_revoked": len(task_ids)}
+
+
+def resend_skipped(uow: UnitOfWork, client_file_id: uuid.UUID) -> int:
+    """Send the documents skipped while the file was deactivated back to the gatekeeper."""
+    reason = SkipReason.CLIENT_FILE_DEACTIVATED
+    document_ids = uow.documents.skipped_for(client_file_id, reason)
+    for document_id in document_ids:
+        task_id = uuid.uuid4()
+        uow.documents.resend(document_id, task_id)
+        uow.enqueue(messages.gate(document_id, task_id))
+    return len(document_ids)
+
+
+def _attach_target(uow: UnitOfWork, params: dict[str, Any]) -> uuid.UUID:
+    try:
+        practice_id = uuid.UUID(str(params.get("practice_id")))
+    except ValueError as error:
+        raise InvalidInput("Say which practice to attach the file to.") from error
+    if uow.users.practice(practice_id) is None:
+        raise NotFound("No such practice.", practice_id=practice_id)
+    return practice_id
+
+
+def _add_client_user(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor: Actor, params: dict[str, Any]
+) -> None:
+    email = str(params.get("email", "")).strip().lower()
+    if "@" not in email:
+        raise InvalidInput("Give the e-mail address of the person to invite.")
+    user = uow.users.by_email(email)
+    if user is None:
+        name = str(params.get("name") or email)
+        user = uow.users.add(User(id=uuid.uuid4(), name=name, email=email, role=Role.CLIENT))
+    elif user.role is not Role.CLIENT:
+        raise InvalidInput("Practice staff cannot be invited as client users.", user_id=user.id)
+    if uow.files.has_client_user(client_file_id, user.id):
+        raise InvalidInput("This person already has access to the file.", user_id=user.id)
+    uow.files.add_client_user(client_file_id, user.id, by=actor.user_id)
+
+
+def _record(
+    uow: UnitOfWork,
+    job_id: uuid.UUID,
+    client_file: ClientFile,
+    before: FileState,
+    actor_id: uuid.UUID,
+    action: Action,
+    params: dict[str, Any],
+    counts: dict[str, int],
+) -> None:
+    job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
+        LifecycleJob(id=job_id, client_file_id=client_file.id, action=str(action))
+    )
+    job.actor_id, job.params, job.counts, job.status = actor_id, params, counts, DONE
+    job.updated_at = job.finished_at = utcnow()
+    uow.lifecycle.add_event(
+        LifecycleEvent(
+            job_id=job_id,
+            client_file_id=client_file.id,
+            practice_id=before.practice_id,
+            actor_id=actor_id,
+            action=str(action),
+            from_state=state_dict(before),
+            to_state=state_dict(uow.files.state(client_file)),
+            counts=counts,
+        )
+    )
+
+
+def state_dict(state: FileState) -> dict[str, Any]:
+    return {
+        "practice_id": str(state.practice_id) if state.practice_id else None,
+        "billing": str(state.billing),
+        "status": str(state.status),
+        "client_users": state.client_user_count,
+    }
+
+
+def record_refusal(
+    uow: UnitOfWork,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    params: dict[str, Any],
+    refused: ActionRefused,
+) -> JobResult:
+    with uow:
+        job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
+            LifecycleJob(id=job_id, client_file_id=client_file_id, action=str(action))
+        )
+        job.actor_id, job.params, job.status = actor_id, params, REFUSED
+        job.reason, job.message = refused.reason, refused.message
+        job.updated_at = job.finished_at = utcnow()
+        uow.commit()
+        return job_result(job)

@@ -1,0 +1,57 @@
+"""The sweeper: finds work whose message was lost (a crash between commit and send, an
+empty Redis after a restart) and sends it again. Every task re-checks, so a resend of
+work that was merely slow is harmless."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.domain.model import DocumentStatus
+from app.persistence.models import utcnow
+from app.persistence.uow import UnitOfWork
+from app.services import messages
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    documents_resent: int
+    deletions_resumed: int
+
+
+def sweep(
+    uow: UnitOfWork,
+    *,
+    stale_after: timedelta,
+    batch_size: int,
+    now: datetime | None = None,
+) -> SweepReport:
+    now = now or utcnow()
+    stale_before = now - stale_after
+    with uow:
+        # Rows are claimed FOR UPDATE SKIP LOCKED: two sweepers never resend the same one.
+        documents = uow.documents.stale(stale_before, batch_size)
+        for document in documents:
+            document.task_id = uuid.uuid4()
+            document.updated_at = now
+            if document.status is DocumentStatus.PENDING:
+                uow.enqueue(messages.gate(document.id, document.task_id))
+            else:
+                uow.enqueue(messages.extract(document.id, document.task_id))
+        resumed = 0
+        for client_file_id in uow.files.deleting(stale_before):
+            job = uow.lifecycle.running_delete_job(client_file_id)
+            client_file = uow.files.get(client_file_id)
+            if job is None or client_file is None:
+                continue
+            client_file.updated_at = now
+            payload = {
+                "client_file_id": str(client_file_id),
+                "actor_id": str(job.actor_id),
+                "job_id": str(job.id),
+            }
+            uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
+            resumed += 1
+        uow.commit()
+        return SweepReport(len(documents), resumed)

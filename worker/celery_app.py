@@ -1,0 +1,69 @@
+"""The Celery application: queues, routes, limits and the beat schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+from kombu import Queue
+
+from app import embedded
+from app.config import EMBEDDED, Settings
+from app.services import messages
+
+QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
+
+ROUTES = {
+    messages.GATE: {"queue": "gate"},
+    messages.EXTRACT: {"queue": "extraction"},
+    "dossier.lifecycle.*": {"queue": "lifecycle"},
+    "dossier.maintenance.*": {"queue": "maintenance"},
+}
+
+
+def broker_url(settings: Settings) -> str:
+    if settings.broker_url == EMBEDDED:
+        return embedded.ensure_running(settings.embedded_dir)
+    return settings.broker_url
+
+
+def create_celery(settings: Settings) -> Celery:
+    celery = Celery("dossier")
+    celery.conf.update(celery_config(settings))
+    return celery
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    transport: dict[str, Any] = {"visibility_timeout": settings.broker_visibility_timeout_seconds}
+    if settings.broker_key_prefix:
+        transport["global_keyprefix"] = settings.broker_key_prefix
+    return {
+        "broker_url": broker_url(settings),
+        "broker_transport_options": transport,
+        "broker_connection_retry_on_startup": True,
+        # JSON only: callers in other services send plain payloads, and nothing unpickles.
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        # The database holds every outcome; results in Redis would only pile up.
+        "task_ignore_result": True,
+        "task_queues": [Queue(name) for name in QUEUES],
+        "task_default_queue": "gate",
+        "task_routes": ROUTES,
+        # A message is acknowledged only once its work is done, and requeued if the
+        # worker dies under it: at-least-once delivery, made safe by idempotent tasks.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "task_time_limit": settings.extraction_time_limit_seconds,
+        "task_soft_time_limit": max(1, settings.extraction_time_limit_seconds - 15),
+        "beat_schedule": {
+            "sweep": {
+                "task": messages.SWEEP,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+        },
+        "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
+    }

@@ -1,0 +1,46 @@
+"""Task payloads, validated at the edge. Unknown fields are refused, not ignored."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from app.errors import InvalidInput
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentPayload(Payload):
+    document_id: uuid.UUID
+
+
+class LifecyclePayload(Payload):
+    client_file_id: uuid.UUID
+    actor_id: uuid.UUID
+    job_id: uuid.UUID | None = None
+
+
+class ReactivatePayload(LifecyclePayload):
+    reprocess_skipped: bool = False
+
+
+class SweepPayload(Payload):
+    pass
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def parse(model: type[P], payload: dict[str, Any]) -> P:
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'payload'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise InvalidInput(f"Malformed payload: {problems}") from None

@@ -1,0 +1,31 @@
+"""The worker process's wiring, built on first use and rebuilt after a fork."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.signals import worker_process_init
+
+from app.bootstrap import Runtime, build_runtime
+from app.config import get_settings
+from worker.dispatch import CeleryDispatcher
+
+_runtime: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        from worker import app
+
+        _runtime = build_runtime(get_settings(), CeleryDispatcher(app))
+    return _runtime
+
+
+@worker_process_init.connect
+def _rebuild_after_fork(**_: Any) -> None:
+    # Database connections must never be shared between a parent and its forked child.
+    global _runtime
+    if _runtime is not None:
+        _runtime.db.dispose(close=False)
+    _runtime = None

@@ -1,0 +1,5 @@
+"""Task modules; importing this package registers every task."""
+
+from worker.tasks import documents, lifecycle, maintenance
+
+__all__ = ["documents", "lifecycle", "maintenance"]

@@ -1,0 +1,28 @@
+"""Scheduled maintenance: the sweeper that recovers lost work."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from typing import Any
+
+from celery import Task
+
+from app.services import messages, sweeper
+from worker import app
+from worker.payloads import SweepPayload, parse
+from worker.runtime import runtime
+from worker.tasks.base import RETRY_OPTIONS, rejecting_bad_input
+
+
+@app.task(name=messages.SWEEP, **RETRY_OPTIONS)
+@rejecting_bad_input(messages.SWEEP)
+def sweep(task: Task, **payload: Any) -> dict[str, Any]:
+    parse(SweepPayload, payload)
+    settings = runtime().settings
+    report = sweeper.sweep(
+        runtime().uow(),
+        stale_after=timedelta(seconds=settings.sweep_stale_after_seconds),
+        batch_size=settings.sweep_batch_size,
+    )
+    return dataclasses.asdict(report)
