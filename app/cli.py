@@ -1,0 +1,28 @@
+"""The `dossier` command. Each edge registers its own sub-commands here."""
+
+from __future__ import annotations
+
+import typer
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
+db = typer.Typer(help="Database schema.")
+cli.add_typer(db, name="db")
+
+
+@db.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision.")) -> None:
+    """Apply the database migrations (run before starting web, worker or beat)."""
+    from app.persistence.migrate import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
