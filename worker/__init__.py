@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from app.config import get_settings
-from worker.celery_app import create_celery
+from celery import Celery
 
-app = create_celery(get_settings())
+from app.config import get_settings
+from worker.celery_app import celery_config
+
+app = Celery("dossier")
+# Read on first use, not at import: importing `worker` must not reach for a broker.
+app.add_defaults(lambda: celery_config(get_settings()))
 
 # Registers the tasks on `app`.
 from worker import tasks  # noqa: E402,F401
