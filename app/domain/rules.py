@@ -84,6 +84,8 @@ def _delete(state: FileState) -> Refusal | None:
 
 
 def _reactivate(state: FileState) -> Refusal | None:
+    if state.billing is Billing.INDIVIDUAL:
+        return _INDIVIDUAL
     if state.status is not FileStatus.DEACTIVATED:
         return Refusal("not_deactivated", "This client file is not deactivated.")
     return None
