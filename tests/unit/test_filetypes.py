@@ -1,0 +1,97 @@
+"""Sniffing what an upload really is from its bytes. Real invoices come from the
+invoice2data test set (MIT licence), read in place and never copied into the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app.domain.filetypes import JPEG, PDF, PNG, TEXT, sniff
+
+INVOICES = Path(os.environ.get("DOSSIER_INVOICES_DIR", "/work/shared/data/invoices-dev"))
+
+
+def invoices(pattern: str) -> list[object]:
+    """One test parameter per sample invoice, or one skipped parameter when none is here."""
+    paths = sorted(INVOICES.glob(pattern)) if INVOICES.is_dir() else []
+    if not paths:
+        reason = f"no sample invoices {pattern} in {INVOICES} (set DOSSIER_INVOICES_DIR)"
+        return [pytest.param(None, marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(path, id=path.name) for path in paths]
+
+
+@pytest.mark.parametrize("path", invoices("*.pdf"))
+def test_real_pdf_invoices_are_pdfs(path: Path) -> None:
+    assert sniff(path.read_bytes()) == PDF
+
+
+@pytest.mark.parametrize("path", invoices("*.png"))
+def test_real_png_scans_are_pngs(path: Path) -> None:
+    assert sniff(path.read_bytes()) == PNG
+
+
+@pytest.mark.parametrize("path", invoices("*.txt"))
+def test_a_real_plain_text_invoice_is_text(path: Path) -> None:
+    # Polish characters: UTF-8 well beyond ASCII.
+    assert sniff(path.read_bytes()) == TEXT
+
+
+def test_jpeg_by_its_magic_number() -> None:
+    jfif = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    assert sniff(jfif + bytes(200)) == JPEG
+
+
+def test_png_by_its_signature() -> None:
+    assert sniff(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(50)) == PNG
+
+
+def test_pdf_with_a_little_junk_before_its_header() -> None:
+    assert sniff(b"\r\n\xef\xbb\xbf" + b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(100)) == PDF
+
+
+def test_pdf_header_far_into_the_file_is_not_a_pdf() -> None:
+    data = b"\x00" * 2048 + b"%PDF-1.4\n"
+
+    assert sniff(data) is None
+
+
+def test_plain_text() -> None:
+    assert sniff("Total due: 42,00 €\nMerci de votre confiance.\n".encode()) == TEXT
+
+
+def test_empty_bytes_are_nothing_readable() -> None:
+    assert sniff(b"") is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,  # NUL bytes: binary
+        b"MZ\x90\x00\x03\x00\x00\x00",  # an executable
+        b"PK\x03\x04" + bytes(40),  # a zip archive
+        b"\xff\xfe\xfd\xfc" * 100,  # no NUL, but not UTF-8 either
+    ],
+    ids=["all-bytes", "exe", "zip", "invalid-utf8"],
+)
+def test_binary_is_not_readable(data: bytes) -> None:
+    assert sniff(data) is None
+
+
+def test_text_whose_probe_ends_mid_character_is_still_text() -> None:
+    # One ASCII byte then two-byte characters: the 8 KiB probe cuts the last one in half.
+    data = b"a" + "é".encode() * 6000
+    assert len(data) > 8192
+    assert data[:8192][-1:] == "é".encode()[:1]
+
+    assert sniff(data) == TEXT
+
+
+def test_invalid_utf8_early_in_the_text_is_not_text() -> None:
+    assert sniff(b"Invoice \xc3\x28 total 12.00\n" * 10) is None
+
+
+def test_only_the_whole_magic_number_counts() -> None:
+    assert sniff(b"%PDF") == TEXT
+    assert sniff(b"%PDF-") == PDF
