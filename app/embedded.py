@@ -50,7 +50,7 @@ def stop(directory: Path) -> None:
     if state is None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(int(state["pid"]), signal.SIGTERM)
+        os.kill(int(str(state["pid"])), signal.SIGTERM)
     (directory / "redis.json").unlink(missing_ok=True)
 
 

@@ -130,8 +130,9 @@ _RULES = {
 def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = None) -> FileState:
     """The file's state after an allowed action. `practice_id` is the target of ATTACH."""
     if action is Action.DETACH:
-        billing = Billing.NONE if state.billing is Billing.PRACTICE else state.billing
-        return state.evolve(practice_id=None, billing=billing)
+        # The practice stops paying; a client's own plan stays with the file.
+        kept = Billing.NONE if state.billing is Billing.PRACTICE else state.billing
+        return state.evolve(practice_id=None, billing=kept)
     if action is Action.DEACTIVATE:
         return state.evolve(status=FileStatus.DEACTIVATED)
     if action is Action.DELETE:
@@ -145,8 +146,8 @@ def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = N
     if practice_id is None:
         raise ValueError("attach needs the practice to attach to")
     # A file nobody pays for joins the practice's subscription; a client's own plan stays.
-    billing = Billing.PRACTICE if state.billing is Billing.NONE else state.billing
-    return state.evolve(practice_id=practice_id, billing=billing)
+    joined = Billing.PRACTICE if state.billing is Billing.NONE else state.billing
+    return state.evolve(practice_id=practice_id, billing=joined)
 
 
 def _users(count: int) -> str:

@@ -182,7 +182,7 @@ class Documents:
             .where(Document.client_file_id == file_id)
             .group_by(Document.status)
         )
-        return {status: count for status, count in self.session.execute(query).tuples()}
+        return {row[0]: row[1] for row in self.session.execute(query)}
 
     def skip_not_started(self, file_id: uuid.UUID, reason: str) -> list[uuid.UUID]:
         """Mark every document whose extraction has not started as skipped, in one

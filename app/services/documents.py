@@ -6,6 +6,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.domain import filetypes
@@ -33,6 +34,19 @@ class UploadResult:
     document_id: uuid.UUID
     status: DocumentStatus
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionLimits:
+    max_attempts: int
+    claim_lease: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExtractionLimits:
+        return cls(
+            settings.extraction_max_attempts,
+            timedelta(seconds=settings.extraction_time_limit_seconds),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,12 +200,13 @@ def _status_and_billing(
 
 
 def claim_for_extraction(
-    uow: UnitOfWork, document_id: uuid.UUID, max_attempts: int
+    uow: UnitOfWork, document_id: uuid.UUID, limits: ExtractionLimits
 ) -> Claim | None:
     """Re-check the file, then mark the document as being extracted.
 
     A revoke that never arrived, a duplicate delivery or a sweeper resend all end here:
-    only a document still allowed and not finished is claimed.
+    only a document still allowed, not finished, and not held by a live claim is claimed.
+    A claim lives as long as the task time limit; after that its worker is gone.
     """
     with uow:
         client_file_id = uow.documents.file_id_of(document_id)
@@ -206,7 +221,7 @@ def claim_for_extraction(
             return None
         ruling = verdict(*_status_and_billing(client_file))
         now = utcnow()
-        if ruling.decision is Decision.DROP:
+        if ruling.decision is Decision.DROP or _claim_is_live(document, limits, now):
             return None
         if ruling.decision is Decision.SKIP:
             document.status, document.reason, document.updated_at = (
@@ -214,7 +229,7 @@ def claim_for_extraction(
                 ruling.reason,
                 now,
             )
-        elif document.attempts >= max_attempts:
+        elif document.attempts >= limits.max_attempts:
             document.status, document.updated_at, document.finished_at = (
                 DocumentStatus.FAILED,
                 now,
@@ -229,6 +244,14 @@ def claim_for_extraction(
         if document.status is not DocumentStatus.EXTRACTING:
             return None
         return Claim(document.id, document.blob_key, document.content_type)
+
+
+def _claim_is_live(document: Document, limits: ExtractionLimits, now: datetime) -> bool:
+    return (
+        document.status is DocumentStatus.EXTRACTING
+        and document.started_at is not None
+        and now - document.started_at < limits.claim_lease
+    )
 
 
 def record_extraction(uow: UnitOfWork, document_id: uuid.UUID, result: ExtractionResult) -> bool:
@@ -279,11 +302,15 @@ def _still_extracting(uow: UnitOfWork, document_id: uuid.UUID) -> Document | Non
 
 
 def extract(
-    uow: UnitOfWork, blobs: BlobStore, engine: Engine, document_id: uuid.UUID, max_attempts: int
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    engine: Engine,
+    document_id: uuid.UUID,
+    limits: ExtractionLimits,
 ) -> str:
     """Claim, read, extract, record. Unreadable input and engine crashes fail the one
     document; database and broker errors propagate so the task can retry."""
-    claim = claim_for_extraction(uow, document_id, max_attempts)
+    claim = claim_for_extraction(uow, document_id, limits)
     if claim is None:
         return "not_claimed"
     try:

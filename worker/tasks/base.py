@@ -37,6 +37,7 @@ RETRY_OPTIONS: dict[str, Any] = {
 }
 
 TaskBody = Callable[..., Any]
+BoundTask = Task[Any, Any]
 
 
 def rejecting_bad_input(name: str) -> Callable[[TaskBody], TaskBody]:
@@ -44,7 +45,7 @@ def rejecting_bad_input(name: str) -> Callable[[TaskBody], TaskBody]:
 
     def decorate(body: TaskBody) -> TaskBody:
         @functools.wraps(body)
-        def run(task: Task, **payload: Any) -> Any:
+        def run(task: BoundTask, **payload: Any) -> Any:
             try:
                 return body(task, **payload)
             except (InvalidInput, NotFound) as error:

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import Task
-
 from app.services import documents, messages
 from worker import app
 from worker.payloads import DocumentPayload, parse
 from worker.runtime import runtime
-from worker.tasks.base import RETRY_OPTIONS, rejecting_bad_input
+from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
 
 @app.task(name=messages.GATE, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.GATE)
-def gate(task: Task, **payload: Any) -> str:
+def gate(task: BoundTask, **payload: Any) -> str:
     body = parse(DocumentPayload, payload)
     return documents.gate(runtime().uow(), body.document_id)
 
 
 @app.task(name=messages.EXTRACT, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.EXTRACT)
-def extract(task: Task, **payload: Any) -> str:
+def extract(task: BoundTask, **payload: Any) -> str:
     body = parse(DocumentPayload, payload)
     wiring = runtime()
     return documents.extract(
@@ -30,5 +28,5 @@ def extract(task: Task, **payload: Any) -> str:
         wiring.blobs,
         wiring.extractor,
         body.document_id,
-        wiring.settings.extraction_max_attempts,
+        documents.ExtractionLimits.from_settings(wiring.settings),
     )

@@ -7,22 +7,22 @@ import dataclasses
 import uuid
 from typing import Any
 
-from celery import Task
-
 from app.config import get_settings
 from app.domain.model import Action
 from app.services import deletion, lifecycle, messages
 from worker import app
 from worker.payloads import LifecyclePayload, ReactivatePayload, parse
 from worker.runtime import runtime
-from worker.tasks.base import RETRY_OPTIONS, rejecting_bad_input
+from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
 
-def _job_id(task: Task, body: LifecyclePayload) -> uuid.UUID:
+def _job_id(task: BoundTask, body: LifecyclePayload) -> uuid.UUID:
     return body.job_id or uuid.UUID(str(task.request.id))
 
 
-def _change(task: Task, action: Action, body: LifecyclePayload, **params: Any) -> dict[str, Any]:
+def _change(
+    task: BoundTask, action: Action, body: LifecyclePayload, **params: Any
+) -> dict[str, Any]:
     result = lifecycle.change(
         runtime().uow(),
         job_id=_job_id(task, body),
@@ -36,19 +36,19 @@ def _change(task: Task, action: Action, body: LifecyclePayload, **params: Any) -
 
 @app.task(name=messages.DEACTIVATE, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.DEACTIVATE)
-def deactivate(task: Task, **payload: Any) -> dict[str, Any]:
+def deactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
     return _change(task, Action.DEACTIVATE, parse(LifecyclePayload, payload))
 
 
 @app.task(name=messages.DETACH, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.DETACH)
-def detach(task: Task, **payload: Any) -> dict[str, Any]:
+def detach(task: BoundTask, **payload: Any) -> dict[str, Any]:
     return _change(task, Action.DETACH, parse(LifecyclePayload, payload))
 
 
 @app.task(name=messages.REACTIVATE, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.REACTIVATE)
-def reactivate(task: Task, **payload: Any) -> dict[str, Any]:
+def reactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
     body = parse(ReactivatePayload, payload)
     return _change(task, Action.REACTIVATE, body, reprocess_skipped=body.reprocess_skipped)
 
@@ -62,7 +62,7 @@ def reactivate(task: Task, **payload: Any) -> dict[str, Any]:
     **RETRY_OPTIONS,
 )
 @rejecting_bad_input(messages.DELETE)
-def delete(task: Task, **payload: Any) -> dict[str, Any]:
+def delete(task: BoundTask, **payload: Any) -> dict[str, Any]:
     body = parse(LifecyclePayload, payload)
     wiring = runtime()
     result = deletion.delete(

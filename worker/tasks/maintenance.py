@@ -6,18 +6,16 @@ import dataclasses
 from datetime import timedelta
 from typing import Any
 
-from celery import Task
-
 from app.services import messages, sweeper
 from worker import app
 from worker.payloads import SweepPayload, parse
 from worker.runtime import runtime
-from worker.tasks.base import RETRY_OPTIONS, rejecting_bad_input
+from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
 
 @app.task(name=messages.SWEEP, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.SWEEP)
-def sweep(task: Task, **payload: Any) -> dict[str, Any]:
+def sweep(task: BoundTask, **payload: Any) -> dict[str, Any]:
     parse(SweepPayload, payload)
     settings = runtime().settings
     report = sweeper.sweep(

@@ -1,0 +1,130 @@
+"""SPEC §5.1 — no document is extracted if its file was deactivated, detached without a
+plan, or deleted before its extraction started."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import sqlalchemy as sa
+
+from app.domain.model import DocumentStatus, SkipReason
+from app.persistence.models import Document, LifecycleEvent
+from app.services import messages
+from tests.integration.conftest import Practice, Stack
+from tests.integration.test_pipeline import upload
+
+STREAM = 1000
+
+
+def test_deactivation_mid_stream_stops_every_later_extraction(
+    stack: Stack, practice: Practice
+) -> None:
+    # GIVEN a worker extracting a stream of 1,000 uploads into one file
+    stack.start_worker(concurrency=2)
+    uploaded: list[uuid.UUID] = []
+    deactivate_now = threading.Event()
+
+    def stream() -> None:
+        for n in range(STREAM):
+            uploaded.append(upload(stack, practice, f"Ticket {n} total {n}.50 EUR"))
+            if n == STREAM // 3:
+                deactivate_now.set()
+
+    producer = threading.Thread(target=stream)
+    producer.start()
+
+    # WHEN the practice deactivates the file a third of the way through
+    deactivate_now.wait(timeout=120)
+    job_id = stack.send(
+        messages.DEACTIVATE,
+        client_file_id=str(practice.client_file_id),
+        actor_id=str(practice.staff.user_id),
+    )
+    job = stack.wait_for_job(job_id)
+    producer.join(timeout=300)
+    assert job.status == "done"
+
+    # THEN every document ends terminal, and none started extracting after the commit
+    stack.wait_until_terminal(practice.client_file_id, STREAM)
+    event = stack.scalar(sa.select(LifecycleEvent).where(LifecycleEvent.job_id == job_id))
+    assert event is not None
+    docs = stack.rows(
+        sa.select(Document.status, Document.reason, Document.started_at).where(
+            Document.client_file_id == practice.client_file_id
+        )
+    )
+    extracted = [row for row in docs if row.status is DocumentStatus.EXTRACTED]
+    skipped = [row for row in docs if row.status is DocumentStatus.SKIPPED]
+    assert len(extracted) + len(skipped) == STREAM
+    assert extracted, "the stream should have produced extractions before the deactivation"
+    assert skipped, "the deactivation should have skipped the rest of the stream"
+    assert all(row.started_at < event.created_at for row in extracted)
+    assert {row.reason for row in skipped} == {SkipReason.CLIENT_FILE_DEACTIVATED}
+    assert event.counts["documents_skipped"] == job.counts["documents_skipped"]
+
+
+def test_a_lost_revoke_cannot_cause_an_extraction(stack: Stack, practice: Practice) -> None:
+    # GIVEN documents gated for extraction while no extraction worker runs
+    stack.start_worker("gate", queues="gate,lifecycle")
+    ids = [upload(stack, practice, f"Invoice {n}") for n in range(10)]
+    stack.wait_for(
+        "the gate to queue every document",
+        lambda: stack.statuses(practice.client_file_id) == {DocumentStatus.QUEUED: 10},
+    )
+    # WHEN the file is deactivated and the extraction messages survive anyway (as when a
+    # revoke is lost: the workers that get them never heard of it)
+    job_id = stack.send(
+        messages.DEACTIVATE,
+        client_file_id=str(practice.client_file_id),
+        actor_id=str(practice.staff.user_id),
+    )
+    assert stack.wait_for_job(job_id).counts["documents_skipped"] == 10
+    for document_id in ids:
+        stack.send(messages.EXTRACT, document_id=str(document_id))
+    stack.start_worker("extract", queues="extraction")
+
+    # THEN the workers re-check the file and extract nothing
+    # (the gate's own 10 messages and the 10 sent again)
+    stack.wait_for(
+        "the extraction queue to drain",
+        lambda: stack.worker_log("extract").count("succeeded") >= 20,
+    )
+    assert stack.statuses(practice.client_file_id) == {DocumentStatus.SKIPPED: 10}
+    assert not stack.journal.exists()
+
+
+def test_detached_file_without_a_plan_extracts_nothing(stack: Stack, practice: Practice) -> None:
+    from app.domain.model import Action
+    from app.services import lifecycle
+
+    # GIVEN a file with a client user, detached while its uploads wait for the gate
+    lifecycle.change(
+        stack.runtime.uow(),
+        job_id=uuid.uuid4(),
+        client_file_id=practice.client_file_id,
+        actor_id=practice.staff.user_id,
+        action=Action.INVITE_CLIENT_USER,
+        params={"email": f"owner-{uuid.uuid4().hex[:6]}@client.test"},
+    )
+    for n in range(5):
+        upload(stack, practice, f"Note {n}")
+    job_id = stack.send(
+        messages.DETACH,
+        client_file_id=str(practice.client_file_id),
+        actor_id=str(practice.staff.user_id),
+    )
+    stack.start_worker(queues="lifecycle")
+    assert stack.wait_for_job(job_id).status == "done"
+
+    # WHEN the gate and extraction workers get to the documents
+    stack.start_worker("rest", queues="gate,extraction")
+
+    # THEN every one is skipped for want of a subscription
+    stack.wait_until_terminal(practice.client_file_id, 5)
+    assert stack.statuses(practice.client_file_id) == {DocumentStatus.SKIPPED: 5}
+    reasons = stack.rows(
+        sa.select(Document.reason).where(Document.client_file_id == practice.client_file_id)
+    )
+    assert {row.reason for row in reasons} == {SkipReason.NO_SUBSCRIPTION}
+    assert not stack.journal.exists()
