@@ -15,6 +15,7 @@ from app.persistence.models import LifecycleEvent, LifecycleJob, utcnow
 from app.persistence.uow import UnitOfWork
 from app.services.lifecycle import (
     DONE,
+    REFUSED,
     RUNNING,
     JobResult,
     authorise,
@@ -45,7 +46,7 @@ def delete(
         job = _start(uow, job_id, client_file_id, actor_id)
     except ActionRefused as refused:
         return record_refusal(uow, job_id, client_file_id, actor_id, Action.DELETE, {}, refused)
-    if job.status == DONE:
+    if job.status in (DONE, REFUSED):
         return job_result(job)
     counts = dict(job.counts)
     while _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts):
@@ -60,11 +61,13 @@ def _start(
     """Mark the file `deleting` (uploads refused, gate drops) and record the job."""
     with uow:
         job = uow.lifecycle.job(job_id, lock=True)
-        if job is not None and job.status in (DONE, "refused"):
+        if job is not None and job.status in (DONE, REFUSED):
+            uow.commit()  # not a rollback: that would expire the job the caller reads
             return job
         client_file = uow.files.lock(client_file_id)
         if client_file is None:
             if job is not None:  # a crash after the last batch: only the audit is left
+                uow.commit()
                 return job
             raise NotFound("No such client file.", client_file_id=client_file_id)
         if client_file.status is not FileStatus.DELETING:
