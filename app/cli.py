@@ -20,6 +20,16 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
     typer.echo(f"database at {revision}")
 
 
+@cli.command("demo")
+def demo(
+    keep: bool = typer.Option(False, "--keep", help="Keep the temporary state directory."),
+) -> None:
+    """Run the demo story on the embedded defaults, in a fresh temporary directory."""
+    from app.demo import run
+
+    raise typer.Exit(run(keep=keep))
+
+
 def main() -> None:
     cli()
 

@@ -1,0 +1,52 @@
+# Everyday targets. `make demo` and `make test` work on a fresh clone: they create the
+# virtual environment and install Dossier into it first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint typecheck fmt clean
+
+help:
+	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
+	@echo "make test       run the whole test suite"
+	@echo "make lint       ruff check and ruff format --check"
+	@echo "make typecheck  mypy (strict on app/ and worker/)"
+	@echo "make fmt        format and fix what ruff can"
+	@echo "make clean      remove the virtual environment, caches and local state (var/)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Dossier needs Python 3.11 or newer ($(PYTHON) is older); try PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever pyproject.toml changes (new dependencies, entry points).
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	@echo "Installing Dossier and its dependencies into $(VENV) (the first time takes a minute)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(BIN)/dossier demo
+
+test: $(INSTALLED)
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+fmt: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

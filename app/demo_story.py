@@ -1,0 +1,243 @@
+"""The demo's story: one practice, four client files, and the lifecycle changes a practice
+makes over a season, each step checked against what the rules say must happen."""
+
+from __future__ import annotations
+
+from app.demo_samples import Sample, invoice, receipt
+from app.demo_steps import Steps
+from app.demo_tables import (
+    events_table,
+    files_table,
+    footprint_table,
+    jobs_table,
+    menu_table,
+    refusals_table,
+)
+from app.domain.model import Action, FileStatus
+from app.services import admin, messages, queries
+
+PRACTICE = "Cabinet Lefèvre"
+BAKERY, GARAGE, CAFE, STUDIO = (
+    "Boulangerie Martin",
+    "Garage Dupont",
+    "Café du Port",
+    "Studio Lumière",
+)
+PAUL, INES = "paul@garage-dupont.example", "ines@studio-lumiere.example"
+
+FIRST_DOCUMENTS: dict[str, list[Sample]] = {
+    BAKERY: [
+        invoice("Minoterie Girard", "MG-2024-0311", "2024-11-04", "412.80", "21.51"),
+        receipt("Metro Cash Carry", "2024-11-06", [("Butter 10 kg", "89.90")], "89.90"),
+    ],
+    GARAGE: [
+        invoice("Pieces Auto Pro", "PAP-88121", "2024-10-28", "1 236.00", "206.00"),
+        receipt("Station Relais", "2024-11-02", [("Diesel 52 L", "91.26")], "91.26"),
+    ],
+    CAFE: [
+        invoice("Brasserie du Nord", "BN-5530", "2024-11-01", "684.00", "114.00"),
+        receipt("Primeur Dubois", "2024-11-05", [("Lemons 5 kg", "14.50")], "14.50"),
+    ],
+    STUDIO: [invoice("Photo Materiel SARL", "PM-7781", "2024-10-30", "2 399.00", "399.83")],
+}
+OFF_SEASON = [
+    invoice("Minoterie Girard", "MG-2024-0340", "2024-12-02", "398.10", "20.75"),
+    receipt("Metro Cash Carry", "2024-12-03", [("Sugar 25 kg", "31.40")], "31.40"),
+    receipt("Metro Cash Carry", "2024-12-19", [("Yeast 5 kg", "22.60")], "22.60"),
+]
+BACK_IN_SEASON = receipt("Metro Cash Carry", "2025-01-07", [("Flour 50 kg", "47.00")], "47.00")
+AFTER_DETACH = receipt("Station Relais", "2024-12-01", [("Tyres x4", "356.00")], "356.00")
+
+
+class Story(Steps):
+    def tell(self) -> None:
+        self.open_practice()
+        self.first_documents()
+        self.deactivate_bakery()
+        self.reactivate_bakery()
+        self.detach_garage()
+        self.studio_takes_its_own_plan()
+        self.refused_actions()
+        self.delete_cafe()
+        self.audit_trail()
+
+    def open_practice(self) -> None:
+        self.chapter(
+            "A practice and its client files",
+            f"{PRACTICE} keeps the books of four small businesses; each is a client file "
+            "included in the practice's subscription.",
+        )
+        self.practice = admin.create_practice(self.uow(), PRACTICE)
+        self.staff = admin.create_staff_user(
+            self.uow(), self.practice, "Claire Lefèvre", "claire@cabinet-lefevre.example"
+        )
+        for name in (BAKERY, GARAGE, CAFE, STUDIO):
+            self.files[name] = admin.create_client_file(self.uow(), self.practice, name)
+        active = self.my_clients()
+        self.expect(len(active) == 4, f"My clients lists {len(active)} files, not 4")
+        self.show(files_table(f"{PRACTICE}, My clients: active", active))
+
+    def first_documents(self) -> None:
+        self.chapter(
+            "Receipts and invoices arrive and are extracted",
+            "Claire uploads invoices (PDF) and till receipts (plain text). The gatekeeper "
+            "lets each through and the Celery worker reads it.",
+        )
+        uploaded = [
+            (name, self.upload(name, self.staff, sample))
+            for name, samples in FIRST_DOCUMENTS.items()
+            for sample in samples
+        ]
+        statuses = self.settle([document for _, document in uploaded], "the first uploads")
+        self.expect_statuses(statuses, "extracted", "the first uploads")
+        self.show(self.documents("Extracted by the worker", uploaded))
+
+    def deactivate_bakery(self) -> None:
+        self.chapter(
+            f"{BAKERY} is deactivated for the off-season",
+            "Two documents are still waiting in the gate queue when Claire deactivates the "
+            "file (the demo holds the worker off that queue); a third arrives afterwards.",
+        )
+        with self.paused("gate"):
+            waiting = [self.upload(BAKERY, self.staff, sample) for sample in OFF_SEASON[:2]]
+            job = self.run_task(messages.DEACTIVATE, BAKERY, self.staff)
+        self.expect_done(job, "deactivate")
+        purged = (job.counts.get("documents_skipped"), job.counts.get("tasks_revoked"))
+        self.expect(purged == (2, 2), f"the purge skipped and revoked {purged}, not (2, 2)")
+        self.held = [*waiting, self.upload(BAKERY, self.staff, OFF_SEASON[2])]
+        statuses = self.settle(self.held, "uploads to the deactivated file")
+        self.expect_statuses(statuses, "skipped", "uploads to the deactivated file")
+        self.expect_reasons(self.held, "client_file_deactivated")
+        active = {view.name for view in self.my_clients()}
+        deactivated = self.my_clients(FileStatus.DEACTIVATED)
+        self.expect(BAKERY not in active, f"{BAKERY} is still in the active list")
+        self.expect([v.name for v in deactivated] == [BAKERY], "the deactivated list is wrong")
+        self.show(jobs_table("Lifecycle task", [(f"deactivate {BAKERY}", job)]))
+        self.show(files_table(f"{PRACTICE}, My clients: deactivated", deactivated))
+        rows = [(BAKERY, document) for document in self.in_file(BAKERY)]
+        self.show(self.documents("Documents are stored, not extracted", rows))
+        options = queries.available_actions(self.uow(), self.actor(self.staff), self.files[BAKERY])
+        self.show(menu_table(BAKERY, options))
+
+    def reactivate_bakery(self) -> None:
+        self.chapter(
+            f"{BAKERY} is reactivated; the held documents are sent again",
+            "Back in season: Claire reactivates the file and asks for the documents held "
+            "while it was deactivated to be sent again (reprocess_skipped).",
+        )
+        job = self.run_task(messages.REACTIVATE, BAKERY, self.staff, reprocess_skipped=True)
+        self.expect_done(job, "reactivate")
+        resent, held = job.counts.get("documents_resent"), len(self.held)
+        self.expect(resent == held, f"reactivate re-sent {resent} documents, not {held}")
+        fresh = self.upload(BAKERY, self.staff, BACK_IN_SEASON)
+        statuses = self.settle([*self.held, fresh], "documents after reactivation")
+        self.expect_statuses(statuses, "extracted", "documents after reactivation")
+        request = f"reactivate {BAKERY} (reprocess_skipped=true)"
+        self.show(jobs_table("Lifecycle task", [(request, job)]))
+        rows = [(BAKERY, document) for document in self.in_file(BAKERY)]
+        self.show(self.documents("Extraction works again", rows))
+
+    def detach_garage(self) -> None:
+        self.chapter(
+            f"{GARAGE} leaves the practice; its owner keeps the file",
+            "Paul, the garage's owner, is invited: from then on the file can no longer be "
+            "deleted, only detached. Once detached the practice cannot even see it; Paul "
+            "keeps it and every document, and with no plan what he adds is not extracted.",
+        )
+        invite = self.change(Action.INVITE_CLIENT_USER, GARAGE, self.staff, email=PAUL)
+        self.expect_done(invite, "invite a client user")
+        paul = self.user_id(PAUL)
+        refused = self.refused(messages.DELETE, GARAGE, "has_client_users")
+        job = self.run_task(messages.DETACH, GARAGE, self.staff)
+        self.expect_done(job, "detach")
+        listed = {view.name for view in self.my_clients()}
+        self.expect(GARAGE not in listed, f"{GARAGE} is still in the practice's list")
+        hidden = self.staff_opens_nothing(GARAGE)
+        pauls_files = queries.list_files(self.uow(), self.actor(paul), FileStatus.ACTIVE)
+        self.expect([view.name for view in pauls_files] == [GARAGE], "Paul lost the file")
+        kept = self.in_file(GARAGE)
+        self.expect(len(kept) == 2, f"{GARAGE} holds {len(kept)} documents, not 2")
+        unpaid = self.upload(GARAGE, paul, AFTER_DETACH)
+        self.expect_statuses(self.settle([unpaid], "Paul's upload"), "skipped", "Paul's upload")
+        self.expect_reasons([unpaid], "no_subscription")
+        steps = [(f"invite {PAUL}", invite), (f"delete {GARAGE}", refused)]
+        self.show(jobs_table("Lifecycle", [*steps, (f"detach {GARAGE}", job)]))
+        self.show(files_table(f"{PRACTICE}, My clients: active", self.my_clients()))
+        self.console.print(f"Claire opens {GARAGE}: [red]{hidden}[/]")
+        self.show(files_table(f"The files Paul ({GARAGE}) sees", pauls_files))
+        rows = [(GARAGE, document) for document in (*kept, unpaid)]
+        self.show(self.documents("Paul's documents", rows, actor_id=paul))
+
+    def studio_takes_its_own_plan(self) -> None:
+        self.chapter(
+            f"{STUDIO} takes its own subscription and comes back",
+            "Inès is invited, the practice detaches the file, Inès takes her own plan and "
+            f"attaches the file to {PRACTICE} again, which now sees it billed to the client.",
+        )
+        invite = self.change(Action.INVITE_CLIENT_USER, STUDIO, self.staff, email=INES)
+        self.expect_done(invite, "invite a client user")
+        ines = self.user_id(INES)
+        steps = [
+            (f"invite {INES} (practice)", invite),
+            (f"detach {STUDIO} (practice)", self.run_task(messages.DETACH, STUDIO, self.staff)),
+            ("subscribe to own plan (client)", self.change(Action.SUBSCRIBE, STUDIO, ines)),
+            (
+                f"attach to {PRACTICE} (client)",
+                self.change(Action.ATTACH, STUDIO, ines, practice_id=str(self.practice)),
+            ),
+        ]
+        for request, job in steps:
+            self.expect_done(job, request)
+        billing = self.staff_view(STUDIO).billing
+        self.expect(billing == "individual", f"{STUDIO} is billed {billing}, not individual")
+        self.show(jobs_table("Lifecycle", steps))
+        self.show(files_table(f"{PRACTICE}, My clients: active", self.my_clients()))
+
+    def refused_actions(self) -> None:
+        self.chapter(
+            "Refused actions say why, and change nothing",
+            "Each request went to its Celery task like any other; the job records the "
+            "refusal and the file is unchanged.",
+        )
+        before = self.my_clients()
+        self.refused(messages.DETACH, CAFE, "no_client_user")
+        self.refused(messages.DEACTIVATE, STUDIO, "individual_billing")
+        self.refused(messages.DELETE, STUDIO, "individual_billing")
+        self.refused(messages.REACTIVATE, BAKERY, "not_deactivated")
+        self.expect(self.my_clients() == before, "a refused action changed a client file")
+        self.show(refusals_table(self.refusals))
+
+    def delete_cafe(self) -> None:
+        self.chapter(
+            f"{CAFE} is deleted: every row and blob goes, the audit stays",
+            "Nobody at the café has access, so the practice may delete the file. The "
+            "deletion runs in batches; afterwards only the audit event remains.",
+        )
+        before = self.footprint(CAFE)
+        job = self.run_task(messages.DELETE, CAFE, self.staff)
+        self.expect_done(job, "delete")
+        after = self.footprint(CAFE)
+        self.expect(after == (0, 0, 0), f"after the delete {after} (file, documents, blobs) remain")
+        self.staff_opens_nothing(CAFE)
+        self.show(jobs_table("Lifecycle task", [(f"delete {CAFE}", job)]))
+        self.show(footprint_table(CAFE, before, after))
+
+    def audit_trail(self) -> None:
+        self.chapter(
+            "The audit trail",
+            "Every change left an append-only event: who, from which state to which, and "
+            "what it did. The deleted file's events are still here.",
+        )
+        with self.uow() as uow:
+            events = [
+                (name, event.action, event.from_state, event.to_state, event.counts)
+                for name, file_id in self.files.items()
+                for event in uow.lifecycle.events_for(file_id)
+            ]
+        deleted = [
+            counts for name, action, _, _, counts in events if (name, action) == (CAFE, "delete")
+        ]
+        self.expect(len(deleted) == 1, f"{len(deleted)} audit events for the deletion, not 1")
+        gone = (deleted[0].get("documents_deleted"), deleted[0].get("blobs_deleted"))
+        self.expect(gone == (2, 2), f"the audit counts {gone} documents and blobs, not (2, 2)")
+        self.show(events_table(events))
