@@ -345,3 +345,30 @@ def test_a_second_deletion_job_for_a_deleting_file_finishes_it(
 
     assert remaining_rows(office, office.file_id) == NOTHING_LEFT
     assert blob_files(office, office.file_id) == []
+
+
+class BlobStoreWithARacingUpload(LocalBlobStore):
+    """After the first prefix sweep, an upload that had passed its checks writes its blob
+    and its worker dies before taking it back."""
+
+    def __init__(self, root: Path, orphan_key: str) -> None:
+        super().__init__(root)
+        self.orphan_key = orphan_key
+        self.sweeps = 0
+
+    def delete_prefix(self, prefix: str) -> int:
+        removed = super().delete_prefix(prefix)
+        self.sweeps += 1
+        if self.sweeps == 1:
+            self.put(self.orphan_key, b"late upload")
+        return removed
+
+
+def test_a_blob_written_during_the_final_sweep_is_removed_too(office: Office) -> None:
+    office.upload(office.receipt(1))
+    racing = BlobStoreWithARacingUpload(office.blobs.root, f"{office.file_id}/{'0' * 64}")
+
+    result = run_delete(office, uuid.uuid4(), blobs=racing)
+
+    assert result.status == "done"
+    assert blob_files(office, office.file_id) == []
