@@ -103,7 +103,8 @@ def _run_story(state: Path, console: Console) -> Story:
         with console.status("Starting the embedded redis-server and a Celery worker..."):
             broker = embedded.ensure_running(embedded_dir)
             upgrade(settings.database_url)
-            # Imported only now: the Celery app reads the settings when it is imported.
+            # Imported only now, after the environment points at `state`: the Celery app
+            # reads the settings once, on first use, and keeps them.
             import worker
 
             hostname = f"demo-{os.getpid()}@{socket.gethostname()}"
