@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from app.persistence import auth  # noqa: F401  (registers the API tables on Base)
 from app.persistence.db import make_engine
 from app.persistence.models import Base
 

@@ -1,0 +1,1 @@
+"""The HTTP edge: parse, authorise, call a service, map errors."""

@@ -1,0 +1,96 @@
+"""Every error leaves the API as `{"error": {"code", "message", ...ids}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from app.errors import (
+    ActionRefused,
+    DossierError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    UnreadableDocument,
+    UnsupportedFileType,
+    UploadTooLarge,
+)
+
+
+class Unauthenticated(DossierError):
+    code = "unauthenticated"
+
+
+class ServiceUnavailable(DossierError):
+    code = "unavailable"
+
+
+# Most specific first: UploadTooLarge is also an InvalidInput.
+STATUS: tuple[tuple[type[DossierError], int], ...] = (
+    (Unauthenticated, 401),
+    (UploadTooLarge, 413),
+    (UnsupportedFileType, 415),
+    (InvalidInput, 422),
+    (UnreadableDocument, 422),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (ActionRefused, 409),
+    (ServiceUnavailable, 503),
+)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "upload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def status_of(error: DossierError) -> int:
+    return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+async def _dossier_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, DossierError)
+    status = status_of(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": error.to_dict()}, status_code=status, headers=headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {
+            "where": ".".join(str(part) for part in problem.get("loc", ())),
+            "problem": str(problem.get("msg", "")),
+        }
+        for problem in error.errors()
+    ]
+    body = error_body("invalid_input", "The request is not valid.", problems=problems)
+    return JSONResponse(body, status_code=422)
+
+
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = HTTP_CODES.get(error.status_code, "http_error")
+    return JSONResponse(
+        error_body(code, str(error.detail)),
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DossierError, _dossier_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,142 @@
+"""Client files and their documents: the My clients list, a file, its documents, uploads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from app.api import uploads
+from app.api.deps import Caller, Context
+from app.api.schemas import (
+    ActionOut,
+    ActionsOut,
+    DocumentOut,
+    DocumentPageOut,
+    ErrorOut,
+    FileListOut,
+    FileOut,
+    UploadOut,
+)
+from app.domain.model import FileStatus
+from app.services import browse, documents, queries
+
+router = APIRouter(prefix="/v1", tags=["client files"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such file, or the caller has no access."}
+}
+
+
+@router.get("/client-files", response_model=FileListOut)
+def list_files(
+    ctx: Context,
+    actor: Caller,
+    status: Literal["active", "deactivated"] = "active",
+) -> FileListOut:
+    """Practice staff: their practice's My clients list. Client users: their own files."""
+    views = queries.list_files(ctx.uow(), actor, FileStatus(status))
+    return FileListOut(items=[FileOut.model_validate(v, from_attributes=True) for v in views])
+
+
+@router.get("/client-files/{client_file_id}", response_model=FileOut, responses=NOT_FOUND)
+def get_file(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> FileOut:
+    view = queries.get_file(ctx.uow(), actor, client_file_id)
+    return FileOut.model_validate(view, from_attributes=True)
+
+
+@router.get(
+    "/client-files/{client_file_id}/documents",
+    response_model=DocumentPageOut,
+    responses=NOT_FOUND,
+)
+def list_documents(
+    client_file_id: uuid.UUID,
+    ctx: Context,
+    actor: Caller,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> DocumentPageOut:
+    page = browse.document_page(ctx.uow(), actor, client_file_id, limit=limit, offset=offset)
+    return DocumentPageOut(
+        items=[DocumentOut.model_validate(item, from_attributes=True) for item in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/client-files/{client_file_id}/actions", response_model=ActionsOut, responses=NOT_FOUND
+)
+def list_actions(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ActionsOut:
+    """The Manage menu: each action, whether it is allowed now, why not, and what it does."""
+    options = queries.available_actions(ctx.uow(), actor, client_file_id)
+    return ActionsOut(
+        items=[ActionOut.model_validate(option, from_attributes=True) for option in options]
+    )
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [uploads.FIELD],
+                    "properties": {uploads.FIELD: {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/client-files/{client_file_id}/documents",
+    status_code=202,
+    response_model=UploadOut,
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        200: {"model": UploadOut, "description": "The same bytes are already in this file."},
+        **NOT_FOUND,
+        409: {"model": ErrorOut, "description": "The file is being deleted."},
+        413: {"model": ErrorOut, "description": "Over the size limit."},
+        415: {"model": ErrorOut, "description": "Not a type Dossier can read."},
+    },
+)
+async def upload(
+    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
+) -> JSONResponse:
+    """Store a document (multipart field `file`) and send it for extraction."""
+    settings = ctx.runtime.settings
+    # Refuse callers without access before reading a byte of the body.
+    await run_in_threadpool(queries.get_file, ctx.uow(), actor, client_file_id)
+    boundary = uploads.check_envelope(
+        request.headers.get("content-type", ""),
+        request.headers.get("content-length"),
+        settings.max_upload_bytes,
+    )
+    part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
+    result = await run_in_threadpool(
+        lambda: documents.upload(
+            ctx.uow(),
+            ctx.runtime.blobs,
+            settings,
+            client_file_id=client_file_id,
+            actor=actor,
+            filename=part.filename,
+            data=part.data,
+        )
+    )
+    body = UploadOut(
+        id=result.document_id,
+        client_file_id=client_file_id,
+        status=str(result.status),
+        duplicate=result.duplicate,
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)

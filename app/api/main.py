@@ -1,0 +1,57 @@
+"""The web process: `uvicorn app.api.main:web_app --factory`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import redis
+from fastapi import FastAPI
+
+from app.api import documents, errors, files, health, lifecycle
+from app.api.deps import ApiContext
+from app.bootstrap import Runtime, build_runtime
+from app.config import Settings, get_settings
+
+DESCRIPTION = """Upload receipts and invoices into client files and manage the files'
+lifecycle. Authenticate with `Authorization: Bearer <token>` (`dossier admin token`).
+Errors are `{"error": {"code", "message", ...ids}}`."""
+
+
+def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        runtime.close()
+
+    app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.context = ApiContext(runtime, broker_check)
+    errors.install(app)
+    for module in (health, files, documents, lifecycle):
+        app.include_router(module.router)
+    return app
+
+
+def redis_check(url: str) -> Callable[[], None]:
+    def check() -> None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+
+    return check
+
+
+def production_app(settings: Settings) -> FastAPI:
+    # Only the producer side of Celery is needed here: tasks are sent by name.
+    from worker.celery_app import broker_url, create_celery
+    from worker.dispatch import CeleryDispatcher
+
+    celery = create_celery(settings)
+    runtime = build_runtime(settings, CeleryDispatcher(celery))
+    return create_app(runtime, broker_check=redis_check(broker_url(settings)))
+
+
+def web_app() -> FastAPI:
+    return production_app(get_settings())

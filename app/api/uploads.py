@@ -1,0 +1,131 @@
+"""Reading an upload from a multipart body as it streams in: the `file` field is kept
+(at most the size limit, so memory stays bounded), everything else is discarded, and a
+body over the limit is refused as soon as it crosses it, not after it has all arrived."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from app.errors import InvalidInput, UploadTooLarge
+
+FIELD = "file"
+# Room for the part headers and boundaries around the file itself.
+ENVELOPE_BYTES = 64 * 1024
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    filename: str
+    data: bytes
+
+
+def _too_large(limit: int) -> UploadTooLarge:
+    return UploadTooLarge(f"The file is larger than the limit of {limit} bytes.")
+
+
+@dataclass
+class _Collector:
+    """python-multipart callbacks keeping only the first `file` part."""
+
+    limit: int
+    header_field: bytearray = field(default_factory=bytearray)
+    header_value: bytearray = field(default_factory=bytearray)
+    disposition: bytes = b""
+    in_file: bool = False
+    data: bytearray | None = None
+    filename: str = ""
+    ended: bool = False
+
+    def on_part_begin(self) -> None:
+        self.disposition, self.in_file = b"", False
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.header_field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if bytes(self.header_field).lower() == b"content-disposition":
+            self.disposition = bytes(self.header_value)
+        self.header_field.clear()
+        self.header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _, options = parse_options_header(self.disposition)
+        if options.get(b"name") != FIELD.encode():
+            return
+        if self.data is not None:
+            raise InvalidInput("Send one file per request.")
+        self.in_file, self.data = True, bytearray()
+        self.filename = clean_filename(options.get(b"filename", b"").decode("utf-8", "replace"))
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if not self.in_file or self.data is None:
+            return
+        if len(self.data) + (end - start) > self.limit:
+            raise _too_large(self.limit)
+        self.data += data[start:end]
+
+    def on_part_end(self) -> None:
+        self.in_file = False
+
+    def on_end(self) -> None:
+        self.ended = True
+
+
+def clean_filename(name: str) -> str:
+    # Browsers may send a full client-side path; only its last part is a name.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("", name).strip()
+    return name[:255] or "upload"
+
+
+def check_envelope(content_type: str, content_length: str | None, limit: int) -> bytes:
+    """Refuse before reading what can be refused from the headers; return the boundary."""
+    kind, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        raise InvalidInput("Send the document as multipart/form-data, in a field named 'file'.")
+    declared = int(content_length) if content_length and content_length.isdigit() else 0
+    if declared > limit + ENVELOPE_BYTES:
+        raise _too_large(limit)
+    return boundary
+
+
+async def read_file_part(chunks: AsyncIterator[bytes], boundary: bytes, limit: int) -> FilePart:
+    collector = _Collector(limit)
+    try:
+        parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": collector.on_part_begin,
+                "on_header_field": collector.on_header_field,
+                "on_header_value": collector.on_header_value,
+                "on_header_end": collector.on_header_end,
+                "on_headers_finished": collector.on_headers_finished,
+                "on_part_data": collector.on_part_data,
+                "on_part_end": collector.on_part_end,
+                "on_end": collector.on_end,
+            },
+        )
+        received = 0
+        async for chunk in chunks:
+            received += len(chunk)
+            # Parts other than `file` are not kept, but nobody may stream without end.
+            if received > limit + ENVELOPE_BYTES:
+                raise _too_large(limit)
+            parser.write(chunk)
+    except FormParserError:
+        raise InvalidInput("The multipart body is malformed.") from None
+    if not collector.ended:
+        raise InvalidInput("The upload was cut off before its end; send it again.")
+    if collector.data is None:
+        raise InvalidInput("The form has no field named 'file'.")
+    return FilePart(collector.filename, bytes(collector.data))

@@ -1,0 +1,106 @@
+"""Reads the API adds to `queries`: a page of a file's documents and a lifecycle job."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.domain.model import Actor
+from app.errors import NotFound
+from app.persistence.auth import LifecycleRequest, LifecycleRequests
+from app.persistence.models import Document, LifecycleJob
+from app.persistence.pages import DocumentPages
+from app.persistence.uow import UnitOfWork
+from app.services.queries import DocumentView, visible_file
+
+PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPage:
+    items: list[DocumentView]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    id: uuid.UUID
+    client_file_id: uuid.UUID
+    action: str
+    status: str
+    reason: str | None
+    message: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def document_page(
+    uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID, *, limit: int, offset: int
+) -> DocumentPage:
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        pages = DocumentPages(uow.session)
+        documents = pages.page(client_file_id, limit=limit, offset=offset)
+        items = [_document_view(uow, document) for document in documents]
+        return DocumentPage(items, pages.count(client_file_id), limit, offset)
+
+
+def _document_view(uow: UnitOfWork, document: Document) -> DocumentView:
+    extraction = uow.documents.extraction_of(document.id)
+    return DocumentView(
+        id=document.id,
+        client_file_id=document.client_file_id,
+        filename=document.filename,
+        content_type=document.content_type,
+        size_bytes=document.size_bytes,
+        status=str(document.status),
+        reason=document.reason,
+        created_at=document.created_at,
+        fields=dict(extraction.fields) if extraction else None,
+        engine=extraction.engine if extraction else None,
+    )
+
+
+def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
+    """A job is shown to whoever asked for it, and to whoever can see its file now;
+    a job recorded by the API but not yet picked up by a worker is pending."""
+    with uow:
+        row = uow.lifecycle.job(job_id)
+        request = LifecycleRequests(uow.session).get(job_id)
+        origin = row if row is not None else request
+        if origin is None or not _may_see_job(uow, actor, origin):
+            raise NotFound("No such lifecycle job.", job_id=job_id)
+        if row is not None:
+            return JobView(
+                row.id,
+                row.client_file_id,
+                row.action,
+                row.status,
+                row.reason,
+                row.message,
+                row.created_at,
+                row.finished_at,
+                dict(row.counts),
+            )
+        return JobView(
+            origin.id,
+            origin.client_file_id,
+            origin.action,
+            PENDING,
+            None,
+            None,
+            origin.created_at,
+            None,
+        )
+
+
+def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | LifecycleRequest) -> bool:
+    if origin.actor_id == actor.user_id:
+        return True
+    client_file = uow.files.get(origin.client_file_id)
+    return client_file is not None and actor.can_see(client_file.id, client_file.practice_id)

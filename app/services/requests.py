@@ -1,0 +1,97 @@
+"""Lifecycle changes asked for over the API: checked at once (a refusal changes nothing),
+recorded as a pending request, then run by a worker under the request's job id. The
+client-side actions are quick and run at once."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from app.domain.model import Action
+from app.errors import ActionRefused
+from app.persistence.auth import LifecycleRequest, LifecycleRequests
+from app.persistence.uow import UnitOfWork
+from app.services import lifecycle, messages
+from app.services.lifecycle import REFUSED, JobResult, authorise
+
+TASKS = {
+    Action.DEACTIVATE: messages.DEACTIVATE,
+    Action.REACTIVATE: messages.REACTIVATE,
+    Action.DETACH: messages.DETACH,
+    Action.DELETE: messages.DELETE,
+}
+
+
+def check(
+    uow: UnitOfWork, *, client_file_id: uuid.UUID, actor_id: uuid.UUID, action: Action
+) -> None:
+    """Raise NotFound or ActionRefused exactly as the job would; never writes."""
+    with uow:
+        authorise(uow, client_file_id, actor_id, action)
+
+
+def request(
+    uow: UnitOfWork,
+    *,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    params: dict[str, Any] | None = None,
+) -> messages.TaskMessage:
+    """Check the change, record it as pending and return the task message to send.
+
+    The check and the record share one transaction holding the file's row lock; the
+    worker checks again when it runs, so a change made in between is refused then.
+    """
+    params = params or {}
+    job_id = uuid.uuid4()
+    with uow:
+        authorise(uow, client_file_id, actor_id, action)
+        LifecycleRequests(uow.session).add(
+            LifecycleRequest(
+                id=job_id,
+                client_file_id=client_file_id,
+                action=str(action),
+                actor_id=actor_id,
+                params=params,
+            )
+        )
+        uow.commit()
+    payload = {"client_file_id": str(client_file_id), "actor_id": str(actor_id)}
+    payload |= {"job_id": str(job_id), **params}
+    return messages.TaskMessage(TASKS[action], payload, task_id=job_id)
+
+
+def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
+    """Forget a request whose message could not be sent: no job will ever run for it."""
+    with uow:
+        LifecycleRequests(uow.session).remove(job_id)
+        uow.commit()
+
+
+def run_now(
+    uow: UnitOfWork,
+    *,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    params: dict[str, Any] | None = None,
+) -> JobResult:
+    """Run a quick change in this process; a refusal raises and leaves no trace."""
+    check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
+    result = lifecycle.change(
+        uow,
+        job_id=uuid.uuid4(),
+        client_file_id=client_file_id,
+        actor_id=actor_id,
+        action=action,
+        params=params,
+    )
+    if result.status == REFUSED:
+        # The file changed between the check and the change: report it like the check.
+        raise ActionRefused(
+            result.message or "This action is not allowed now.",
+            reason=result.reason or "refused",
+            client_file_id=client_file_id,
+        )
+    return result

@@ -1,0 +1,54 @@
+"""Probes: up whenever the process answers; ready only when database and broker are."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi.testclient import TestClient
+
+from app.bootstrap import Runtime
+from tests.api.conftest import Broker
+
+
+def test_healthz_needs_no_token(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
+
+
+def test_readyz_is_ready_when_database_and_broker_answer(client: TestClient) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "database": "ok", "broker": "ok"}
+
+
+def test_readyz_is_503_when_the_broker_is_down(client: TestClient, broker: Broker) -> None:
+    broker.healthy = False
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "unreachable"
+
+
+def test_readyz_is_503_when_the_database_is_gone(client: TestClient, runtime: Runtime) -> None:
+    database = runtime.settings.database_url.removeprefix("sqlite:///")
+    runtime.db.dispose()
+    # A database the process can no longer open: a directory where the file was.
+    os.replace(database, database + ".moved")
+    os.mkdir(database)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_openapi_and_docs_are_served(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "/v1/client-files/{client_file_id}/documents" in schema["paths"]
+    assert "multipart/form-data" in str(schema["paths"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_unknown_routes_use_the_error_shape(client: TestClient) -> None:
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
