@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from app.api.cli import register
 from app.config import get_settings
 
 cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
 db = typer.Typer(help="Database schema.")
 cli.add_typer(db, name="db")
+register(cli)  # admin, serve, upload, lifecycle
 
 
 @db.command("upgrade")

@@ -1,0 +1,52 @@
+"""`dossier serve`: the three processes of the Procfile from one command. The worker and
+beat run as subprocesses, exactly as the Procfile starts them; web runs in this process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import typer
+
+from app import local
+from app.config import get_settings
+from app.persistence.migrate import upgrade
+
+
+def run(*, host: str, port: int, concurrency: int) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    _refuse_busy_port(host, port)
+    upgrade(settings.database_url)
+    from worker.celery_app import broker_url
+
+    broker_url(settings)  # starts the embedded broker before three processes race to
+    state = settings.embedded_dir
+    state.mkdir(parents=True, exist_ok=True)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        with (
+            open(state / "worker.log", "ab") as worker_log,
+            open(state / "beat.log", "ab") as beat_log,
+        ):
+            hostname = f"serve-{port}@{socket.gethostname()}"
+            worker = local.worker_command(hostname, concurrency=concurrency)
+            processes.append(local.start(worker, {}, worker_log))
+            processes.append(local.start(local.beat_command(state / "schedule"), {}, beat_log))
+            typer.echo(f"worker and beat started; logs in {state}/worker.log and beat.log")
+            typer.echo(f"API on http://{host}:{port} (docs at /docs); Ctrl-C stops everything")
+            uvicorn.run("app.api.main:web_app", factory=True, host=host, port=port)
+    finally:
+        for process in processes:
+            local.stop(process)
+
+
+def _refuse_busy_port(host: str, port: int) -> None:
+    # Found before the worker starts, not after, so nothing is left running.
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            typer.secho(f"{host}:{port} is in use; pick another --port.", fg="red", err=True)
+            raise typer.Exit(1) from None
