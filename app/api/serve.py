@@ -8,8 +8,8 @@ import subprocess
 
 import typer
 
-from app import local
-from app.config import get_settings
+from app import embedded, local
+from app.config import EMBEDDED, get_settings
 from app.persistence.migrate import upgrade
 
 
@@ -21,8 +21,9 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     upgrade(settings.database_url)
     from worker.celery_app import broker_url
 
-    broker_url(settings)  # starts the embedded broker before three processes race to
     state = settings.embedded_dir
+    ours = settings.broker_url == EMBEDDED and not (state / "redis.json").exists()
+    broker_url(settings)  # start the embedded broker before three processes race to
     state.mkdir(parents=True, exist_ok=True)
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -40,6 +41,8 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     finally:
         for process in processes:
             local.stop(process)
+        if ours:
+            embedded.stop(state)
 
 
 def _refuse_busy_port(host: str, port: int) -> None:

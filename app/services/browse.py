@@ -83,7 +83,8 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
                 row.status,
                 row.reason,
                 row.message,
-                row.created_at,
+                # When the API took the request, not when a worker first wrote the job.
+                request.created_at if request else row.created_at,
                 row.finished_at,
                 dict(row.counts),
             )
