@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     extraction_time_limit_seconds: int = Field(default=300, gt=0)
     extraction_max_attempts: int = Field(default=3, ge=1)
     broker_visibility_timeout_seconds: int = Field(default=3600, gt=0)
+    broker_restore_interval_seconds: int | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "How often workers look for messages a dead worker left unacknowledged "
+            "(default: the Redis transport's own, about 100 s)."
+        ),
+    )
     delete_batch_size: int = Field(default=500, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     sweep_stale_after_seconds: int = Field(
@@ -72,6 +80,12 @@ class Settings(BaseSettings):
                 "DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS"
             )
         return self
+
+    @property
+    def long_task_time_limit_seconds(self) -> int:
+        """For deletions: as long as possible, yet over before the broker would hand the
+        message to another worker."""
+        return max(2, int(self.broker_visibility_timeout_seconds * 0.9))
 
     @property
     def is_sqlite(self) -> bool:

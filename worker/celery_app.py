@@ -35,6 +35,10 @@ def create_celery(settings: Settings) -> Celery:
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     transport: dict[str, Any] = {"visibility_timeout": settings.broker_visibility_timeout_seconds}
+    if settings.broker_restore_interval_seconds is not None:
+        # Scan on every tick: the interval alone then sets how soon they come back.
+        transport["unacked_restore_interval"] = settings.broker_restore_interval_seconds
+        transport["unacked_restore_throttle"] = 1
     if settings.broker_key_prefix:
         transport["global_keyprefix"] = settings.broker_key_prefix
     return {

@@ -113,12 +113,16 @@ def _delete_batch(
         if not batch:
             return False
         documents, extractions = uow.documents.delete_many([doc_id for doc_id, _ in batch])
+        # Blobs go before the commit so their count is saved with the rows. A crash in
+        # between leaves rows whose blobs are gone; the file is `deleting`, so nobody reads
+        # them, and the resumed run deletes them (a blob already gone counts as removed).
+        for _, key in batch:
+            blobs.delete(key)
         counts["documents_deleted"] += documents
         counts["extractions_deleted"] += extractions
+        counts["blobs_deleted"] += len(batch)
         _touch(uow, job_id, client_file_id, counts)
         uow.commit()
-    # Blobs go after the rows: a crash here leaves orphans the final prefix sweep removes.
-    counts["blobs_deleted"] += sum(1 for _, key in batch if blobs.delete(key))
     return True
 
 

@@ -151,6 +151,7 @@ def settings_for(database_url: str, key_prefix: str, tmp: Path, **overrides: Any
         "broker_visibility_timeout_seconds": 30,
         "sweep_stale_after_seconds": 25,
         "sweep_interval_seconds": 3600,
+        "broker_restore_interval_seconds": 1,
     }
     values.update(overrides)
     return Settings(**values)
@@ -171,6 +172,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "sweep_stale_after_seconds",
             "sweep_interval_seconds",
             "delete_batch_size",
+            "broker_restore_interval_seconds",
         )
     }
     env["DOSSIER_TEST_ENGINE_JOURNAL"] = str(tmp / "engine-runs.txt")

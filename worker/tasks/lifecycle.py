@@ -57,8 +57,8 @@ def reactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
 # would hand its message to another worker. A run cut short resumes where it stopped.
 @app.task(
     name=messages.DELETE,
-    time_limit=get_settings().broker_visibility_timeout_seconds - 60,
-    soft_time_limit=get_settings().broker_visibility_timeout_seconds - 90,
+    time_limit=get_settings().long_task_time_limit_seconds,
+    soft_time_limit=get_settings().long_task_time_limit_seconds - 1,
     **RETRY_OPTIONS,
 )
 @rejecting_bad_input(messages.DELETE)
