@@ -50,6 +50,7 @@ def run(*, keep: bool = False, console: Console | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         console.print("\n[yellow]Demo interrupted.[/]")
+        shutil.rmtree(state, ignore_errors=True)
         return 130
     except Exception:
         console.print("\n[bold red]Demo failed with an unexpected error:[/]")

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import redis
 from rich.console import Console
 from rich.table import Table
 
 from app.bootstrap import Runtime
 from app.demo_samples import Sample
-from app.demo_tables import documents_table
+from app.demo_tables import counts_text, documents_table
 from app.domain.model import Action, Actor, FileStatus
 from app.errors import NotFound
 from app.persistence.uow import UnitOfWork
@@ -154,20 +156,42 @@ class Steps:
         finally:
             control.add_consumer(queue, destination=[self.hostname], reply=True)
 
+    def lose_messages(self, queue: str) -> int:
+        """Empty one paused queue in Redis, as a restart without persistence would; return
+        how many messages were lost.
+
+        Waits for the messages to be back in the list first: a read that was already
+        waiting when the queue was paused may have taken one, and kombu puts it back."""
+        client = redis.Redis.from_url(self.celery.conf.broker_url)
+        try:
+            self._poll(lambda: client.llen(queue) or None, f"no message reached {queue}")
+            with client.pipeline(transaction=True) as pipe:
+                pipe.llen(queue)
+                pipe.delete(queue)
+                waiting, _ = pipe.execute()
+        finally:
+            client.close()
+        return int(waiting)
+
     # ---- waiting ----------------------------------------------------------------------
 
     def settle(self, document_ids: Iterable[uuid.UUID], what: str) -> dict[uuid.UUID, str]:
         """Wait until every document has reached a terminal state; return their statuses."""
         ids = list(document_ids)
+        seen: dict[uuid.UUID, str] = {}
 
         def statuses() -> dict[uuid.UUID, str] | None:
             with self.uow() as uow:
                 found = {i: uow.documents.get(i) for i in ids}
-                current = {i: str(d.status) if d else "gone" for i, d in found.items()}
+                seen.update({i: str(d.status) if d else "gone" for i, d in found.items()})
                 finished = all(d is None or d.status.is_terminal for d in found.values())
-            return current if finished else None
+            return dict(seen) if finished else None
 
-        return self._poll(statuses, f"{what}: the worker did not finish the documents")
+        try:
+            return self._poll(statuses, f"{what}: the worker did not finish the documents")
+        except DemoFailure as failure:
+            tally = Counter(seen.values())
+            raise DemoFailure(f"{failure} ({counts_text(dict(tally))})") from None
 
     def _poll(self, probe: Callable[[], T | None], failure: str) -> T:
         deadline = time.monotonic() + self.timeout

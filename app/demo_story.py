@@ -3,6 +3,8 @@ makes over a season, each step checked against what the rules say must happen.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.demo_samples import Sample, invoice, receipt
 from app.demo_steps import Steps
 from app.demo_tables import (
@@ -14,7 +16,8 @@ from app.demo_tables import (
     refusals_table,
 )
 from app.domain.model import Action, FileStatus
-from app.services import admin, messages, queries
+from app.persistence.models import utcnow
+from app.services import admin, messages, queries, sweeper
 
 PRACTICE = "Cabinet Lefèvre"
 BAKERY, GARAGE, CAFE, STUDIO = (
@@ -46,6 +49,7 @@ OFF_SEASON = [
     receipt("Metro Cash Carry", "2024-12-19", [("Yeast 5 kg", "22.60")], "22.60"),
 ]
 BACK_IN_SEASON = receipt("Metro Cash Carry", "2025-01-07", [("Flour 50 kg", "47.00")], "47.00")
+LOST_IN_REDIS = invoice("Photo Materiel SARL", "PM-7802", "2024-11-21", "189.00", "31.50")
 AFTER_DETACH = receipt("Station Relais", "2024-12-01", [("Tyres x4", "356.00")], "356.00")
 
 
@@ -55,6 +59,7 @@ class Story(Steps):
         self.first_documents()
         self.deactivate_bakery()
         self.reactivate_bakery()
+        self.sweeper_recovers_a_lost_message()
         self.detach_garage()
         self.studio_takes_its_own_plan()
         self.refused_actions()
@@ -136,6 +141,35 @@ class Story(Steps):
         self.show(jobs_table("Lifecycle task", [(request, job)]))
         rows = [(BAKERY, document) for document in self.in_file(BAKERY)]
         self.show(self.documents("Extraction works again", rows))
+
+    def sweeper_recovers_a_lost_message(self) -> None:
+        self.chapter(
+            "Redis loses a message; the sweeper sends it again",
+            f"An invoice for {STUDIO} is stored, but its gate message vanishes from Redis, as "
+            "after a restart without persistence. Beat's sweeper finds the document untouched "
+            "for too long and re-sends it (the demo runs that sweep with its clock moved "
+            "forward rather than wait).",
+        )
+        with self.paused("gate"):
+            lost = self.upload(STUDIO, self.staff, LOST_IN_REDIS)
+            dropped = self.lose_messages("gate")
+        self.expect(dropped == 1, f"{dropped} messages were lost from the gate queue, not 1")
+        settings = self.runtime.settings
+        stale_after = timedelta(seconds=settings.sweep_stale_after_seconds)
+        later = utcnow() + stale_after + timedelta(seconds=1)
+        report = sweeper.sweep(
+            self.uow(), stale_after=stale_after, batch_size=settings.sweep_batch_size, now=later
+        )
+        self.expect(report.documents_resent == 1, f"the sweep re-sent {report.documents_resent}")
+        statuses = self.settle([lost], "the re-sent document")
+        self.expect_statuses(statuses, "extracted", "the re-sent document")
+        self.console.print(
+            f"Gate messages lost: {dropped}. "
+            f"Sweep {stale_after.total_seconds() / 60:.0f} minutes later: "
+            f"{report.documents_resent} document re-sent, "
+            f"{report.deletions_resumed} deletions resumed."
+        )
+        self.show(self.documents("Nothing lost", [(STUDIO, lost)]))
 
     def detach_garage(self) -> None:
         self.chapter(
