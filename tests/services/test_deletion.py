@@ -192,6 +192,7 @@ def test_a_crash_between_batches_resumes_and_finishes(
     assert result.status == "done"
     assert result.counts["documents_deleted"] == 8
     assert result.counts["extractions_deleted"] == 3
+    assert result.counts["blobs_deleted"] == 8  # the audit counts survive the crash
     assert remaining_rows(office, office.file_id) == NOTHING_LEFT
     assert blob_files(office, office.file_id) == []
     assert len(audit(office, office.file_id)) == 1
@@ -216,6 +217,7 @@ def test_a_crash_while_deleting_blobs_leaves_no_orphan_after_resuming(
 
     assert result.status == "done"
     assert result.counts["documents_deleted"] == 8
+    assert result.counts["blobs_deleted"] == 8
     assert remaining_rows(office, office.file_id) == NOTHING_LEFT
     assert blob_files(office, office.file_id) == []
 
