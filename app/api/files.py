@@ -115,7 +115,7 @@ async def upload(
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
     # Refuse callers without access before reading a byte of the body.
-    await run_in_threadpool(queries.get_file, ctx.uow(), actor, client_file_id)
+    await run_in_threadpool(browse.ensure_visible, ctx.uow(), actor, client_file_id)
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
