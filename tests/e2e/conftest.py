@@ -55,7 +55,7 @@ def _option(command: list[str], name: str, value: str) -> list[str]:
     return [*command, name, value]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -125,7 +125,7 @@ def _start_processes(
         stack.callback(stop, process)
 
 
-def _ready(base_url: str) -> bool | None:
+def ready(base_url: str) -> bool | None:
     try:
         return httpx.get(f"{base_url}/readyz", timeout=2).status_code == 200 or None
     except httpx.HTTPError:
@@ -144,10 +144,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         upgrade(database_url)
         env = _environment(database_url, key_prefix, state)
         settings = Settings(**{k.removeprefix("DOSSIER_").lower(): v for k, v in env.items()})
-        port, hostname = _free_port(), f"e2e-{uuid.uuid4().hex[:6]}@dossier-test"
+        port, hostname = free_port(), f"e2e-{uuid.uuid4().hex[:6]}@dossier-test"
         _start_processes(stack, env, state, port, hostname)
         base_url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _ready(base_url), "the web process to be ready")
+        wait_until(lambda: ready(base_url), "the web process to be ready")
         wait_for_worker(create_celery(settings), hostname)
         runtime = build_runtime(settings, FakeDispatcher())
         stack.callback(runtime.close)
