@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from app.local import start
-from tests.e2e.conftest import free_port, ready, poll, wait_until
+from tests.e2e.conftest import free_port, poll, ready, wait_until
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
