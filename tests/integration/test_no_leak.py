@@ -128,3 +128,64 @@ def test_detached_file_without_a_plan_extracts_nothing(stack: Stack, practice: P
     )
     assert {row.reason for row in reasons} == {SkipReason.NO_SUBSCRIPTION}
     assert not stack.journal.exists()
+
+
+def test_nothing_is_extracted_from_a_file_being_deleted(stack: Stack, practice: Practice) -> None:
+    # GIVEN gated documents whose extraction messages wait in the queue
+    stack.start_worker("gate", queues="gate")
+    for n in range(8):
+        upload(stack, practice, f"Avoir {n}")
+    stack.wait_for(
+        "the gate to queue every document",
+        lambda: stack.statuses(practice.client_file_id) == {DocumentStatus.QUEUED: 8},
+    )
+    # AND a deletion that marked the file `deleting`, then died before removing anything
+    # (held up on the first document, then its worker killed)
+    first = min(
+        row.id
+        for row in stack.rows(
+            sa.select(Document.id).where(Document.client_file_id == practice.client_file_id)
+        )
+    )
+    blocker = stack.runtime.sessions()
+    blocker.execute(sa.select(Document).where(Document.id == first).with_for_update())
+    job_id = stack.send(
+        messages.DELETE,
+        client_file_id=str(practice.client_file_id),
+        actor_id=str(practice.staff.user_id),
+    )
+    stack.start_worker("lifecycle", queues="lifecycle")
+    stack.wait_for("the file to be marked deleting", lambda: _is_deleting(stack, practice))
+    stack.kill_workers()
+    blocker.rollback()
+    blocker.close()
+    assert stack.statuses(practice.client_file_id) == {DocumentStatus.QUEUED: 8}
+
+    # WHEN extraction workers take the queued messages
+    stack.start_worker("extract", queues="extraction")
+    stack.wait_for(
+        "the extraction messages to be consumed",
+        lambda: stack.worker_log("extract").count("succeeded") >= 8,
+    )
+
+    # THEN they re-checked the file and extracted nothing; the deletion, resumed, completes
+    assert not stack.journal.exists()
+    stack.send(
+        messages.DELETE,
+        task_id=job_id,
+        client_file_id=str(practice.client_file_id),
+        actor_id=str(practice.staff.user_id),
+    )
+    stack.start_worker("lifecycle-again", queues="lifecycle")
+    assert stack.wait_for_job(job_id).status == "done"
+    assert stack.statuses(practice.client_file_id) == {}
+
+
+def _is_deleting(stack: Stack, practice: Practice) -> bool:
+    from app.domain.model import FileStatus
+    from app.persistence.models import ClientFile
+
+    status = stack.scalar(
+        sa.select(ClientFile.status).where(ClientFile.id == practice.client_file_id)
+    )
+    return status is FileStatus.DELETING
