@@ -6,11 +6,13 @@ import typer
 
 from app.api.cli import register
 from app.config import get_settings
+from app.extraction.cli import extract_command
 
 cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
 db = typer.Typer(help="Database schema.")
 cli.add_typer(db, name="db")
 register(cli)  # admin, serve, upload, lifecycle
+cli.command("extract")(extract_command)
 
 
 @db.command("upgrade")

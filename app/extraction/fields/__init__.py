@@ -1,0 +1,50 @@
+"""Template-free field parsing: typed candidates scored by their labels and position.
+
+`read_fields(pages)` returns the JSON-ready dict the pipeline stores:
+supplier, date (ISO 8601), total, tax (strings with two decimals, e.g. "123.45"),
+currency (ISO 4217), invoice_number (each None when not found) and `confidence`,
+a number from 0 to 1 per field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.extraction.fields.amounts import money
+from app.extraction.fields.currency import document_currency
+from app.extraction.fields.document import read_rows
+from app.extraction.fields.issue_date import read_issue_date
+from app.extraction.fields.numbers import read_number
+from app.extraction.fields.supplier import read_supplier
+from app.extraction.fields.totals import read_money
+from app.extraction.layout import Page
+
+FIELD_NAMES = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+
+
+def read_fields(pages: Sequence[Page]) -> dict[str, Any]:
+    rows = read_rows(pages)
+    amounts = read_money(rows)
+    total_marker = amounts.total.amount.currency if amounts.total else None
+    currency, currency_confidence = document_currency((row.folded for row in rows), total_marker)
+    issue_date = read_issue_date(rows, dollars=currency in {"USD", "CAD", "AUD"})
+    number = read_number(rows)
+    supplier = read_supplier(rows)
+    total = amounts.total.value if amounts.total else None
+    return {
+        "supplier": supplier.value,
+        "date": issue_date.value.isoformat() if issue_date.value else None,
+        "total": money(total) if total is not None else None,
+        "tax": money(amounts.tax) if amounts.tax is not None else None,
+        "currency": currency,
+        "invoice_number": number.value,
+        "confidence": {
+            "supplier": supplier.confidence,
+            "date": issue_date.confidence,
+            "total": amounts.total_confidence,
+            "tax": amounts.tax_confidence,
+            "currency": currency_confidence,
+            "invoice_number": number.confidence,
+        },
+    }

@@ -1,0 +1,173 @@
+"""The words printed next to a value that say what it is, in English, French, German and
+Dutch (and a few Polish ones). Patterns are matched on folded text (no case, no accents)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    TOTAL = "total"
+    SUBTOTAL = "subtotal"
+    TAX = "tax"
+    ISSUE_DATE = "issue_date"
+    DUE_DATE = "due_date"
+    OTHER_DATE = "other_date"
+    NUMBER = "number"
+    SELLER = "seller"
+    BUYER = "buyer"
+    # Phrases that contain a label word but are not that label ('VAT number',
+    # 'prices include VAT'): matched so that they win over the shorter word.
+    IGNORE = "ignore"
+
+
+_LEXICON: tuple[tuple[Kind, float, str], ...] = (
+    (
+        Kind.TOTAL,
+        3.0,
+        r"grand total|total (?:ttc|t\.t\.c\.?|due|amount(?: due)?|a payer"
+        r"|general|factur[ae]|to pay|payable|incl\.?(?:uding)?(?: (?:vat|tax|btw|mwst|tva))?"
+        r"|(?:eur|usd|gbp|chf))",
+    ),
+    (
+        Kind.TOTAL,
+        3.0,
+        r"amount (?:due|payable|to pay|paid)|balance due|net a payer"
+        r"|(?:somme|montant|reste|solde) (?:a payer|du|total|ttc)|a payer|ttc",
+    ),
+    (
+        Kind.TOTAL,
+        3.0,
+        r"(?:gesamt|rechnungs|end|brutto|zahl)betrag|gesamtsumme|zu zahlen"
+        r"|totaal (?:incl\.?(?:usief)? btw|te betalen|bedrag)|te betalen|factuur ?totaal"
+        r"|totaalbedrag|naleznosc ogolem|do zaplaty",
+    ),
+    (Kind.TOTAL, 2.0, r"total|totaal|summe|gesamt|razem|montant|bedrag|betrag|amount"),
+    (
+        Kind.SUBTOTAL,
+        3.0,
+        r"sub ?-?total|sous-? ?total|zwischensumme|subtotaal"
+        r"|total (?:ht|h\.t\.?|hors taxes?|net|excl\.?(?:uding)?(?: (?:vat|tax|btw|tva))?)"
+        r"|montant (?:ht|hors taxes?|net)|net amount|nettobetrag|netto(?:summe)?"
+        r"|excl(?:usief|\.)? btw|(?:total )?before tax|grondslag|untaxed amount|ht"
+        r"|ohne (?:mwst|ust)\.?|excl(?:\.|uding)? (?:vat|tax|tva)|hors (?:tva|taxes?)",
+    ),
+    (Kind.SUBTOTAL, 2.0, r"net"),
+    (
+        Kind.TAX,
+        3.0,
+        r"(?:montant|total) (?:de la )?tva|tva|vat(?: amount)?|total tax"
+        r"|(?:sales )?tax(?:es)?(?: amount)?|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer"
+        r"|btw(?: bedrag)?|gst|[cis]gst|kwota vat|iva|hst|pst|qst",
+    ),
+    (
+        Kind.IGNORE,
+        0.0,
+        r"(?:n°|no\.?|numero|number|nummer|nr\.?|id|reg(?:istration)?)\s*"
+        r"(?:de\s+)?(?:tva|vat|btw|ust|tax|gst)|(?:tva|vat|btw|ust|tax|gst)[- ]?(?:id|nr\.?"
+        r"|no\.?|n°|number|nummer|reg\w*|intra\w*|identification|#|%|rate|code)"
+        r"|ust-?id\w*|steuer-?nr\.?|incl(?:\.|usief|usive|us|uded)? (?:of )?(?:btw|vat|tax|tva"
+        r"|mwst|gst)|(?:prices|prijzen|preise) \w+ (?:inclusief|inclusive|inkl\.?) \w+"
+        r"|tax invoice|tva acquittee|inclusive of|vat invoice",
+    ),
+    (
+        Kind.ISSUE_DATE,
+        3.0,
+        r"invoice date|date of (?:issue|invoice)|issue date|issued on"
+        r"|date (?:de (?:la )?)?facture|date d'emission|date de facturation|rechnungsdatum"
+        r"|belegdatum|ausstellungsdatum|factuur ?datum|datum factuur|data wystawienia"
+        r"|receipt date|document date|tax point",
+    ),
+    (Kind.ISSUE_DATE, 2.0, r"date|datum|data"),
+    (Kind.ISSUE_DATE, 1.0, r"du|vom|of|le"),
+    (
+        Kind.DUE_DATE,
+        3.0,
+        r"due date|date due|due (?:on|by)|payment due|pay(?:able)? (?:by|before)"
+        r"|echeance|date d'echeance|date limite(?: de (?:paiement|reglement))?|a regler avant"
+        r"|fallig(?:keit)?(?:sdatum)?|zahlungsziel|zahlbar bis|vervaldatum|vervaldag"
+        r"|uiterste betaaldatum|betalen voor|termin platnosci|prelevement a partir du",
+    ),
+    (
+        Kind.OTHER_DATE,
+        2.0,
+        r"order date|orderdatum|date de (?:commande|livraison)"
+        r"|bestelldatum|auftragsdatum|delivery date|lieferdatum|leverdatum|check[- ]?(?:in|out)"
+        r"|(?:billing |statement |service )?period|periode|zeitraum|leistungsdatum"
+        r"|date of (?:birth|supply|delivery)|expiry|valid until|geldig tot",
+    ),
+    (
+        Kind.NUMBER,
+        3.0,
+        r"invoice (?:number|no\.?|nr\.?|num\.?|#|id)|inv\.? ?(?:no\.?|#)"
+        r"|facture (?:n°|no\.?|numero|nr\.?)|(?:n°|numero|no\.?) (?:de )?facture"
+        r"|rechnungs?(?:-?nr\.?|nummer|-?no\.?)|rechnung (?:nr\.?|no\.?|#)|factuur ?(?:nummer"
+        r"|nr\.?|no\.?)|faktura (?:vat )?(?:nr\.?|numer)|receipt (?:number|no\.?|#)"
+        r"|(?:recu|ticket|bon|quittung|beleg|kassenbon|bon de caisse) ?(?:n°|no\.?|nr\.?|#|-nr\.?)"
+        r"|(?:document|transaction) (?:no\.?|number|nr\.?|#|id)",
+    ),
+    (Kind.NUMBER, 2.0, r"invoice|facture|rechnung|factuur|faktura|receipt"),
+    (Kind.NUMBER, 1.0, r"booking id|#|n°"),
+    (
+        Kind.SELLER,
+        3.0,
+        r"sold by|seller|vendor|supplier|service provider|bill from|vendeur"
+        r"|fournisseur|emetteur|prestataire|verkaufer|lieferant|leverancier|verkoper|sprzedawca"
+        r"|titulaire du compte|account holder|account name|kontoinhaber|t\.n\.v\.?|payable to"
+        r"|in favou?r of|beneficiaire|begunstigde|from",
+    ),
+    (
+        Kind.BUYER,
+        3.0,
+        r"bill(?:ed)? to|ship(?:ped)? to|sold to|invoice to|deliver(?:y|ed)? to"
+        r"|(?:billing|shipping|delivery|invoice) address|customer(?: name)?|client"
+        r"|factur(?:e|ee) a|adresse de (?:facturation|livraison)|livre a|destinataire"
+        r"|rechnungsadresse|lieferadresse|rechnungsempfanger|kunde|empfanger|factuuradres"
+        r"|afleveradres|klant|nabywca|guest name|attn\.?|t\.a\.v\.?|abonne|to",
+    ),
+)
+
+_COMPILED = tuple(
+    # A label ends at a word boundary, unless it ends in punctuation ('n°12345').
+    (kind, weight, re.compile(rf"(?<![\w#°])(?:{pattern})(?:(?<=[^\w])|(?![\w#°]))"))
+    for kind, weight, pattern in _LEXICON
+)
+# Labels that are only labels at the start of a line or before a colon: in running
+# text these little words are everywhere.
+_SHORT = {"le", "du", "of", "vom", "to", "from", "#", "n°", "data", "montant", "amount", "net"}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    kind: Kind
+    weight: float
+    start: int
+    end: int
+
+
+def find_labels(folded: str) -> list[Label]:
+    """Labels in a folded line, left to right; a longer label wins over one inside it."""
+    found: list[Label] = []
+    for kind, weight, pattern in _COMPILED:
+        for match in pattern.finditer(folded):
+            if match.group(0) in _SHORT and not _stands_alone(folded, match):
+                continue
+            found.append(Label(kind, weight, match.start(), match.end()))
+    found.sort(key=lambda label: (label.start - label.end, -label.weight))
+    kept: list[Label] = []
+    for label in found:
+        if all(label.end <= other.start or other.end <= label.start for other in kept):
+            kept.append(label)
+    return sorted(kept, key=lambda label: label.start)
+
+
+def _stands_alone(folded: str, match: re.Match[str]) -> bool:
+    word = match.group(0)
+    after = folded[match.end() :].lstrip()
+    if word in {"du", "of", "le", "vom"}:
+        return True  # their values are checked by the caller: a date must follow
+    if word in {"#", "n°"}:
+        return bool(after[:1].isalnum())
+    return folded[: match.start()].strip() == "" or after.startswith(":")

@@ -1,0 +1,137 @@
+"""The supplier: the business that issued the document, told apart from its customer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.extraction.fields.document import Row
+from app.extraction.fields.labels import Kind, find_labels
+from app.extraction.fields.text import fold
+
+_LEGAL_FORM = re.compile(
+    r"(?<![a-z])(?:b\.?v\.?|n\.?v\.?|gmbh|ag|s\.?a\.?s?\.?|sarl|eurl|sasu|ltd\.?|limited|inc\.?"
+    r"|llc|llp|plc|pvt\.?|corp\.?|corporation|company|co\.|kg|ohg|ug|e\.k\.|s\.?r\.?l\.?"
+    r"|s\.?p\.?a\.?|oy|ab|a/s|aps|bvba|vof|sprl|gbr|sp\. z o\.o\.|spolka akcyjna)(?![a-z])"
+)
+_LEGAL_CONTEXT = re.compile(
+    r"capital|siege social|rcs|siret|siren|registered office|regd\.? office|kvk|hrb"
+    r"|handelsregister|registergericht|company (?:no|number|reg)|vorstand|geschaftsfuhrer"
+)
+_CUT = re.compile(
+    r"\s+[-|]\s+|,\s*(?=\d)|\s{2,}|\s+(?:au capital|capital|rcs|siret|siren|kvk|hrb"
+    r"|registered|vat|tva|btw|tel|phone|fax)(?![a-z])",
+)
+_TITLE = re.compile(
+    r"^(?:invoices?|factures?|rechnung(?:en)?|factuur|facturen|receipts?|payment receipt|recu"
+    r"|ticket|quittung|kassenbon|tax invoice|credit note|avoir|gutschrift|creditnota|copy"
+    r"|duplicata|kopie|original|page|seite|bill|statement|devis|quote|offerte)\b"
+)
+_ADDRESS = re.compile(
+    r"(?<![a-z])(?:rue|avenue|av\.|bd|boulevard|chemin|street|st\.|road|rd\.|lane|straat|weg"
+    r"|laan|plein|strasse|str\.|platz|cedex|p\.?o\.? box|bp|postbus)(?![a-z])"
+)
+_WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
+_DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
+_WORD = re.compile(r"[a-z][a-z&'-]{2,}")
+_STOPWORDS = {"the", "and", "les", "des", "der", "die", "het", "van", "und", "for", "services"}
+
+
+@dataclass(frozen=True, slots=True)
+class Supplier:
+    value: str | None
+    confidence: float
+
+
+def read_supplier(rows: Sequence[Row]) -> Supplier:
+    everything = "\n".join(row.folded for row in rows)
+    domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
+    best: tuple[float, int, str] | None = None
+    for row in rows:
+        for text, named in _phrases(row):
+            name = _clean(text)
+            if name is None:
+                continue
+            score = _score(rows, row, name, everything, domains) + (3.0 if named else 0.0)
+            if best is None or score > best[0]:
+                best = (score, row.index, name)
+    if best is None or best[0] < 1.0:
+        return Supplier(None, 0.0)
+    return Supplier(best[2], round(min(0.9, 0.2 + 0.1 * best[0]), 2))
+
+
+def _phrases(row: Row) -> list[tuple[str, bool]]:
+    """The row's phrases, and the text right after a seller label ('Sold by: X'), which
+    is marked as named by that label."""
+    found = [(phrase.text, False) for phrase in row.line.phrases()]
+    for label in row.labels:
+        if label.kind is Kind.SELLER:
+            rest = row.text[label.end :].lstrip(" :")
+            if rest:
+                found.append((rest, True))
+    return found
+
+
+def _clean(phrase: str) -> str | None:
+    folded = fold(phrase)
+    labels = find_labels(folded)
+    if labels and labels[0].start == 0 and labels[0].kind is Kind.SELLER:
+        phrase = phrase[labels[0].end :]
+        folded = folded[labels[0].end :]
+        labels = find_labels(folded)
+    cut = _CUT.search(folded)
+    if cut:
+        phrase, folded = phrase[: cut.start()], folded[: cut.start()]
+    name = phrase.strip(" :;,-*()")
+    folded = fold(name)
+    letters = sum(char.isalpha() for char in name)
+    if letters < 2 or sum(char.isdigit() for char in name) > 0.25 * len(name):
+        return None
+    if len(name.split()) > 7 or _TITLE.match(folded) or _WEB.search(folded):
+        return None
+    if _ADDRESS.search(folded) or any(lb.kind is not Kind.SELLER for lb in find_labels(folded)):
+        return None
+    if not _LEGAL_FORM.sub("", folded).strip(" .,"):
+        return None  # 'SARL' alone is a legal form, not a name
+    return name
+
+
+def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: set[str]) -> float:
+    folded = fold(name)
+    score = 2.5 if _LEGAL_FORM.search(folded) else 0.0
+    if row.line.page == 0 and row.position < 0.3:
+        score += 1.5 * (1 - row.position / 0.3)
+    elif row.line.page > 0:
+        score -= 0.5
+    score += 3.0 * _under_label(rows, row, Kind.SELLER) - 4.0 * _under_label(rows, row, Kind.BUYER)
+    if any(label.kind is Kind.BUYER for label in row.labels):
+        score -= 4.0
+    if _LEGAL_CONTEXT.search(row.folded) or any(
+        _LEGAL_CONTEXT.search(other.folded) for other in rows[row.index + 1 : row.index + 2]
+    ):
+        score += 1.5
+    core = max(
+        (word for word in _WORD.findall(folded) if word not in _STOPWORDS),
+        key=len,
+        default="",
+    )
+    if core:
+        mentions = len(re.findall(rf"(?<![a-z]){re.escape(core)}(?![a-z])", everything))
+        score += min(0.4 * (mentions - 1), 2.0) + (1.0 if core in domains else 0.0)
+    return score + (0.3 if name[:1].isupper() else 0.0)
+
+
+def _under_label(rows: Sequence[Row], row: Row, kind: Kind) -> float:
+    """1 when the row is in a block headed by a label of `kind` (up to four lines above)."""
+    for above in reversed(rows[max(0, row.index - 4) : row.index]):
+        if above.line.page != row.line.page:
+            break
+        if any(label.kind is kind for label in above.labels):
+            return 1.0 if _overlaps(above, row) else 0.0
+    return 0.0
+
+
+def _overlaps(above: Row, row: Row) -> bool:
+    a, b = above.line, row.line
+    return a.boxes[0].left <= b.boxes[-1].right and b.boxes[0].left <= a.boxes[-1].right

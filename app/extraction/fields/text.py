@@ -1,0 +1,30 @@
+"""Matching text without caring about case, accents or odd spaces, offsets preserved."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_SPACES = {"\u00a0", "\u202f", "\u2007", "\u2009", "\t"}
+_DASHES = {"\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"}
+_QUOTES = {"\u2018", "\u2019", "\u00b4", "`"}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _SPACES:
+        return " "
+    if char in _DASHES:
+        return "-"
+    if char in _QUOTES:
+        return "'"
+    if char in "º˚":
+        return "°"
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    # One character in, one character out: offsets found in the folded text stay valid.
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character per character ('Fällig' -> 'fallig')."""
+    return "".join(_fold_char(char) for char in text)

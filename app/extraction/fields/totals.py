@@ -1,0 +1,143 @@
+"""Total, tax and subtotal: amounts scored by the label that names them, then checked
+against each other (subtotal + tax = total)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.extraction.fields.amounts import Amount
+from app.extraction.fields.document import COLUMN_DISCOUNT, Row, column_labels
+from app.extraction.fields.labels import Kind
+
+_MONEY_KINDS = {Kind.TOTAL, Kind.SUBTOTAL, Kind.TAX, Kind.IGNORE}
+_TOLERANCE = Decimal("0.011")
+# How many of the best totals are tried against subtotal + tax.
+_CROSS_CHECK_DEPTH = 5
+# ... as long as they score at most this far below the best one.
+_CROSS_CHECK_MARGIN = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    amount: Amount
+    row: Row
+    kind: Kind | None
+    score: float
+    # Named by a label on its own line, not by a column header above it.
+    beside: bool = True
+
+    @property
+    def value(self) -> Decimal:
+        return self.amount.value
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    total: Candidate | None
+    subtotal: Candidate | None
+    tax: Decimal | None
+    total_confidence: float
+    tax_confidence: float
+
+
+def read_money(rows: Sequence[Row]) -> Money:
+    candidates = [_candidate(rows, row, amount) for row in rows for amount in row.amounts]
+    totals = _ranked(candidates, Kind.TOTAL)
+    subtotals = _ranked(candidates, Kind.SUBTOTAL)
+    taxes = _ranked(candidates, Kind.TAX)
+    checked = _cross_checked(totals, subtotals, taxes)
+    if checked is not None:
+        return checked
+    if not totals:
+        return _unlabelled(candidates, subtotals, taxes)
+    total = totals[0]
+    confidence = _confidence(total, totals[1:])
+    # A tax column in an item table holds per-line figures: trusted only when they add up.
+    tax = next((t for t in taxes if t.beside and abs(t.value) < abs(total.value)), None)
+    subtotal = next((s for s in subtotals if s.beside and s.value <= total.value), None)
+    if tax is not None:
+        return Money(total, subtotal, tax.value, confidence, min(0.85, tax.score / 4))
+    if subtotal is not None and subtotal.value < total.value:
+        return Money(total, subtotal, total.value - subtotal.value, confidence, 0.5)
+    return Money(total, subtotal, None, confidence, 0.0)
+
+
+def _cross_checked(
+    totals: Sequence[Candidate], subtotals: Sequence[Candidate], taxes: Sequence[Candidate]
+) -> Money | None:
+    """The best total that equals a subtotal plus a tax, if one scores near the top."""
+    for total in totals[:_CROSS_CHECK_DEPTH]:
+        if total.score < totals[0].score - _CROSS_CHECK_MARGIN:
+            break
+        for subtotal in subtotals:
+            for tax in taxes:
+                if abs(subtotal.value + tax.value - total.value) <= _TOLERANCE:
+                    return Money(total, subtotal, tax.value, 0.97, 0.95)
+    return None
+
+
+def _candidate(rows: Sequence[Row], row: Row, amount: Amount) -> Candidate:
+    before = row.labels_between(0, amount.start, _MONEY_KINDS)
+    score = 0.0
+    kind: Kind | None = None
+    beside = True
+    if before:
+        label = before[-1]
+        kind, score = label.kind, label.weight
+        # In 'Total 1 278.61 40.39 319.00' the total is the last amount after the label.
+        if _last_after(row, amount, label.end):
+            score += 0.5
+    else:
+        after = row.labels_between(amount.end, amount.end + 4, _MONEY_KINDS)
+        above = column_labels(rows, row, amount.start, amount.end, _MONEY_KINDS)
+        if after:  # '29.99 € TTC'
+            kind, score = after[0].kind, after[0].weight
+        elif above:
+            kind, score = above[0].kind, above[0].weight * COLUMN_DISCOUNT
+            beside = False
+    if kind is Kind.IGNORE:
+        kind, score = None, 0.0
+    if amount.currency:
+        score += 0.3
+    return Candidate(amount, row, kind, score + 0.2 * row.position, beside)
+
+
+def _last_after(row: Row, amount: Amount, label_end: int) -> bool:
+    return not any(
+        other.start > amount.start and not row.labels_between(label_end, other.start, _MONEY_KINDS)
+        for other in row.amounts
+        if other is not amount
+    )
+
+
+def _ranked(candidates: Sequence[Candidate], kind: Kind) -> list[Candidate]:
+    chosen = [c for c in candidates if c.kind is kind and (kind is Kind.TAX or c.value > 0)]
+    # A value printed under several labels of its kind is more likely the one.
+    repeats = Counter(c.value for c in chosen)
+    rescored = [
+        Candidate(c.amount, c.row, c.kind, c.score + 0.5 * min(repeats[c.value] - 1, 2), c.beside)
+        for c in chosen
+    ]
+    return sorted(rescored, key=lambda c: (-c.score, c.row.index))
+
+
+def _confidence(best: Candidate, others: Sequence[Candidate]) -> float:
+    rivals = [c for c in others if c.value != best.value]
+    margin = best.score - (rivals[0].score if rivals else 0.0)
+    return round(min(0.9, 0.45 + 0.1 * best.score + 0.1 * margin), 2)
+
+
+def _unlabelled(
+    candidates: Sequence[Candidate], subtotals: list[Candidate], taxes: list[Candidate]
+) -> Money:
+    """No total label at all (a till receipt cut short): the largest sum with a currency."""
+    pool = [c for c in candidates if c.kind is None and c.value > 0]
+    marked = [c for c in pool if c.amount.currency] or pool
+    if not marked:
+        return Money(None, subtotals[0] if subtotals else None, None, 0.0, 0.0)
+    total = max(marked, key=lambda c: (c.value, c.row.index))
+    tax = taxes[0].value if taxes else None
+    return Money(total, None, tax, 0.3, 0.4 if tax is not None else 0.0)

@@ -1,0 +1,163 @@
+"""Positioned text: boxes from a PDF text layer or from OCR, grouped into lines.
+
+Both readers produce the same shapes, so the field parsers never care where text came
+from. Coordinates grow rightwards and downwards, in the reader's own unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# Two boxes share a line when they overlap vertically by at least this share of the
+# smaller one: enough to absorb a photo's skew, not enough to merge adjacent lines.
+_LINE_OVERLAP = 0.5
+# Boxes closer than this many line heights belong to one phrase (a name, a label).
+_PHRASE_GAP = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1e-6)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One visual line: its boxes left to right, and their text joined by spaces."""
+
+    page: int
+    boxes: tuple[Box, ...]
+    text: str = field(init=False)
+    starts: tuple[int, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        parts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        for box in self.boxes:
+            starts.append(offset)
+            parts.append(box.text)
+            offset += len(box.text) + 1
+        object.__setattr__(self, "text", " ".join(parts))
+        object.__setattr__(self, "starts", tuple(starts))
+
+    @property
+    def top(self) -> float:
+        return min(box.top for box in self.boxes)
+
+    @property
+    def bottom(self) -> float:
+        return max(box.bottom for box in self.boxes)
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 1e-6)
+
+    def x_at(self, offset: int) -> float:
+        """Horizontal position of a character, interpolated inside its box."""
+        index = 0
+        for position, start in enumerate(self.starts):
+            if start <= offset:
+                index = position
+        box = self.boxes[index]
+        share = (offset - self.starts[index]) / max(len(box.text), 1)
+        return box.left + min(max(share, 0.0), 1.0) * (box.right - box.left)
+
+    def span(self, start: int, end: int) -> tuple[float, float]:
+        return self.x_at(start), self.x_at(end)
+
+    def phrases(self) -> list[Phrase]:
+        """Runs of boxes separated by small gaps (a name, a label, a value)."""
+        runs: list[list[int]] = []
+        for index, box in enumerate(self.boxes):
+            previous = self.boxes[index - 1] if index else None
+            if previous and box.left - previous.right < _PHRASE_GAP * self.height:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        return [
+            Phrase(
+                " ".join(self.boxes[i].text for i in run),
+                self.starts[run[0]],
+                self.boxes[run[0]].left,
+                self.boxes[run[-1]].right,
+            )
+            for run in runs
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    text: str
+    start: int  # offset in the line's text
+    left: float
+    right: float
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+
+def group_lines(page: int, boxes: Iterable[Box]) -> tuple[Line, ...]:
+    """Group boxes into lines by vertical overlap, top to bottom, left to right."""
+    rows: list[list[Box]] = []
+    for box in sorted(_non_empty(boxes), key=lambda b: (b.top + b.bottom) / 2):
+        if rows and _overlaps(rows[-1], box):
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return tuple(Line(page, tuple(sorted(row, key=lambda b: b.left))) for row in rows)
+
+
+def _non_empty(boxes: Iterable[Box]) -> list[Box]:
+    return [
+        Box(box.text.strip(), box.left, box.top, box.right, box.bottom)
+        for box in boxes
+        if box.text.strip()
+    ]
+
+
+def _overlaps(row: Sequence[Box], box: Box) -> bool:
+    top = sum(b.top for b in row) / len(row)
+    bottom = sum(b.bottom for b in row) / len(row)
+    shared = min(bottom, box.bottom) - max(top, box.top)
+    return shared >= _LINE_OVERLAP * min(bottom - top, box.height)
+
+
+def page_from_text(text: str, number: int = 0) -> Page:
+    """Plain text as a page of monospaced lines: one character is one unit wide."""
+    lines = []
+    for row, raw in enumerate(text.splitlines()):
+        stripped = raw.rstrip()
+        if not stripped.strip():
+            continue
+        indent = len(stripped) - len(stripped.lstrip())
+        boxes = _split_columns(stripped.lstrip(), indent, row)
+        lines.append(Line(number, tuple(boxes)))
+    width = max((len(raw) for raw in text.splitlines()), default=1)
+    return Page(number, float(width), float(max(len(text.splitlines()), 1)), tuple(lines))
+
+
+def _split_columns(text: str, indent: int, row: int) -> list[Box]:
+    # Runs of two or more spaces separate columns in text exports, like gaps on a page.
+    boxes = []
+    position = 0
+    for chunk in text.split("  "):
+        if chunk.strip():
+            left = indent + position + (len(chunk) - len(chunk.lstrip()))
+            word = chunk.strip()
+            boxes.append(Box(word, float(left), float(row), float(left + len(word)), row + 0.9))
+        position += len(chunk) + 2
+    return boxes

@@ -1,0 +1,110 @@
+"""PDF pages through pypdfium2: positioned text of the text layer, or a bitmap for OCR."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from app.errors import UnreadableDocument
+from app.extraction.layout import Box
+
+# PDFium's FPDF_ERR_PASSWORD: the document is encrypted and the empty password fails.
+_PASSWORD_ERROR = 4
+# Rendered pages are OCRed at about 200 dpi: small print stays legible, and the OCR
+# engine shrinks anything larger than 2000 px on a side anyway.
+_RENDER_LONG_SIDE_PX = 2000
+_MAX_RENDER_SCALE = 200 / 72
+
+
+@contextmanager
+def open_pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    """Open a PDF from memory, turning PDFium's failures into `UnreadableDocument`."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == _PASSWORD_ERROR:
+            raise UnreadableDocument(
+                "The PDF is password-protected; upload a copy without a password."
+            ) from error
+        raise UnreadableDocument(
+            "The PDF is damaged or not a PDF at all; it cannot be opened."
+        ) from error
+    try:
+        if len(document) == 0:
+            raise UnreadableDocument("The PDF has no pages.")
+        yield document
+    finally:
+        document.close()
+
+
+def page_boxes(page: pdfium.PdfPage) -> tuple[float, float, list[Box]]:
+    """The page size and its text layer as word boxes (top-down coordinates).
+
+    Words are rebuilt from characters: some writers emit one run per word, others one per
+    glyph, and only the characters' font boxes are comparable across both.
+    """
+    width, height = page.get_size()
+    text_page = page.get_textpage()
+    try:
+        count = text_page.count_chars()
+        text = text_page.get_text_range(0, count)
+        chars = [
+            (char, text_page.get_charbox(index, loose=True))
+            for index, char in enumerate(text[:count])
+        ]
+    finally:
+        text_page.close()
+    return float(width), float(height), _words(chars, float(height))
+
+
+def _words(chars: list[tuple[str, tuple[float, float, float, float]]], height: float) -> list[Box]:
+    words: list[Box] = []
+    current: list[str] = []
+    left = bottom = right = top = 0.0
+    for char, (c_left, c_bottom, c_right, c_top) in chars:
+        size = max(c_top - c_bottom, 1e-3)
+        joined = bool(current) and (
+            -0.5 * size < c_left - right < 0.3 * size and abs(c_bottom - bottom) < 0.5 * size
+        )
+        if current and (char.isspace() or not joined):
+            words.append(Box(_clean("".join(current)), left, height - top, right, height - bottom))
+            current = []
+        if char.isspace() or char in _INVISIBLE:
+            continue
+        if current:
+            right, top = max(right, c_right), max(top, c_top)
+            left, bottom = min(left, c_left), min(bottom, c_bottom)
+        else:
+            left, bottom, right, top = c_left, c_bottom, c_right, c_top
+        current.append(char)
+    if current:
+        words.append(Box(_clean("".join(current)), left, height - top, right, height - bottom))
+    return words
+
+
+def render_page(page: pdfium.PdfPage) -> Image.Image:
+    width, height = page.get_size()
+    scale = min(_RENDER_LONG_SIDE_PX / max(width, height, 1.0), _MAX_RENDER_SCALE)
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        image: Image.Image = bitmap.to_pil()
+        return image.copy()
+    finally:
+        bitmap.close()
+
+
+_INVISIBLE = {"\u00ad", "\x00", "\ufffe", "\uffff", "\x02"}
+
+
+def _clean(text: str) -> str:
+    # Text layers carry soft hyphens, NULs and odd spaces that break the parsers' regexes.
+    return (
+        text.replace("\u00ad", "")
+        .replace("\x00", "")
+        .replace("\r", " ")
+        .replace("\n", " ")
+        .replace("\u2212", "-")
+    )

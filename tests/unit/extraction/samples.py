@@ -1,0 +1,115 @@
+"""Documents built on the spot: text PDFs, scans, photos of receipts, broken files."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from PIL import Image, ImageDraw, ImageFont
+
+# A line of a document: (x, y from the top, text), in PDF points or image pixels.
+Placed = tuple[float, float, str]
+
+
+def pdf_bytes(pages: Sequence[Sequence[Placed]], *, encrypt: bool = False) -> bytes:
+    """A minimal A4 PDF whose text layer holds the given lines, in Helvetica."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    font_id = 3
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
+    for lines in pages:
+        stream = b"".join(
+            b"BT /F1 11 Tf 1 0 0 1 %.1f %.1f Tm (%s) Tj ET\n" % (x, 842 - y, _escape(text))
+            for x, y, text in lines
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        content_id = len(objects)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, font_id)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    trailer_extra = b""
+    if encrypt:
+        # Standard security handler, revision 2, with an owner/user key that the empty
+        # password does not open: readers must ask for a password.
+        objects.append(
+            b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <"
+            + b"ab" * 32
+            + b"> /U <"
+            + b"cd" * 32
+            + b"> >>"
+        )
+        trailer_extra = b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (len(objects), b"01" * 16, b"01" * 16)
+    return _assemble(objects, trailer_extra)
+
+
+def _escape(text: str) -> bytes:
+    raw = text.encode("cp1252")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _assemble(objects: list[bytes], trailer_extra: bytes) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, trailer_extra, xref)
+    )
+    return out.getvalue()
+
+
+def receipt_image(lines: Sequence[str], *, width: int = 700, size: int = 30) -> Image.Image:
+    """A clean photo-like receipt: dark text on white, one line per entry."""
+    font = ImageFont.load_default(size=size)
+    image = Image.new("RGB", (width, 60 + len(lines) * int(size * 1.6)), "white")
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((30, 30 + index * int(size * 1.6)), line, fill="black", font=font)
+    return image
+
+
+def encoded(image: Image.Image, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+INVOICE_LINES: list[Placed] = [
+    (50, 60, "Boulangerie Martin SARL"),
+    (50, 75, "12 rue des Lilas, 69003 Lyon"),
+    (350, 60, "Facture n° F-2024-0117"),
+    (350, 75, "Date : 14/03/2024"),
+    (350, 90, "Échéance : 13/04/2024"),
+    (50, 140, "Client : Café du Port"),
+    (50, 200, "Pains spéciaux 10 x 4,50 € 45,00 €"),
+    (50, 215, "Viennoiseries 20 x 1,25 € 25,00 €"),
+    (300, 260, "Total HT : 70,00 €"),
+    (300, 275, "TVA 5,5 % : 3,85 €"),
+    (300, 290, "Total TTC : 73,85 €"),
+]
+
+
+RECEIPT_LINES = [
+    "CORNER GROCERY LTD",
+    "221 Baker Street, London",
+    "Receipt No: 48213",
+    "Date: 05/11/2024 14:32",
+    "Milk 2L          1.45",
+    "Bread            2.10",
+    "Coffee beans     7.99",
+    "Subtotal        11.54",
+    "VAT              0.00",
+    "TOTAL  GBP      11.54",
+]

@@ -1,0 +1,139 @@
+"""The engine end to end on real bytes: text PDFs, photos, scans, and broken files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.domain.filetypes import JPEG, PDF, PNG, TEXT
+from app.errors import UnreadableDocument
+from app.extraction import load_engine
+from app.extraction.engine import InvoiceEngine
+from tests.unit.extraction.samples import INVOICE_LINES, encoded, pdf_bytes, receipt_image
+
+ENGINE_PATH = "app.extraction.engine:InvoiceEngine"
+
+
+@pytest.fixture(scope="module")
+def engine() -> InvoiceEngine:
+    loaded = load_engine(ENGINE_PATH)
+    assert isinstance(loaded, InvoiceEngine)
+    return loaded
+
+
+def test_a_text_pdf_is_read_from_its_text_layer(engine: InvoiceEngine, invoice_pdf: bytes) -> None:
+    result = engine.extract(invoice_pdf, PDF)
+    assert result.engine == "invoice/text-layer"
+    assert "Total TTC : 73,85 €" in result.text
+    assert {key: result.fields[key] for key in ("supplier", "date", "total", "tax")} == {
+        "supplier": "Boulangerie Martin SARL",
+        "date": "2024-03-14",
+        "total": "73.85",
+        "tax": "3.85",
+    }
+    assert (result.fields["currency"], result.fields["invoice_number"]) == ("EUR", "F-2024-0117")
+    assert 0 < result.fields["confidence"]["total"] <= 1
+    assert result.seconds > 0
+
+
+def test_a_photo_of_a_receipt_is_read_by_ocr(engine: InvoiceEngine, receipt_png: bytes) -> None:
+    result = engine.extract(receipt_png, PNG)
+    assert result.engine == "invoice/ocr"
+    assert result.fields["total"] == "11.54"
+    assert result.fields["currency"] == "GBP"
+    assert result.fields["date"] == "2024-11-05"
+    assert result.fields["supplier"] == "CORNER GROCERY LTD"
+
+
+def test_a_scanned_pdf_is_rendered_and_read_by_ocr(engine: InvoiceEngine) -> None:
+    scan = receipt_image(["Librairie Page SARL", "Date : 02/09/2024", "Total TTC 18,90 EUR"])
+    result = engine.extract(encoded(scan, "PDF"), PDF)
+    assert result.engine == "invoice/ocr"
+    assert (result.fields["total"], result.fields["date"]) == ("18.90", "2024-09-02")
+
+
+def test_a_jpeg_is_turned_upright_from_its_exif_orientation(engine: InvoiceEngine) -> None:
+    upright = receipt_image(["Total 42,00 EUR"])
+    # Stored rotated, with the EXIF tag that tells viewers to rotate it back.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = upright.rotate(90, expand=True)
+    data = encoded_with_exif(stored, exif)
+    assert engine.extract(data, JPEG).fields["total"] == "42.00"
+
+
+def encoded_with_exif(image: Image.Image, exif: Image.Exif) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif, quality=95)
+    return buffer.getvalue()
+
+
+def test_plain_text_is_parsed_too(engine: InvoiceEngine) -> None:
+    result = engine.extract("Shop Ltd\nTotal: £3.20\n".encode(), TEXT)
+    assert (result.engine, result.fields["total"]) == ("invoice/text", "3.20")
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "reason"),
+    [
+        (b"", PDF, "empty"),
+        (b"%PDF-1.7\n1 0 obj garbage", PDF, "damaged"),
+        (pdf_bytes([INVOICE_LINES], encrypt=True), PDF, "password"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, PNG, "image"),
+        (b"\xff\xd8\xff\xe0 truncated", JPEG, "image"),
+        (b"PK\x03\x04 a zip file", "application/zip", "not application/zip"),
+        (b"   \n\n  ", TEXT, "No text"),
+    ],
+)
+def test_unreadable_input_is_refused_with_a_reason(
+    engine: InvoiceEngine, data: bytes, content_type: str, reason: str
+) -> None:
+    with pytest.raises(UnreadableDocument, match=reason):
+        engine.extract(data, content_type)
+
+
+def test_an_image_without_any_text_is_unreadable(engine: InvoiceEngine) -> None:
+    blank = encoded(Image.new("RGB", (400, 300), "white"), "PNG")
+    with pytest.raises(UnreadableDocument, match="No text"):
+        engine.extract(blank, PNG)
+
+
+# Run in a fresh interpreter: this test process has already used OCR, and an ONNX
+# runtime that has run cannot be forked (neither can Celery's pool parent's; Dossier
+# only loads the models on the first task, in the pool child).
+_FORKED_WORKER = """
+import multiprocessing, sys
+from app.extraction import load_engine
+
+engine = load_engine("app.extraction.engine:InvoiceEngine")
+data = sys.stdin.buffer.read()
+
+def work(queue):
+    queue.put(engine.extract(data, "image/png").fields["total"])
+
+context = multiprocessing.get_context("fork")
+queue = context.Queue()
+child = context.Process(target=work, args=(queue,), daemon=True)
+child.start()
+print(queue.get(timeout=200))
+"""
+
+
+def test_the_engine_built_before_a_fork_works_in_the_forked_child() -> None:
+    data = encoded(receipt_image(["Total 9,99 EUR"]), "PNG")
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_WORKER],
+        input=data,
+        capture_output=True,
+        timeout=240,
+        cwd=Path(__file__).resolve().parents[3],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().strip() == "9.99"

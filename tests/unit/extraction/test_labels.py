@@ -1,0 +1,64 @@
+import pytest
+
+from app.extraction.fields.labels import Kind, find_labels
+from app.extraction.fields.text import fold
+
+
+def labels(text: str) -> list[tuple[Kind, str]]:
+    folded = fold(text)
+    return [(label.kind, folded[label.start : label.end]) for label in find_labels(folded)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Total TTC : 56,02 €", Kind.TOTAL),
+        ("Net à payer 12,00", Kind.TOTAL),
+        ("Grand Total Rs 1939", Kind.TOTAL),
+        ("Amount due $4.11", Kind.TOTAL),
+        ("Gesamtbetrag 119,00 €", Kind.TOTAL),
+        ("Te betalen € 20,00", Kind.TOTAL),
+        ("Total HT : 46,68 €", Kind.SUBTOTAL),
+        ("Sous-total 10,00", Kind.SUBTOTAL),
+        ("Zwischensumme 100,00", Kind.SUBTOTAL),
+        ("Exclusief BTW € 593,36", Kind.SUBTOTAL),
+        ("TVA 20% : 9,34 €", Kind.TAX),
+        ("MwSt. 19% 19,00", Kind.TAX),
+        ("BTW 21% € 124,61", Kind.TAX),
+        ("VAT 2.00", Kind.TAX),
+        ("Invoice Date: 20-10-2015", Kind.ISSUE_DATE),
+        ("Rechnungsdatum 7. Mai 2014", Kind.ISSUE_DATE),
+        ("Due date: 04/04/2023", Kind.DUE_DATE),
+        ("Date limite de paiement le 05 Juillet 2015", Kind.DUE_DATE),
+        ("Vervaldatum 22-9-2022", Kind.DUE_DATE),
+        ("Fällig am 01.02.2024", Kind.DUE_DATE),
+        ("Order Date: 15-10-2015", Kind.OTHER_DATE),
+        ("Facture n° 2022089083", Kind.NUMBER),
+        ("Rechnungsnr. 30064443", Kind.NUMBER),
+        ("Factuurnummer: 993548900", Kind.NUMBER),
+        ("Sold By : WS Retail Services", Kind.SELLER),
+        ("Bill to: Taylor Riddel", Kind.BUYER),
+    ],
+)
+def test_the_first_label_says_what_follows(text: str, kind: Kind) -> None:
+    assert labels(text)[0][0] is kind
+
+
+def test_a_longer_label_wins_over_the_word_inside_it() -> None:
+    assert labels("Total HT") == [(Kind.SUBTOTAL, "total ht")]
+    assert labels("Montant TVA") == [(Kind.TAX, "montant tva")]
+
+
+def test_tax_ids_and_price_notes_are_not_tax_labels() -> None:
+    for text in (
+        "N° de TVA intracommunautaire FR12345",
+        "UStId DE 232 446 240",
+        "Prijzen zijn inclusief BTW",
+        "VAT number GB123",
+    ):
+        assert Kind.TAX not in {kind for kind, _ in labels(text)}, text
+
+
+def test_small_words_are_labels_only_where_labels_stand() -> None:
+    assert labels("Montant : 12,00") == [(Kind.TOTAL, "montant")]
+    assert Kind.TOTAL not in {kind for kind, _ in labels("le montant est dû")}
