@@ -130,10 +130,13 @@ def _non_empty(boxes: Iterable[Box]) -> list[Box]:
 
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:
-    top = sum(b.top for b in row) / len(row)
-    bottom = sum(b.bottom for b in row) / len(row)
-    shared = min(bottom, box.bottom) - max(top, box.top)
-    return shared >= _LINE_OVERLAP * min(bottom - top, box.height)
+    # Against every box of the row, not the row's extent: a large title must not pull
+    # the small lines beside it into one line.
+    return all(
+        min(other.bottom, box.bottom) - max(other.top, box.top)
+        >= _LINE_OVERLAP * min(other.height, box.height)
+        for other in row
+    )
 
 
 def page_from_text(text: str, number: int = 0) -> Page:

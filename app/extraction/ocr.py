@@ -61,17 +61,37 @@ def decode_image(data: bytes) -> Image.Image:
 
 
 def recognise(image: Image.Image) -> list[Box]:
-    """Text boxes found in the image, in pixels."""
+    """Text boxes found in the image, in pixels, with the photo's tilt taken out."""
     # OpenCV conventions inside RapidOCR: channels in BGR order.
     pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
     output = _engine()(pixels)
     if output.boxes is None or output.txts is None:
         return []
-    boxes = []
-    for quad, text, score in zip(output.boxes, output.txts, output.scores, strict=False):
-        if score < _MIN_SCORE or not str(text).strip():
-            continue
-        xs = [float(point[0]) for point in quad]
-        ys = [float(point[1]) for point in quad]
-        boxes.append(Box(str(text), min(xs), min(ys), max(xs), max(ys)))
-    return boxes
+    found = [
+        (np.asarray(quad, dtype=float), str(text))
+        for quad, text, score in zip(output.boxes, output.txts, output.scores, strict=False)
+        if score >= _MIN_SCORE and str(text).strip()
+    ]
+    slope = _tilt([quad for quad, _ in found])
+    return [_upright(quad, text, slope) for quad, text in found]
+
+
+def _tilt(quads: list[np.ndarray]) -> float:
+    """The page's slope (dy/dx) as the median slope of the top edges of wide boxes."""
+    slopes = []
+    for quad in quads:
+        (x0, y0), (x1, y1) = quad[0], quad[1]
+        if x1 - x0 > 2 * abs(quad[3][1] - y0):
+            slopes.append((y1 - y0) / (x1 - x0))
+    return float(np.median(slopes)) if slopes else 0.0
+
+
+def _upright(quad: np.ndarray, text: str, slope: float) -> Box:
+    # Undo the tilt on the box centre, and take the height along the box's own side: on
+    # a tilted photo the label at the left and the price at the right of one line are
+    # at different heights, and axis-aligned boxes would be too tall.
+    centre_x, centre_y = quad.mean(axis=0)
+    height = float(np.hypot(*(quad[3] - quad[0])))
+    level = float(centre_y - slope * centre_x)
+    left, right = float(quad[:, 0].min()), float(quad[:, 0].max())
+    return Box(text, left, level - height / 2, right, level + height / 2)

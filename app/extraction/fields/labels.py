@@ -70,7 +70,9 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|no\.?|n°|number|nummer|reg\w*|intra\w*|identification|#|%|rate|code)"
         r"|ust-?id\w*|steuer-?nr\.?|incl(?:\.|usief|usive|us|uded)? (?:of )?(?:btw|vat|tax|tva"
         r"|mwst|gst)|(?:prices|prijzen|preise) \w+ (?:inclusief|inclusive|inkl\.?) \w+"
-        r"|tax invoice|tva acquittee|inclusive of|vat invoice",
+        r"|tax invoice|tva acquittee|inclusive of|vat invoice"
+     r"|(?:po|p\.o\.|purchase order|order|customer|account|client|kunden|klant|contract|booking"
+     r"|dossier)[ -]?(?:number|no\.?|nr\.?|nummer|n°|#|numero)",
     ),
     (
         Kind.ISSUE_DATE,
@@ -106,6 +108,7 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|rechnungs?(?:-?nr\.?|nummer|-?no\.?)|rechnung (?:nr\.?|no\.?|#)|factuur ?(?:nummer"
         r"|nr\.?|no\.?)|faktura (?:vat )?(?:nr\.?|numer)|receipt (?:number|no\.?|#)"
         r"|(?:recu|ticket|bon|quittung|beleg|kassenbon|bon de caisse) ?(?:n°|no\.?|nr\.?|#|-nr\.?)"
+        r"|(?:bon|beleg|quittungs|ticket|kassabon|transactie)nummer|(?:numero|n°) de ticket"
         r"|(?:document|transaction) (?:no\.?|number|nr\.?|#|id)",
     ),
     (Kind.NUMBER, 2.0, r"invoice|facture|rechnung|factuur|faktura|receipt"),

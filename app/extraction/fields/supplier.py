@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.extraction.fields.dates import find_dates
 from app.extraction.fields.document import Row
-from app.extraction.fields.labels import Kind, find_labels
+from app.extraction.fields.labels import Kind, Label, find_labels
 from app.extraction.fields.text import fold
 
 _LEGAL_FORM = re.compile(
@@ -35,6 +36,7 @@ _ADDRESS = re.compile(
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
 _WORD = re.compile(r"[a-z][a-z&'-]{2,}")
+_CONNECTORS = {"du", "of", "le", "vom", "to", "from"}
 _STOPWORDS = {"the", "and", "les", "des", "der", "die", "het", "van", "und", "for", "services"}
 
 
@@ -80,6 +82,8 @@ def _clean(phrase: str) -> str | None:
         phrase = phrase[labels[0].end :]
         folded = folded[labels[0].end :]
         labels = find_labels(folded)
+    if find_dates(folded):
+        return None
     cut = _CUT.search(folded)
     if cut:
         phrase, folded = phrase[: cut.start()], folded[: cut.start()]
@@ -88,13 +92,22 @@ def _clean(phrase: str) -> str | None:
     letters = sum(char.isalpha() for char in name)
     if letters < 2 or sum(char.isdigit() for char in name) > 0.25 * len(name):
         return None
+    if " " not in name and ("_" in name or any(char.isdigit() for char in name)):
+        return None  # an identifier, not a name
     if len(name.split()) > 7 or _TITLE.match(folded) or _WEB.search(folded):
         return None
-    if _ADDRESS.search(folded) or any(lb.kind is not Kind.SELLER for lb in find_labels(folded)):
+    if _ADDRESS.search(folded) or any(
+        _names_something_else(folded, lb) for lb in find_labels(folded)
+    ):
         return None
     if not _LEGAL_FORM.sub("", folded).strip(" .,"):
         return None  # 'SARL' alone is a legal form, not a name
     return name
+
+
+def _names_something_else(folded: str, label: Label) -> bool:
+    # 'Pharmacie du Parc': little words are labels only in front of their values.
+    return label.kind is not Kind.SELLER and folded[label.start : label.end] not in _CONNECTORS
 
 
 def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: set[str]) -> float:

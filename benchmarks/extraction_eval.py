@@ -1,0 +1,176 @@
+"""Field accuracy and time per document of an extraction engine.
+
+    .venv/bin/python benchmarks/extraction_eval.py /work/shared/data/invoices-dev
+    .venv/bin/python benchmarks/extraction_eval.py --synthetic 24
+    .venv/bin/python benchmarks/extraction_eval.py DIR --verbose --engine module:Class
+
+DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same stem
+with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
+`currency`, `invoice_number`), as in the invoice2data test set. `--synthetic N` adds N
+receipt photos rendered on the spot (see synthetic_receipts.py).
+
+A supplier matches when one name's words all appear in the other once legal forms are
+dropped ('Coolblue B.V.' ~ 'Coolblue'); a number matches without '#', spaces or case;
+amounts within half a cent. Tax is scored only where the truth gives it (`amount_tax`,
+or `amount - amount_untaxed` when they differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from synthetic_receipts import make_cases  # noqa: E402
+
+from app.domain.filetypes import sniff  # noqa: E402
+from app.errors import UnreadableDocument  # noqa: E402
+from app.extraction import Engine, load_engine  # noqa: E402
+
+FIELDS = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+_SUFFIXES = re.compile(
+    r"\b(?:b ?v|n ?v|gmbh|ag|sa|sas|sarl|ltd|limited|inc|llc|plc|pvt|private|corp|co"
+    r"|spolka akcyjna|s ?a)\b"
+)
+
+
+@dataclass
+class Outcome:
+    name: str
+    kind: str
+    seconds: float
+    pages: int
+    scores: dict[str, bool | None]  # None: no expected value
+    found: dict[str, Any]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("directory", nargs="?", type=Path)
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N")
+    parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
+    parser.add_argument("--verbose", action="store_true", help="print every mismatch")
+    args = parser.parse_args()
+    engine = load_engine(args.engine)
+    cases = _directory_cases(args.directory) if args.directory else []
+    cases += [(c.name, c.data, c.truth) for c in make_cases(args.synthetic)]
+    if not cases:
+        parser.error("give a directory, --synthetic N, or both")
+    outcomes = [_run(engine, name, data, truth) for name, data, truth in cases]
+    _report(outcomes, args.verbose)
+
+
+def _directory_cases(directory: Path) -> list[tuple[str, bytes, dict[str, Any]]]:
+    cases = []
+    for path in sorted(directory.iterdir()):
+        truth_path = path.with_suffix(".json")
+        if path.suffix.lower() in {".pdf", ".png", ".jpg", ".jpeg", ".txt"} and truth_path.exists():
+            truth = json.loads(truth_path.read_text())
+            cases.append(
+                (path.name, path.read_bytes(), truth[0] if isinstance(truth, list) else truth)
+            )
+    return cases
+
+
+def _run(engine: Engine, name: str, data: bytes, truth: dict[str, Any]) -> Outcome:
+    content_type = sniff(data) or "application/octet-stream"
+    kind = {"application/pdf": "pdf", "text/plain": "text"}.get(content_type, "image")
+    try:
+        result = engine.extract(data, content_type)
+    except UnreadableDocument as error:
+        print(f"{name}: unreadable: {error.message}")
+        return Outcome(name, kind, 0.0, 0, dict.fromkeys(FIELDS, False), {})
+    if result.engine.endswith("/ocr") and kind == "pdf":
+        kind = "scanned pdf"
+    found = {field: result.fields.get(field) for field in FIELDS}
+    expected = _expected(truth)
+    scores = {
+        field: None if expected[field] is None else _same(field, found[field], expected[field])
+        for field in FIELDS
+    }
+    return Outcome(name, kind, result.seconds, int(result.fields.get("pages", 1)), scores, found)
+
+
+def _expected(truth: dict[str, Any]) -> dict[str, Any]:
+    tax = truth.get("amount_tax")
+    if tax is None and truth.get("amount") is not None and truth.get("amount_untaxed") is not None:
+        difference = Decimal(str(truth["amount"])) - Decimal(str(truth["amount_untaxed"]))
+        tax = difference if difference else None
+    return {
+        "supplier": truth.get("issuer"),
+        "date": truth.get("date"),
+        "total": truth.get("amount"),
+        "tax": tax,
+        "currency": truth.get("currency"),
+        "invoice_number": truth.get("invoice_number"),
+    }
+
+
+def _same(field: str, found: Any, expected: Any) -> bool:
+    if found is None:
+        return False
+    if field in {"total", "tax"}:
+        return abs(Decimal(str(found)) - Decimal(str(expected))) <= Decimal("0.005")
+    if field == "supplier":
+        ours, theirs = _name_words(str(found)), _name_words(str(expected))
+        return bool(ours and theirs) and (ours <= theirs or theirs <= ours)
+    if field == "invoice_number":
+        return _plain(str(found)) == _plain(str(expected))
+    return str(found) == str(expected)
+
+
+def _name_words(name: str) -> set[str]:
+    folded = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode()
+    folded = _SUFFIXES.sub(" ", re.sub(r"[^a-z0-9 ]", " ", folded.replace(".", "")))
+    return set(folded.split())
+
+
+def _plain(number: str) -> str:
+    return re.sub(r"[\s#]", "", number).casefold()
+
+
+def _report(outcomes: list[Outcome], verbose: bool) -> None:
+    print(f"{'document':34} {'kind':11} {'s':>6}  " + " ".join(f"{f[:8]:>8}" for f in FIELDS))
+    for o in outcomes:
+        marks = " ".join(f"{_mark(o.scores[f]):>8}" for f in FIELDS)
+        print(f"{o.name[:34]:34} {o.kind:11} {o.seconds:6.3f}  {marks}")
+        if verbose:
+            for field in FIELDS:
+                if o.scores[field] is False:
+                    print(f"    {field}: got {o.found.get(field)!r}")
+    print("\nfield accuracy (documents with an expected value)")
+    for field in FIELDS:
+        scored = [o.scores[field] for o in outcomes if o.scores[field] is not None]
+        hits = sum(1 for s in scored if s)
+        share = 100 * hits / len(scored) if scored else 0.0
+        print(f"  {field:15} {hits:3}/{len(scored):<3} {share:5.1f} %")
+    print("\ntime per document (median, max) by kind")
+    by_kind: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_kind[o.kind].append(o)
+    for kind, group in sorted(by_kind.items()):
+        seconds = [o.seconds for o in group]
+        per_page = [o.seconds / max(o.pages, 1) for o in group]
+        print(
+            f"  {kind:11} n={len(group):<3} median {statistics.median(seconds):.3f} s"
+            f"  max {max(seconds):.3f} s  median per page {statistics.median(per_page):.4f} s"
+        )
+
+
+def _mark(score: bool | None) -> str:
+    return "-" if score is None else ("ok" if score else "MISS")
+
+
+if __name__ == "__main__":
+    main()
