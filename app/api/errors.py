@@ -47,7 +47,7 @@ HTTP_CODES = {
     401: "unauthenticated",
     404: "not_found",
     405: "method_not_allowed",
-    413: "upload_too_large",
+    413: "body_too_large",
     415: "unsupported_media_type",
 }
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app.api import documents, errors, files, health, lifecycle
 from app.api.deps import ApiContext
+from app.api.limits import BodyLimit
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
 
@@ -27,6 +28,7 @@ def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI
     app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.context = ApiContext(runtime, broker_check)
     errors.install(app)
+    app.add_middleware(BodyLimit)
     for module in (health, files, documents, lifecycle):
         app.include_router(module.router)
     return app

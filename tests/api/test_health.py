@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 
 from app.bootstrap import Runtime
-from tests.api.conftest import Broker
+from tests.api.conftest import Broker, World
 
 
 def test_healthz_needs_no_token(client: TestClient) -> None:
@@ -52,3 +53,28 @@ def test_unknown_routes_use_the_error_shape(client: TestClient) -> None:
     response = client.get("/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_huge_json_body_is_refused_with_413(client: TestClient, world: World) -> None:
+    response = client.post(
+        f"/v1/client-files/{world.shared}/users",
+        content=b'{"email": "' + b"a" * 200_000 + b'@x.test"}',
+        headers={**world.auth("staff_a"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_a_streamed_json_body_is_cut_off_at_the_limit(client: TestClient, world: World) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"email": "'
+        for _ in range(100):
+            yield b"a" * 4096
+        yield b'@x.test"}'
+
+    response = client.post(
+        f"/v1/client-files/{world.shared}/users",
+        content=chunks(),
+        headers={**world.auth("staff_a"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
