@@ -35,13 +35,14 @@ def _dispatch(
     action: Action,
     params: dict[str, Any] | None = None,
 ) -> JobOut:
-    message = requests.request(
+    requested = requests.request(
         ctx.uow(),
         client_file_id=client_file_id,
         actor_id=actor.user_id,
         action=action,
         params=params,
     )
+    message = requested.message
     try:
         ctx.runtime.dispatcher.send([message])
     except Exception:
@@ -52,7 +53,11 @@ def _dispatch(
             client_file_id=client_file_id,
         ) from None
     return JobOut(
-        id=message.task_id, client_file_id=client_file_id, action=str(action), status="pending"
+        id=message.task_id,
+        client_file_id=client_file_id,
+        action=str(action),
+        status="pending",
+        created_at=requested.created_at,
     )
 
 

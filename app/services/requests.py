@@ -5,11 +5,14 @@ client-side actions are quick and run at once."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from app.domain.model import Action
 from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
+from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import lifecycle, messages
 from app.services.lifecycle import REFUSED, JobResult, authorise
@@ -30,6 +33,12 @@ def check(
         authorise(uow, client_file_id, actor_id, action)
 
 
+@dataclass(frozen=True, slots=True)
+class Requested:
+    message: messages.TaskMessage  # to send; its task id is the job id
+    created_at: datetime
+
+
 def request(
     uow: UnitOfWork,
     *,
@@ -37,14 +46,14 @@ def request(
     actor_id: uuid.UUID,
     action: Action,
     params: dict[str, Any] | None = None,
-) -> messages.TaskMessage:
+) -> Requested:
     """Check the change, record it as pending and return the task message to send.
 
     The check and the record share one transaction holding the file's row lock; the
     worker checks again when it runs, so a change made in between is refused then.
     """
     params = params or {}
-    job_id = uuid.uuid4()
+    job_id, now = uuid.uuid4(), utcnow()
     with uow:
         authorise(uow, client_file_id, actor_id, action)
         LifecycleRequests(uow.session).add(
@@ -54,12 +63,13 @@ def request(
                 action=str(action),
                 actor_id=actor_id,
                 params=params,
+                created_at=now,
             )
         )
         uow.commit()
     payload = {"client_file_id": str(client_file_id), "actor_id": str(actor_id)}
     payload |= {"job_id": str(job_id), **params}
-    return messages.TaskMessage(TASKS[action], payload, task_id=job_id)
+    return Requested(messages.TaskMessage(TASKS[action], payload, task_id=job_id), now)
 
 
 def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
@@ -77,7 +87,9 @@ def run_now(
     action: Action,
     params: dict[str, Any] | None = None,
 ) -> JobResult:
-    """Run a quick change in this process; a refusal raises and leaves no trace."""
+    """Run a quick change in this process. A refusal found by the check raises and
+    writes nothing; one found only by the change itself (the file changed in between)
+    is recorded on its job like any refused job, then raised the same way."""
     check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
     result = lifecycle.change(
         uow,

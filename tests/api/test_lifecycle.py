@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -48,11 +49,14 @@ def test_deactivate_is_pending_until_a_worker_runs_it(
     assert message.payload["job_id"] == accepted["id"] == str(message.task_id)
     _, job = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{accepted['id']}")
     assert job["status"] == "pending"
+    assert job["created_at"] == accepted["created_at"]
 
     worker.drain()
 
     _, job = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{accepted['id']}")
     assert job["status"] == "done"
+    assert job["created_at"] == accepted["created_at"]
+    assert datetime.fromisoformat(job["created_at"]) <= datetime.fromisoformat(job["finished_at"])
     _, listed = get(client, world, "staff_a", "/v1/client-files?status=deactivated")
     assert [item["id"] for item in listed["items"]] == [str(world.shared)]
 
