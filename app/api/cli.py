@@ -251,6 +251,23 @@ def show_job(job_id: Annotated[uuid.UUID, typer.Argument(help="Lifecycle job id.
         _report(job.id, job.status, dict(job.counts), job.message)
 
 
+@lifecycle_cli.command("resend-pending")
+def resend_pending(
+    older_than: Annotated[
+        int, typer.Option(help="Minutes a requested job may wait before it is sent again.")
+    ] = 15,
+) -> None:
+    """Send again the lifecycle jobs asked for over the API that no worker has picked up
+    (a broker that restarted empty loses them). Safe to run at any time."""
+    from datetime import timedelta
+
+    from app.services import requests
+
+    runtime = _runtime(messages=True)
+    count = requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(minutes=older_than))
+    typer.echo(f"{count} job(s) sent again")
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Uuid, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.persistence.models import Base, utcnow
+from app.persistence.models import Base, LifecycleJob, utcnow
 
 
 def token_hash(secret: str) -> str:
@@ -80,6 +81,17 @@ class LifecycleRequests:
 
     def get(self, request_id: uuid.UUID) -> LifecycleRequest | None:
         return self.session.get(LifecycleRequest, request_id)
+
+    def unclaimed(self, created_before: datetime, limit: int) -> Sequence[LifecycleRequest]:
+        """Requests no worker has recorded a job for: their message may have been lost."""
+        query = (
+            select(LifecycleRequest)
+            .outerjoin(LifecycleJob, LifecycleJob.id == LifecycleRequest.id)
+            .where(LifecycleJob.id.is_(None), LifecycleRequest.created_at < created_before)
+            .order_by(LifecycleRequest.created_at)
+            .limit(limit)
+        )
+        return self.session.scalars(query).all()
 
     def remove(self, request_id: uuid.UUID) -> None:
         request = self.get(request_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.domain.model import Action
@@ -56,7 +56,7 @@ def request(
     job_id, now = uuid.uuid4(), utcnow()
     with uow:
         authorise(uow, client_file_id, actor_id, action)
-        LifecycleRequests(uow.session).add(
+        record = LifecycleRequests(uow.session).add(
             LifecycleRequest(
                 id=job_id,
                 client_file_id=client_file_id,
@@ -67,9 +67,28 @@ def request(
             )
         )
         uow.commit()
-    payload = {"client_file_id": str(client_file_id), "actor_id": str(actor_id)}
-    payload |= {"job_id": str(job_id), **params}
-    return Requested(messages.TaskMessage(TASKS[action], payload, task_id=job_id), now)
+        return Requested(message_for(record), now)
+
+
+def message_for(request: LifecycleRequest) -> messages.TaskMessage:
+    payload = {
+        "client_file_id": str(request.client_file_id),
+        "actor_id": str(request.actor_id),
+        "job_id": str(request.id),
+        **request.params,
+    }
+    return messages.TaskMessage(TASKS[Action(request.action)], payload, task_id=request.id)
+
+
+def resend_unclaimed(uow: UnitOfWork, *, stale_after: timedelta, limit: int = 1000) -> int:
+    """Send again the requests no worker has picked up (a broker that restarted empty
+    loses them). Safe: a job runs once per job id, whoever delivers it."""
+    with uow:
+        stale = LifecycleRequests(uow.session).unclaimed(utcnow() - stale_after, limit)
+        for request in stale:
+            uow.enqueue(message_for(request))
+        uow.commit()
+        return len(stale)
 
 
 def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.bootstrap import Runtime
 from app.persistence.auth import LifecycleRequest
 from app.persistence.models import LifecycleJob
+from app.services import requests
 from tests.api.conftest import World, blob_count, document_count, text_bytes, upload
 from tests.api.fakes import FakeDispatcher, FakeWorker
 
@@ -214,3 +215,33 @@ def test_documents_are_listed_a_page_at_a_time(client: TestClient, world: World)
     assert (first["total"], len(first["items"]), len(last["items"])) == (5, 2, 1)
     seen = {item["id"] for item in first["items"]} | {item["id"] for item in last["items"]}
     assert len(seen) == 3
+
+
+def test_a_job_whose_message_was_lost_is_sent_again_and_runs_once(
+    client: TestClient,
+    world: World,
+    runtime: Runtime,
+    dispatcher: FakeDispatcher,
+    worker: FakeWorker,
+) -> None:
+    _, lost = post(client, world, "staff_a", world.shared, "deactivate")
+    dispatcher.sent.clear()  # the broker restarted empty
+    _, delivered = post(client, world, "staff_a", world.own, "deactivate")
+    worker.drain()
+
+    resent = requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(0))
+    worker.drain()
+
+    assert resent == 1
+    for accepted in (lost, delivered):
+        _, job = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{accepted['id']}")
+        assert job["status"] == "done"
+    assert requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(0)) == 0
+
+
+def test_a_recent_request_is_left_to_the_broker(
+    client: TestClient, world: World, runtime: Runtime, dispatcher: FakeDispatcher
+) -> None:
+    post(client, world, "staff_a", world.shared, "deactivate")
+
+    assert requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(minutes=5)) == 0
