@@ -8,10 +8,10 @@ from fastapi import APIRouter
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
-from app.api.schemas import DocumentOut
+from app.api.schemas import UNAUTHENTICATED, DocumentOut
 from app.services import queries
 
-router = APIRouter(prefix="/v1", tags=["documents"])
+router = APIRouter(prefix="/v1", tags=["documents"], responses=UNAUTHENTICATED)
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, responses=NOT_FOUND)

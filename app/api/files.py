@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from app.api import uploads
 from app.api.deps import Caller, Context
 from app.api.schemas import (
+    UNAUTHENTICATED,
     ActionOut,
     ActionsOut,
     DocumentOut,
@@ -24,7 +25,7 @@ from app.api.schemas import (
 from app.domain.model import FileStatus
 from app.services import browse, documents, queries
 
-router = APIRouter(prefix="/v1", tags=["client files"])
+router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such file, or the caller has no access."}

@@ -14,13 +14,20 @@ from fastapi import APIRouter
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
 from app.api.files import NOT_FOUND
-from app.api.schemas import AttachIn, ErrorOut, InviteIn, JobOut, ReactivateIn
+from app.api.schemas import (
+    UNAUTHENTICATED,
+    AttachIn,
+    ErrorOut,
+    InviteIn,
+    JobOut,
+    ReactivateIn,
+)
 from app.domain.model import Action, Actor
 from app.services import browse, requests
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/v1", tags=["lifecycle"])
+router = APIRouter(prefix="/v1", tags=["lifecycle"], responses=UNAUTHENTICATED)
 
 ACCEPTED: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,

@@ -110,3 +110,8 @@ class HealthOut(BaseModel):
     status: str
     database: str | None = None
     broker: str | None = None
+
+
+UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid API token."}
+}

@@ -136,3 +136,9 @@ def test_every_command_has_help(command: list[str]) -> None:
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+def test_resend_pending_sends_nothing_when_every_job_was_picked_up(world: World) -> None:
+    result = runner.invoke(cli, ["lifecycle", "resend-pending", "--older-than", "0"])
+    assert result.exit_code == 0, result.output
+    assert "0 job(s) sent again" in result.output

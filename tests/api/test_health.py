@@ -78,3 +78,12 @@ def test_a_streamed_json_body_is_cut_off_at_the_limit(client: TestClient, world:
         headers={**world.auth("staff_a"), "Content-Type": "application/json"},
     )
     assert response.status_code == 413
+
+
+def test_the_schema_documents_401_on_every_v1_operation(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    operations = [
+        op for path, item in paths.items() if path.startswith("/v1") for op in item.values()
+    ]
+    assert operations
+    assert all("401" in operation["responses"] for operation in operations)
