@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from app.errors import InvalidInput, UploadTooLarge
 
@@ -124,6 +125,8 @@ async def read_file_part(chunks: AsyncIterator[bytes], boundary: bytes, limit: i
             parser.write(chunk)
     except FormParserError:
         raise InvalidInput("The multipart body is malformed.") from None
+    except ClientDisconnect:
+        collector.ended = False  # nobody is left to answer; nothing was stored
     if not collector.ended:
         raise InvalidInput("The upload was cut off before its end; send it again.")
     if collector.data is None:

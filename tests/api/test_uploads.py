@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
+from starlette.requests import ClientDisconnect
 
 from app.api import uploads
 from app.bootstrap import Runtime
 from app.domain.model import FileStatus
-from app.errors import UploadTooLarge
+from app.errors import InvalidInput, UploadTooLarge
 from app.persistence.models import ClientFile
 from tests.api.conftest import (
     MAX_UPLOAD,
@@ -247,3 +248,12 @@ def test_the_reader_stops_reading_once_the_limit_is_crossed() -> None:
     with pytest.raises(UploadTooLarge):
         asyncio.run(uploads.read_file_part(chunks(), boundary, MAX_UPLOAD))
     assert len(pulled) <= MAX_UPLOAD // 65536 + 2
+
+
+def test_a_client_that_disconnects_mid_upload_is_an_invalid_upload() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'--edge\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
+        raise ClientDisconnect()
+
+    with pytest.raises(InvalidInput, match="cut off"):
+        asyncio.run(uploads.read_file_part(chunks(), b"edge", MAX_UPLOAD))

@@ -105,6 +105,27 @@ def test_detach_leaves_the_client_everything_and_the_practice_nothing(
     assert upload_settled(owner, file_id, "own-plan")["status"] == "extracted"
 
 
+def test_a_detached_client_attaches_its_file_to_another_practice(
+    deployment: Deployment, practice: Any
+) -> None:
+    practice_id, staff = practice
+    other_id, other_token = deployment.practice("Fiduciaire Leroy")
+    other = deployment.client(other_token)
+    file_id = new_file(deployment, staff, practice_id)
+    email = f"owner-{uuid.uuid4().hex[:6]}@client.test"
+    staff.post(f"/v1/client-files/{file_id}/users", json={"email": email})
+    run_job(staff, file_id, "detach")
+    owner = deployment.client(deployment.token_for(email))
+    assert other.get(f"/v1/client-files/{file_id}").status_code == 404
+
+    attached = owner.post(f"/v1/client-files/{file_id}/attach", json={"practice_id": str(other_id)})
+
+    assert (attached.status_code, attached.json()["status"]) == (202, "done")
+    listed = other.get("/v1/client-files").json()["items"]
+    assert file_id in [item["id"] for item in listed]
+    assert upload_settled(other, file_id, "new-practice")["status"] == "extracted"
+
+
 def test_delete_removes_everything_and_reports_counts(
     deployment: Deployment, practice: Any
 ) -> None:
