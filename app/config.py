@@ -42,10 +42,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
     extraction_engine: str = Field(
-        default="app.extraction.text:TextLayerEngine",
+        default="app.extraction.engine:InvoiceEngine",
         description="Import path 'module:Class' of the extraction engine.",
     )
     extraction_time_limit_seconds: int = Field(default=300, gt=0)
+    extraction_ocr_threads: int = Field(
+        default=0,
+        ge=0,
+        description="Threads of one OCR run (0: one per core). Set cores // worker processes.",
+    )
     extraction_max_attempts: int = Field(default=3, ge=1)
     broker_visibility_timeout_seconds: int = Field(default=3600, gt=0)
     broker_restore_interval_seconds: int | None = Field(

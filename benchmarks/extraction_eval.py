@@ -7,7 +7,7 @@
 DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same stem
 with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
 `currency`, `invoice_number`), as in the invoice2data test set. `--synthetic N` adds N
-receipt photos rendered on the spot (see synthetic_receipts.py).
+receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_receipts.py).
 
 A supplier matches when one name's words all appear in the other once legal forms are
 dropped ('Coolblue B.V.' ~ 'Coolblue'); a number matches without '#', spaces or case;
@@ -59,12 +59,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", nargs="?", type=Path)
     parser.add_argument("--synthetic", type=int, default=0, metavar="N")
+    parser.add_argument("--hard", type=int, default=0, metavar="N", help="harder receipts")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
     args = parser.parse_args()
     engine = load_engine(args.engine)
     cases = _directory_cases(args.directory) if args.directory else []
     cases += [(c.name, c.data, c.truth) for c in make_cases(args.synthetic)]
+    cases += [(c.name, c.data, c.truth) for c in make_cases(args.hard, seed=11, hard=True)]
     if not cases:
         parser.error("give a directory, --synthetic N, or both")
     outcomes = [_run(engine, name, data, truth) for name, data, truth in cases]

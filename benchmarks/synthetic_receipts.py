@@ -42,6 +42,21 @@ _WORDS: dict[str, dict[str, str]] = {
     "nl": {"no": "Bonnummer", "date": "Datum:", "sub": "Subtotaal", "tax": "BTW {r}%",
            "total": "Totaal", "paid": "Contant", "change": "Wisselgeld", "other": "Besteldatum"},
 }  # fmt: skip
+_HARD_TOTALS = {
+    "fr": ["TOTAL A PAYER", "Net à payer", "MONTANT TTC"],
+    "en": ["Amount due", "Balance due", "Total to pay"],
+    "de": ["Zu zahlen", "Gesamtbetrag", "SUMME EUR"],
+    "nl": ["Te betalen", "Totaalbedrag", "TOTAAL"],
+}
+_HARD_NOISE = {
+    "fr": ["SIRET 812 345 678 00017", "TVA intracom. FR12812345678", "Tél. 04 72 10 33 21"],
+    "en": ["VAT Reg No. GB 123 4567 89", "Tel 020 7946 0321", "Company No. 08123456"],
+    "de": ["USt-IdNr. DE 123 456 789", "Steuer-Nr. 21/815/08150", "Tel. 030 1234567"],
+    "nl": ["BTW-nr NL001234567B01", "KvK 12345678", "Tel. 020 123 4567"],
+}
+_SLIP = {"fr": "CARTE BANCAIRE SANS CONTACT", "en": "CARD PAYMENT - CONTACTLESS",
+         "de": "Kartenzahlung girocard", "nl": "PIN betaling Maestro"}  # fmt: skip
+_SLIP_AMOUNT = {"fr": "MONTANT", "en": "AMOUNT", "de": "Betrag", "nl": "Bedrag"}
 _RATES = {"fr": [20, 10, 5.5], "en": [20], "de": [19, 7], "nl": [21, 9]}
 
 
@@ -52,52 +67,77 @@ class Case:
     truth: dict[str, Any]
 
 
-def make_cases(count: int = 24, seed: int = 7) -> list[Case]:
+def make_cases(count: int = 24, seed: int = 7, *, hard: bool = False) -> list[Case]:
+    """`hard`: other wordings, two VAT rates, tax ids, card slips, more tilt, smaller type."""
     rng = random.Random(seed)
     languages = ["fr", "en", "de", "nl"]
-    return [_case(rng, languages[index % 4], index) for index in range(count)]
+    return [_case(rng, languages[index % 4], index, hard) for index in range(count)]
 
 
-def _case(rng: random.Random, lang: str, index: int) -> Case:
+def _case(rng: random.Random, lang: str, index: int, hard: bool) -> Case:
     shop = rng.choice(_SHOPS[lang])
     currency = {"en": rng.choice(["GBP", "USD"])}.get(lang, "EUR")
     when = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
-    rate = Decimal(str(rng.choice(_RATES[lang] if currency != "USD" else [8.25])))
-    items = [(rng.choice(_ITEMS), Decimal(rng.randrange(80, 4000)) / 100) for _ in range(4)]
-    total = sum((price for _, price in items), Decimal(0))
-    subtotal = (total / (1 + rate / 100)).quantize(Decimal("0.01"))
-    tax = total - subtotal
+    rates = _RATES[lang] if currency != "USD" else [8.25]
+    chosen = rng.sample(rates, 2) if hard and len(rates) > 1 and rng.random() < 0.6 else rates[:1]
+    items = [
+        (
+            rng.choice(_ITEMS),
+            Decimal(rng.randrange(80, 4000)) / 100,
+            Decimal(str(rng.choice(chosen))),
+        )
+        for _ in range(rng.randrange(2, 7))
+    ]
+    taxes = {
+        rate: sum(
+            (
+                p - (p / (1 + rate / 100)).quantize(Decimal("0.01"))
+                for _, p, r in items
+                if r == rate
+            ),
+            Decimal(0),
+        )
+        for rate in sorted({r for _, _, r in items})
+    }
+    total = sum((price for _, price, _ in items), Decimal(0))
     number = f"{rng.randrange(1000, 99999)}"
-    words = _WORDS[lang]
+    words = dict(_WORDS[lang])
+    if hard:
+        words["total"] = rng.choice(_HARD_TOTALS[lang])
 
     def amount(value: Decimal) -> str:
         return _format(value, lang, currency, rng)
 
-    lines: list[tuple[str, str]] = [(shop, ""), (_address(rng, lang), "")]
+    top = shop.upper() if hard and rng.random() < 0.5 else shop
+    lines: list[tuple[str, str]] = [(top, ""), (_address(rng, lang), "")]
+    if hard:
+        lines.append((rng.choice(_HARD_NOISE[lang]), ""))
     if rng.random() < 0.4:
         other = when - dt.timedelta(days=rng.randrange(1, 20))
-        lines.append((f"{words['other']} {_date(other, lang, currency, rng)}", ""))
+        lines.append((f"{words['other']} {_date(other, lang, currency, rng, hard)}", ""))
+    stamp = f" {rng.randrange(7, 21)}:{rng.randrange(60):02d}" if hard else ""
     lines += [
         (f"{words['no']} {number}", ""),
-        (f"{words['date']} {_date(when, lang, currency, rng)}", ""),
+        (f"{words['date']} {_date(when, lang, currency, rng, hard)}{stamp}", ""),
     ]
-    lines += [(name, amount(price)) for name, price in items]
-    lines += [
-        (words["sub"], amount(subtotal)),
-        (words["tax"].format(r=_rate(rate, lang)), amount(tax)),
-        (words["total"], amount(total)),
-    ]
+    lines += [(name, amount(price)) for name, price, _ in items]
+    lines.append((words["sub"], amount(total - sum(taxes.values(), Decimal(0)))))
+    lines += [(words["tax"].format(r=_rate(r, lang)), amount(t)) for r, t in taxes.items()]
+    lines.append((words["total"], amount(total)))
     handed = (total / 10 + 1).quantize(Decimal("1")) * 10
     lines += [(words["paid"], amount(handed)), (words["change"], amount(handed - total))]
+    if hard:
+        lines += [("", ""), (_SLIP[lang], ""), (f"{_SLIP_AMOUNT[lang]} {amount(total)}", "")]
     truth = {
         "issuer": shop,
         "date": when.isoformat(),
         "amount": float(total),
-        "amount_tax": float(tax),
+        "amount_tax": float(sum(taxes.values(), Decimal(0))),
         "currency": currency,
         "invoice_number": number,
     }
-    return Case(f"synthetic-{index:02d}-{lang}.jpg", _photo(lines, rng), truth)
+    name = f"synthetic-{'hard-' if hard else ''}{index:02d}-{lang}.jpg"
+    return Case(name, _photo(lines, rng, hard), truth)
 
 
 def _format(value: Decimal, lang: str, currency: str, rng: random.Random) -> str:
@@ -114,8 +154,12 @@ def _rate(rate: Decimal, lang: str) -> str:
     return text.replace(".", ",") if lang != "en" else text
 
 
-def _date(when: dt.date, lang: str, currency: str, rng: random.Random) -> str:
+def _date(when: dt.date, lang: str, currency: str, rng: random.Random, hard: bool) -> str:
     month = _MONTHS[lang].split()[when.month - 1]
+    if hard and rng.random() < 0.3:
+        if currency == "USD":
+            return when.strftime("%m/%d/%y")
+        return when.strftime("%d.%m.%y" if lang == "de" else "%d/%m/%y")
     if rng.random() < 0.4:
         if lang == "en":
             return f"{month[:3]} {when.day}, {when.year}"
@@ -135,8 +179,8 @@ def _address(rng: random.Random, lang: str) -> str:
     )
 
 
-def _photo(lines: list[tuple[str, str]], rng: random.Random) -> bytes:
-    size = 26
+def _photo(lines: list[tuple[str, str]], rng: random.Random, hard: bool) -> bytes:
+    size = 21 if hard else 26
     font = ImageFont.truetype(str(_MONO), size) if _MONO.exists() else ImageFont.load_default(size)
     width, step = 620, int(size * 1.5)
     paper = Image.new("RGB", (width, 80 + step * len(lines)), (246, 243, 235))
@@ -147,7 +191,8 @@ def _photo(lines: list[tuple[str, str]], rng: random.Random) -> bytes:
         if right:
             draw.text((width - 30, y), right, fill=(30, 30, 30), font=font, anchor="ra")
     # A phone photo: a slight tilt on a darker table, soft focus, noise and JPEG.
-    tilted = paper.rotate(rng.uniform(-2.5, 2.5), expand=True, fillcolor=(90, 85, 80))
+    tilt = 4.0 if hard else 2.5
+    tilted = paper.rotate(rng.uniform(-tilt, tilt), expand=True, fillcolor=(90, 85, 80))
     blurred = tilted.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.9)))
     noise = Image.effect_noise(blurred.size, rng.uniform(6, 14)).convert("RGB")
     photo = Image.blend(blurred, noise, 0.06)

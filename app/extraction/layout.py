@@ -130,12 +130,12 @@ def _non_empty(boxes: Iterable[Box]) -> list[Box]:
 
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:
-    # Against every box of the row, not the row's extent: a large title must not pull
-    # the small lines beside it into one line.
+    # Against the row's first and latest boxes, not its whole extent: a large title must
+    # not pull the small lines beside it into one line.
     return all(
         min(other.bottom, box.bottom) - max(other.top, box.top)
         >= _LINE_OVERLAP * min(other.height, box.height)
-        for other in row
+        for other in (row[0], row[-1])
     )
 
 

@@ -38,8 +38,16 @@ def _engine() -> Any:
             _engines.clear()
             from rapidocr import RapidOCR  # heavy import, deferred to the first OCR
 
+            from app.config import get_settings
+
+            threads = get_settings().extraction_ocr_threads
             # Only default models and no drawing helpers: anything else downloads.
-            _engines[pid] = RapidOCR(params={"Global.log_level": "warning"})
+            _engines[pid] = RapidOCR(
+                params={
+                    "Global.log_level": "warning",
+                    "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
+                }
+            )
         return _engines[pid]
 
 

@@ -52,7 +52,7 @@ def page_boxes(page: pdfium.PdfPage) -> tuple[float, float, list[Box]]:
         count = text_page.count_chars()
         text = text_page.get_text_range(0, count)
         chars = [
-            (char, text_page.get_charbox(index, loose=True))
+            (char, _NO_BOX if char.isspace() else text_page.get_charbox(index, loose=True))
             for index, char in enumerate(text[:count])
         ]
     finally:
@@ -96,6 +96,7 @@ def render_page(page: pdfium.PdfPage) -> Image.Image:
         bitmap.close()
 
 
+_NO_BOX = (0.0, 0.0, 0.0, 0.0)  # whitespace only ends a word; its box is never read
 _INVISIBLE = {"\u00ad", "\x00", "\ufffe", "\uffff", "\x02"}
 
 

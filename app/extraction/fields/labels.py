@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class Kind(Enum):
@@ -71,8 +72,8 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|ust-?id\w*|steuer-?nr\.?|incl(?:\.|usief|usive|us|uded)? (?:of )?(?:btw|vat|tax|tva"
         r"|mwst|gst)|(?:prices|prijzen|preise) \w+ (?:inclusief|inclusive|inkl\.?) \w+"
         r"|tax invoice|tva acquittee|inclusive of|vat invoice"
-     r"|(?:po|p\.o\.|purchase order|order|customer|account|client|kunden|klant|contract|booking"
-     r"|dossier)[ -]?(?:number|no\.?|nr\.?|nummer|n°|#|numero)",
+        r"|(?:po|p\.o\.|purchase order|order|customer|account|client|kunden|klant|contract|booking"
+        r"|dossier)[ -]?(?:number|no\.?|nr\.?|nummer|n°|#|numero)",
     ),
     (
         Kind.ISSUE_DATE,
@@ -133,8 +134,9 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
 )
 
 _COMPILED = tuple(
-    # A label ends at a word boundary, unless it ends in punctuation ('n°12345').
-    (kind, weight, re.compile(rf"(?<![\w#°])(?:{pattern})(?:(?<=[^\w])|(?![\w#°]))"))
+    # A label ends where its word ends; a digit may follow at once ('TVA5,5%' as OCR reads
+    # it, 'n°12345').
+    (kind, weight, re.compile(rf"(?<![\w#°])(?:{pattern})(?:(?<=[^\w])|(?![^\W\d]|[#°]))"))
     for kind, weight, pattern in _LEXICON
 )
 # Labels that are only labels at the start of a line or before a colon: in running
@@ -152,6 +154,12 @@ class Label:
 
 def find_labels(folded: str) -> list[Label]:
     """Labels in a folded line, left to right; a longer label wins over one inside it."""
+    return list(_labels(folded))
+
+
+@lru_cache(maxsize=8192)
+def _labels(folded: str) -> tuple[Label, ...]:
+    # Cached: headers and footers repeat on every page, names are checked several times.
     found: list[Label] = []
     for kind, weight, pattern in _COMPILED:
         for match in pattern.finditer(folded):
@@ -163,7 +171,7 @@ def find_labels(folded: str) -> list[Label]:
     for label in found:
         if all(label.end <= other.start or other.end <= label.start for other in kept):
             kept.append(label)
-    return sorted(kept, key=lambda label: label.start)
+    return tuple(sorted(kept, key=lambda label: label.start))
 
 
 def _stands_alone(folded: str, match: re.Match[str]) -> bool:

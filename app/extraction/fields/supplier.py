@@ -32,6 +32,9 @@ _TITLE = re.compile(
 _ADDRESS = re.compile(
     r"(?<![a-z])(?:rue|avenue|av\.|bd|boulevard|chemin|street|st\.|road|rd\.|lane|straat|weg"
     r"|laan|plein|strasse|str\.|platz|cedex|p\.?o\.? box|bp|postbus)(?![a-z])"
+    # Dutch and German streets are one word: Dorpsstraat, Hauptstraße, Kirchweg.
+    r"|[a-z](?:straat|strasse|straße|str\.|weg|laan|gracht|plein|singel|kade|dijk|allee)"
+    r"\s*\d"
 )
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")

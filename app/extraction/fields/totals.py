@@ -68,15 +68,30 @@ def read_money(rows: Sequence[Row]) -> Money:
 def _cross_checked(
     totals: Sequence[Candidate], subtotals: Sequence[Candidate], taxes: Sequence[Candidate]
 ) -> Money | None:
-    """The best total that equals a subtotal plus a tax, if one scores near the top."""
+    """The best total that equals a subtotal plus a tax (or the sum of the tax lines, one
+    per VAT rate), if one scores near the top."""
+    tax_values = [tax.value for tax in taxes]
+    by_rate = _one_per_row([tax for tax in taxes if tax.beside])
+    if len(by_rate) > 1:
+        tax_values.append(sum((tax.value for tax in by_rate), Decimal(0)))
     for total in totals[:_CROSS_CHECK_DEPTH]:
         if total.score < totals[0].score - _CROSS_CHECK_MARGIN:
             break
         for subtotal in subtotals:
-            for tax in taxes:
-                if abs(subtotal.value + tax.value - total.value) <= _TOLERANCE:
-                    return Money(total, subtotal, tax.value, 0.97, 0.95)
+            for tax in tax_values:
+                if abs(subtotal.value + tax - total.value) <= _TOLERANCE:
+                    return Money(total, subtotal, tax, 0.97, 0.95)
     return None
+
+
+def _one_per_row(taxes: Sequence[Candidate]) -> list[Candidate]:
+    """The tax amount of each tax line (the last amount after its label)."""
+    best: dict[int, Candidate] = {}
+    for tax in taxes:
+        kept = best.get(tax.row.index)
+        if kept is None or tax.amount.start > kept.amount.start:
+            best[tax.row.index] = tax
+    return list(best.values())
 
 
 def _candidate(rows: Sequence[Row], row: Row, amount: Amount) -> Candidate:
