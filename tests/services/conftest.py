@@ -19,7 +19,7 @@ from app.persistence.db import make_engine, make_session_factory
 from app.persistence.migrate import upgrade
 from app.persistence.models import Document
 from app.persistence.uow import UnitOfWork
-from app.services import admin, documents, lifecycle
+from app.services import admin, documents, extraction, lifecycle
 from app.services.messages import TaskMessage
 from app.storage import LocalBlobStore
 
@@ -180,8 +180,8 @@ class Office:
     def extracted(self, data: bytes = RECEIPT) -> uuid.UUID:
         document_id = self.queued(data)
         engine = TextLayerEngine()
-        limits = documents.ExtractionLimits.from_settings(self.settings)
-        outcome = documents.extract(self.uow, self.blobs, engine, document_id, limits)
+        limits = extraction.ExtractionLimits.from_settings(self.settings)
+        outcome = extraction.extract(self.uow, self.blobs, engine, document_id, limits)
         assert outcome == "extracted"
         return document_id
 

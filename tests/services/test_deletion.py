@@ -22,13 +22,13 @@ from app.persistence.models import (
     LifecycleEvent,
     LifecycleJob,
 )
-from app.services import deletion, documents, lifecycle
+from app.services import deletion, documents, extraction, lifecycle
 from app.storage import LocalBlobStore
 
 if TYPE_CHECKING:
     from tests.services.conftest import Office
 
-LIMITS = documents.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
+LIMITS = extraction.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
 
 
 class Crash(Exception):
@@ -240,17 +240,17 @@ def test_a_deleting_file_refuses_uploads_and_drops_its_queued_work(
     assert documents.gate(office.uow, survivors[0]) == "dropped"
     queued = [doc for doc in full_file["queued"] if office.document(doc) is not None]
     for document_id in queued:
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
 
 
 def test_a_result_arriving_after_the_deletion_is_discarded(office: Office) -> None:
     document_id = office.queued()
-    assert documents.claim_for_extraction(office.uow, document_id, LIMITS)
+    assert extraction.claim_for_extraction(office.uow, document_id, LIMITS)
 
     run_delete(office, uuid.uuid4())
 
     result = ExtractionResult("fake", "Total 1.00")
-    assert not documents.record_extraction(office.uow, document_id, result)
+    assert not extraction.record_extraction(office.uow, document_id, result)
     assert remaining_rows(office, office.file_id) == NOTHING_LEFT
 
 

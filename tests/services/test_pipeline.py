@@ -13,15 +13,15 @@ from sqlalchemy import func, select, update
 from app.domain.model import Action, Billing, DocumentStatus, FileStatus
 from app.extraction import ExtractionResult
 from app.persistence.models import ClientFile, Extraction
-from app.services import documents, messages
+from app.services import documents, extraction, messages
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
 
 RESULT = ExtractionResult(engine="fake", text="Total 12.40", fields={"total": "12.40"})
-LIMITS = documents.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
+LIMITS = extraction.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
 # A lease that has always run out: every claim looks like a worker that died.
-EXPIRED_AFTER_TWO = documents.ExtractionLimits(max_attempts=2, claim_lease=timedelta(0))
+EXPIRED_AFTER_TWO = extraction.ExtractionLimits(max_attempts=2, claim_lease=timedelta(0))
 
 
 def extractions(office: Office, document_id: uuid.UUID) -> int:
@@ -122,10 +122,10 @@ class TestClaimAndRecord:
     def test_claim_then_record_extracts_once(self, office: Office) -> None:
         document_id = office.queued()
 
-        claim = documents.claim_for_extraction(office.uow, document_id, LIMITS)
+        claim = extraction.claim_for_extraction(office.uow, document_id, LIMITS)
         assert claim is not None
         assert office.status(document_id) is DocumentStatus.EXTRACTING
-        assert documents.record_extraction(office.uow, document_id, RESULT)
+        assert extraction.record_extraction(office.uow, document_id, RESULT)
 
         document = office.document(document_id)
         assert document is not None
@@ -140,7 +140,7 @@ class TestClaimAndRecord:
         document_id = office.queued()
         set_file(office, status=FileStatus.DEACTIVATED)
 
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
 
         document = office.document(document_id)
         assert document is not None
@@ -154,24 +154,26 @@ class TestClaimAndRecord:
         document_id = office.queued()
         set_file(office, practice_id=None, billing=Billing.NONE)
 
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
         assert office.status(document_id) is DocumentStatus.SKIPPED
 
     def test_deactivation_through_the_service_leaves_nothing_to_claim(self, office: Office) -> None:
         document_id = office.queued()
         office.change(Action.DEACTIVATE)
 
-        extracted = documents.extract(office.uow, office.blobs, _NeverCalled(), document_id, LIMITS)
+        extracted = extraction.extract(
+            office.uow, office.blobs, _NeverCalled(), document_id, LIMITS
+        )
 
         assert extracted == "not_claimed"
         assert office.status(document_id) is DocumentStatus.SKIPPED
 
     def test_a_result_is_written_only_while_still_extracting(self, office: Office) -> None:
         document_id = office.queued()
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS)
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS)
         set_file(office, status=FileStatus.DELETING)
 
-        assert not documents.record_extraction(office.uow, document_id, RESULT)
+        assert not extraction.record_extraction(office.uow, document_id, RESULT)
 
         assert extractions(office, document_id) == 0
         assert office.status(document_id) is DocumentStatus.EXTRACTING
@@ -179,31 +181,31 @@ class TestClaimAndRecord:
     def test_a_result_for_a_document_never_claimed_is_discarded(self, office: Office) -> None:
         document_id = office.queued()
 
-        assert not documents.record_extraction(office.uow, document_id, RESULT)
+        assert not extraction.record_extraction(office.uow, document_id, RESULT)
         assert extractions(office, document_id) == 0
         assert office.status(document_id) is DocumentStatus.QUEUED
 
     def test_a_second_record_does_not_add_a_second_extraction(self, office: Office) -> None:
         document_id = office.queued()
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS)
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS)
 
-        assert documents.record_extraction(office.uow, document_id, RESULT)
-        assert not documents.record_extraction(office.uow, document_id, RESULT)
+        assert extraction.record_extraction(office.uow, document_id, RESULT)
+        assert not extraction.record_extraction(office.uow, document_id, RESULT)
 
         assert extractions(office, document_id) == 1
 
     def test_a_duplicate_delivery_after_extraction_claims_nothing(self, office: Office) -> None:
         document_id = office.extracted()
 
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
         assert office.status(document_id) is DocumentStatus.EXTRACTED
         assert extractions(office, document_id) == 1
 
     def test_a_duplicate_delivery_during_a_live_claim_claims_nothing(self, office: Office) -> None:
         document_id = office.queued()
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS)
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS)
 
-        assert documents.claim_for_extraction(office.uow, document_id, LIMITS) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
 
         document = office.document(document_id)
         assert document is not None
@@ -213,12 +215,12 @@ class TestClaimAndRecord:
         document_id = office.queued()
         # Each claim is a worker that died before recording; the message comes back.
         for attempt in (1, 2):
-            assert documents.claim_for_extraction(office.uow, document_id, EXPIRED_AFTER_TWO)
+            assert extraction.claim_for_extraction(office.uow, document_id, EXPIRED_AFTER_TWO)
             document = office.document(document_id)
             assert document is not None
             assert document.attempts == attempt
 
-        assert documents.claim_for_extraction(office.uow, document_id, EXPIRED_AFTER_TWO) is None
+        assert extraction.claim_for_extraction(office.uow, document_id, EXPIRED_AFTER_TWO) is None
 
         document = office.document(document_id)
         assert document is not None
@@ -234,7 +236,7 @@ class TestExtract:
 
         from app.extraction.text import TextLayerEngine
 
-        outcome = documents.extract(
+        outcome = extraction.extract(
             office.uow, office.blobs, TextLayerEngine(), document_id, LIMITS
         )
 
@@ -248,7 +250,7 @@ class TestExtract:
     def test_a_crashing_engine_fails_only_that_document(self, office: Office) -> None:
         document_id = office.queued()
 
-        outcome = documents.extract(office.uow, office.blobs, _Crashes(), document_id, LIMITS)
+        outcome = extraction.extract(office.uow, office.blobs, _Crashes(), document_id, LIMITS)
 
         document = office.document(document_id)
         assert outcome == "failed"
@@ -262,7 +264,7 @@ class TestExtract:
         assert document is not None
         office.blobs.delete(document.blob_key)
 
-        outcome = documents.extract(office.uow, office.blobs, _NeverCalled(), document_id, LIMITS)
+        outcome = extraction.extract(office.uow, office.blobs, _NeverCalled(), document_id, LIMITS)
 
         assert outcome == "failed"
         assert office.status(document_id) is DocumentStatus.FAILED

@@ -11,13 +11,13 @@ import pytest
 
 from app.domain.model import DocumentStatus
 from app.persistence.models import utcnow
-from app.services import deletion, documents, messages, sweeper
+from app.services import deletion, documents, extraction, messages, sweeper
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
 
 STALE_AFTER = timedelta(minutes=15)
-LIMITS = documents.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
+LIMITS = extraction.ExtractionLimits(max_attempts=3, claim_lease=timedelta(minutes=5))
 
 
 def sweep_later(
@@ -37,7 +37,7 @@ def stuck(office: Office, dispatcher: FakeDispatcher) -> dict[str, uuid.UUID]:
         "extracting": office.queued(office.receipt(3)),
         "extracted": office.extracted(office.receipt(4)),
     }
-    assert documents.claim_for_extraction(office.uow, docs["extracting"], LIMITS)
+    assert extraction.claim_for_extraction(office.uow, docs["extracting"], LIMITS)
     dispatcher.clear()
     return docs
 
@@ -103,12 +103,12 @@ def test_resent_work_reaches_a_terminal_state(
     sweep_later(office)
     from app.extraction.text import TextLayerEngine
 
-    expired = documents.ExtractionLimits(max_attempts=3, claim_lease=timedelta(0))
+    expired = extraction.ExtractionLimits(max_attempts=3, claim_lease=timedelta(0))
     for message in dispatcher.named(messages.GATE):
         documents.gate(office.uow, uuid.UUID(message.payload["document_id"]))
     for message in [*dispatcher.named(messages.EXTRACT)]:
         document_id = uuid.UUID(message.payload["document_id"])
-        documents.extract(office.uow, office.blobs, TextLayerEngine(), document_id, expired)
+        extraction.extract(office.uow, office.blobs, TextLayerEngine(), document_id, expired)
 
     for document_id in stuck.values():
         assert office.status(document_id).is_terminal

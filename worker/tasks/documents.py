@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.services import documents, messages
+from app.services import documents, extraction, messages
 from worker import app
 from worker.payloads import DocumentPayload, parse
 from worker.runtime import runtime
@@ -23,10 +23,10 @@ def gate(task: BoundTask, **payload: Any) -> str:
 def extract(task: BoundTask, **payload: Any) -> str:
     body = parse(DocumentPayload, payload)
     wiring = runtime()
-    return documents.extract(
+    return extraction.extract(
         wiring.uow(),
         wiring.blobs,
         wiring.extractor,
         body.document_id,
-        documents.ExtractionLimits.from_settings(wiring.settings),
+        extraction.ExtractionLimits.from_settings(wiring.settings),
     )
