@@ -13,9 +13,12 @@ from app.persistence.auth import LifecycleRequest, LifecycleRequests
 from app.persistence.models import Document, LifecycleJob
 from app.persistence.pages import DocumentPages
 from app.persistence.uow import UnitOfWork
+from app.services.lifecycle import REFUSED
 from app.services.queries import DocumentView, visible_file
+from app.services.requests import runnable
 
 PENDING = "pending"
+GONE = "The client file no longer exists, or is no longer yours to change: nothing was done."
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,29 +78,38 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
         origin = row if row is not None else request
         if origin is None or not _may_see_job(uow, actor, origin):
             raise NotFound("No such lifecycle job.", job_id=job_id)
-        if row is not None:
-            return JobView(
-                row.id,
-                row.client_file_id,
-                row.action,
-                row.status,
-                row.reason,
-                row.message,
-                # When the API took the request, not when a worker first wrote the job.
-                request.created_at if request else row.created_at,
-                row.finished_at,
-                dict(row.counts),
-            )
+        if row is None:
+            assert request is not None  # `origin` is one of the two
+            return _requested_view(uow, request)
         return JobView(
-            origin.id,
-            origin.client_file_id,
-            origin.action,
-            PENDING,
-            None,
-            None,
-            origin.created_at,
-            None,
+            row.id,
+            row.client_file_id,
+            row.action,
+            row.status,
+            row.reason,
+            row.message,
+            # When the API took the request, not when a worker first wrote the job.
+            request.created_at if request else row.created_at,
+            row.finished_at,
+            dict(row.counts),
         )
+
+
+def _requested_view(uow: UnitOfWork, request: LifecycleRequest) -> JobView:
+    if runnable(uow, request):
+        status, reason, message = PENDING, None, None
+    else:
+        status, reason, message = REFUSED, "not_found", GONE
+    return JobView(
+        request.id,
+        request.client_file_id,
+        request.action,
+        status,
+        reason,
+        message,
+        request.created_at,
+        None,
+    )
 
 
 def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | LifecycleRequest) -> bool:

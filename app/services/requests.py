@@ -80,15 +80,28 @@ def message_for(request: LifecycleRequest) -> messages.TaskMessage:
     return messages.TaskMessage(TASKS[Action(request.action)], payload, task_id=request.id)
 
 
+def runnable(uow: UnitOfWork, request: LifecycleRequest) -> bool:
+    """Whether a worker could still run the request: the task rejects one whose file is
+    gone or no longer visible to its requester, and records no job for it."""
+    actor = uow.users.actor(request.actor_id)
+    client_file = uow.files.get(request.client_file_id)
+    return (
+        actor is not None
+        and client_file is not None
+        and actor.can_see(client_file.id, client_file.practice_id)
+    )
+
+
 def resend_unclaimed(uow: UnitOfWork, *, stale_after: timedelta, limit: int = 1000) -> int:
     """Send again the requests no worker has picked up (a broker that restarted empty
     loses them). Safe: a job runs once per job id, whoever delivers it."""
     with uow:
         stale = LifecycleRequests(uow.session).unclaimed(utcnow() - stale_after, limit)
-        for request in stale:
+        resent = [request for request in stale if runnable(uow, request)]
+        for request in resent:
             uow.enqueue(message_for(request))
         uow.commit()
-        return len(stale)
+        return len(resent)
 
 
 def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:

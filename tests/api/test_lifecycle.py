@@ -245,3 +245,25 @@ def test_a_recent_request_is_left_to_the_broker(
     post(client, world, "staff_a", world.shared, "deactivate")
 
     assert requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(minutes=5)) == 0
+
+
+def test_a_job_overtaken_by_a_deletion_is_refused_not_pending_forever(
+    client: TestClient,
+    world: World,
+    runtime: Runtime,
+    dispatcher: FakeDispatcher,
+    worker: FakeWorker,
+) -> None:
+    _, deleting = post(client, world, "staff_a", world.own, "delete")
+    _, overtaken = post(client, world, "staff_a", world.own, "deactivate")
+    # The worker deletes the file first; the deactivate task then finds no file and is
+    # rejected without recording a job (what the Celery task does with a NotFound).
+    dispatcher.sent[:] = [m for m in dispatcher.sent if m.name.endswith(".delete")]
+    worker.drain()
+
+    _, job = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{overtaken['id']}")
+
+    assert (job["status"], job["reason"]) == ("refused", "not_found")
+    assert requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(0)) == 0
+    _, done = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{deleting['id']}")
+    assert done["status"] == "done"
