@@ -155,6 +155,12 @@ def _finish(
         counts["client_file_rows_deleted"] = uow.files.delete_row(client_file_id)
         job.counts, job.status = dict(counts), DONE
         job.updated_at = job.finished_at = utcnow()
+        if counts["client_file_rows_deleted"] == 0:
+            # Another run removed the file row, and wrote the audit event in that same
+            # transaction: one deletion, one event.
+            job.message = "The client file had already been deleted by another job."
+            uow.commit()
+            return job_result(job)
         from_state = dict(job.params.get("from_state", {}))
         uow.lifecycle.add_event(
             LifecycleEvent(

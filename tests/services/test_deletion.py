@@ -344,11 +344,15 @@ def test_a_second_deletion_job_for_a_deleting_file_finishes_it(
         run_delete(office, first_job, progress=die_after_first_batch)
 
     assert run_delete(office, second_job).status == "done"
-    # The first job, resumed late (the sweeper), finds only its audit left to write.
-    assert run_delete(office, first_job).status == "done"
+    # The first job, resumed late (the sweeper), finds the file already gone.
+    late = run_delete(office, first_job)
+    assert late.status == "done"
+    assert late.message == "The client file had already been deleted by another job."
 
     assert remaining_rows(office, office.file_id) == NOTHING_LEFT
     assert blob_files(office, office.file_id) == []
+    with office.uow as uow:
+        assert len(uow.lifecycle.events_for(office.file_id)) == 1, "one deletion, one event"
 
 
 class BlobStoreWithARacingUpload(LocalBlobStore):
