@@ -91,5 +91,5 @@ def test_serve_runs_web_worker_and_beat_and_stops_them_all(
 
     port = base_url.rsplit(":", 1)[1]
     assert _pids_with(f"serve-{port}@") == [], "the worker outlived dossier serve"
-    assert _pids_with(str(tmp_path / "state")) == [], "beat outlived dossier serve"
+    assert _pids_with(str(tmp_path / "state" / "schedule")) == [], "beat outlived serve"
     assert not (tmp_path / "state" / "redis.json").exists(), "the embedded broker is running"
