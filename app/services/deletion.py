@@ -76,7 +76,14 @@ def _start(
             client_file.updated_at = utcnow()
             from_state: dict[str, Any] = state_dict(state)
         else:
-            from_state = dict(job.params.get("from_state", {})) if job else {}
+            # Resuming: the state before the deletion is on the job that started it.
+            earlier = job or uow.lifecycle.running_delete_job(client_file_id)
+            from_state = dict(earlier.params.get("from_state", {})) if earlier else {}
+        if job is not None and job.status != RUNNING:
+            # Recorded by a caller before dispatch (e.g. as pending): it starts now.
+            job.status, job.actor_id = RUNNING, job.actor_id or actor_id
+            job.counts = {**_zero_counts(), **job.counts}
+            job.params = {**job.params, "from_state": from_state}
         if job is None:
             job = uow.lifecycle.add_job(
                 LifecycleJob(

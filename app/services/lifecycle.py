@@ -176,11 +176,12 @@ def _record(
     params: dict[str, Any],
     counts: dict[str, int],
 ) -> None:
+    now = utcnow()
     job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
-        LifecycleJob(id=job_id, client_file_id=client_file.id, action=str(action))
+        LifecycleJob(id=job_id, client_file_id=client_file.id, action=str(action), created_at=now)
     )
     job.actor_id, job.params, job.counts, job.status = actor_id, params, counts, DONE
-    job.updated_at = job.finished_at = utcnow()
+    job.updated_at = job.finished_at = now
     uow.lifecycle.add_event(
         LifecycleEvent(
             job_id=job_id,
@@ -214,11 +215,14 @@ def record_refusal(
     refused: ActionRefused,
 ) -> JobResult:
     with uow:
+        now = utcnow()
         job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
-            LifecycleJob(id=job_id, client_file_id=client_file_id, action=str(action))
+            LifecycleJob(
+                id=job_id, client_file_id=client_file_id, action=str(action), created_at=now
+            )
         )
         job.actor_id, job.params, job.status = actor_id, params, REFUSED
         job.reason, job.message = refused.reason, refused.message
-        job.updated_at = job.finished_at = utcnow()
+        job.updated_at = job.finished_at = now
         uow.commit()
         return job_result(job)

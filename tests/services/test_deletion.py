@@ -380,3 +380,28 @@ def test_a_blob_written_during_the_final_sweep_is_removed_too(office: Office) ->
 
     assert result.status == "done"
     assert blob_files(office, office.file_id) == []
+
+
+def test_a_job_recorded_before_dispatch_runs_to_completion(
+    office: Office, full_file: dict[str, list[uuid.UUID]]
+) -> None:
+    # GIVEN a caller that recorded the job as pending before sending the task
+    job_id = uuid.uuid4()
+    with office.uow as uow:
+        uow.lifecycle.add_job(
+            LifecycleJob(
+                id=job_id, client_file_id=office.file_id, action="delete", status="pending"
+            )
+        )
+        uow.commit()
+
+    # WHEN the deletion runs under that job
+    result = run_delete(office, job_id)
+
+    # THEN it completes, counts everything, and writes its audit event
+    assert result.status == "done"
+    assert result.counts["documents_deleted"] == 8
+    assert remaining_rows(office, office.file_id) == NOTHING_LEFT
+    with office.uow as uow:
+        (event,) = uow.lifecycle.events_for(office.file_id)
+        assert event.from_state["status"] == "active"
