@@ -92,11 +92,13 @@ def runnable(uow: UnitOfWork, request: LifecycleRequest) -> bool:
     )
 
 
-def resend_unclaimed(uow: UnitOfWork, *, stale_after: timedelta, limit: int = 1000) -> int:
+def resend_unclaimed(
+    uow: UnitOfWork, *, stale_after: timedelta, limit: int = 1000, now: datetime | None = None
+) -> int:
     """Send again the requests no worker has picked up (a broker that restarted empty
     loses them). Safe: a job runs once per job id, whoever delivers it."""
     with uow:
-        stale = LifecycleRequests(uow.session).unclaimed(utcnow() - stale_after, limit)
+        stale = LifecycleRequests(uow.session).unclaimed((now or utcnow()) - stale_after, limit)
         resent = [request for request in stale if runnable(uow, request)]
         for request in resent:
             uow.enqueue(message_for(request))

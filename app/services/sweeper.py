@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from app.domain.model import DocumentStatus
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import messages, requests
 
 
 @dataclass(frozen=True, slots=True)
 class SweepReport:
     documents_resent: int
     deletions_resumed: int
+    lifecycle_requests_resent: int = 0
 
 
 def sweep(
@@ -54,4 +55,8 @@ def sweep(
             uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
             resumed += 1
         uow.commit()
-        return SweepReport(len(documents), resumed)
+    # Lifecycle changes asked for over the API whose message never reached a worker.
+    requests_resent = requests.resend_unclaimed(
+        uow, stale_after=stale_after, limit=batch_size, now=now
+    )
+    return SweepReport(len(documents), resumed, requests_resent)

@@ -158,3 +158,31 @@ def test_a_stuck_deletion_is_resumed_with_its_job(
     assert result.counts["documents_deleted"] == 5
     with office.uow:
         assert office.uow.files.get(office.file_id) is None
+
+
+def test_a_lifecycle_request_whose_message_was_lost_is_sent_again(
+    office: Office, dispatcher: FakeDispatcher
+) -> None:
+    from app.domain.model import Action
+    from app.services import requests
+
+    # GIVEN a deactivation asked for over the API, recorded, whose message never arrived
+    requested = requests.request(
+        office.uow,
+        client_file_id=office.file_id,
+        actor_id=office.staff_id,
+        action=Action.DEACTIVATE,
+    )
+    dispatcher.clear()
+    assert sweeper.sweep(office.uow, stale_after=STALE_AFTER, batch_size=100) == (
+        sweeper.SweepReport(0, 0, 0)
+    )
+
+    # WHEN the sweeper runs once it is stale
+    report = sweep_later(office)
+
+    # THEN the same job is sent again, under its own id
+    assert report.lifecycle_requests_resent == 1
+    [message] = dispatcher.named(messages.DEACTIVATE)
+    assert message.task_id == requested.message.task_id
+    assert message.payload["job_id"] == str(requested.message.task_id)
