@@ -55,6 +55,9 @@ def decode_image(data: bytes) -> Image.Image:
     """Decode a JPEG or PNG upright (phones record rotation in EXIF), at most 2000 px."""
     try:
         with Image.open(io.BytesIO(data)) as opened:
+            # JPEG decodes straight at a reduced scale: a 12-megapixel phone photo
+            # costs a quarter of the time and memory.
+            opened.draft("RGB", (_MAX_SIDE_PX, _MAX_SIDE_PX))
             image = ImageOps.exif_transpose(opened)
             image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError) as error:

@@ -144,3 +144,32 @@ def test_nothing_found_is_null_with_zero_confidence() -> None:
     assert {key: result[key] for key in FIELD_NAMES} == dict.fromkeys(FIELD_NAMES)
     assert set(result["confidence"]) == set(FIELD_NAMES)
     assert result["confidence"]["total"] == 0.0
+
+
+def test_tax_lines_of_several_rates_add_up() -> None:
+    result = fields(
+        """
+        Total HT        60,01 €
+        TVA 5,5%         3,13 €
+        TVA 20%          0,61 €
+        Net à payer     63,75 €
+        """
+    )
+    assert (result["total"], result["tax"]) == ("63.75", "3.74")
+
+
+def test_an_ocr_glued_rate_still_names_the_tax() -> None:
+    result = fields("Subtotal 10.00\nVAT20% 2.00\nTotal 12.00\n")
+    assert result["tax"] == "2.00"
+
+
+def test_addresses_and_reference_numbers_are_not_suppliers() -> None:
+    result = fields(
+        """
+        Dorpsstraat 88
+        PO Number: po_123
+        Hauptstraße 5
+        Totaal  € 5,00
+        """
+    )
+    assert result["supplier"] is None
