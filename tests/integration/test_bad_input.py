@@ -43,17 +43,29 @@ def test_bad_payloads_are_rejected_once_and_change_nothing(
     stack.wait_until_terminal(practice.client_file_id, 1)
     stack.wait_for(
         "every bad message to be rejected",
-        lambda: all(f"[{task_id}]" in stack.worker_log() for task_id in bad),
+        lambda: all(rejections(stack, task_id) for task_id in bad),
+    )
+    # Nothing arrives later: each was refused once, and none comes back as a retry.
+    stack.send(messages.SWEEP)
+    stack.wait_for(
+        "a last sweep", lambda: stack.worker_log().count("dossier.maintenance.sweep") >= 3
     )
 
-    log = stack.worker_log()
     for task_id, reason in bad.items():
-        lines = [line for line in log.splitlines() if "rejected" in line and str(task_id) in line]
+        lines = rejections(stack, task_id)
         assert len(lines) == 1, f"{task_id}: {lines}"
         assert reason in lines[0]
-    assert "Retry in" not in log
+    assert "Retry in" not in stack.worker_log()
     assert stack.scalar(sa.select(sa.func.count()).select_from(LifecycleJob)) == 0
     assert stack.scalar(sa.select(sa.func.count()).select_from(LifecycleEvent)) == 0
     document = stack.document(document_id)
     assert document is not None
     assert document.status is DocumentStatus.EXTRACTED
+
+
+def rejections(stack: Stack, task_id: uuid.UUID) -> list[str]:
+    return [
+        line
+        for line in stack.worker_log().splitlines()
+        if "rejected" in line and str(task_id) in line
+    ]
