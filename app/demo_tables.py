@@ -27,11 +27,19 @@ def files_table(title: str, files: list[FileView]) -> Table:
     return table
 
 
+# What an accountant looks at; confidences and page counts stay in the API.
+SHOWN_FIELDS = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+
+
 def documents_table(title: str, rows: list[tuple[str, DocumentView, str]]) -> Table:
     """Rows of (client file name, document, summary of the text read)."""
     table = _table(title, "Client file", "Document", "Status", "Reason", "Text read", "Fields")
     for name, view, summary in rows:
-        fields = ", ".join(f"{key}={value}" for key, value in (view.fields or {}).items())
+        fields = "\n".join(
+            f"{key}: {value}"
+            for key, value in (view.fields or {}).items()
+            if key in SHOWN_FIELDS and value is not None
+        )
         status = _status(view.status)
         table.add_row(name, view.filename, status, view.reason or "", summary, fields)
     return table
