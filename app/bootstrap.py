@@ -13,7 +13,7 @@ from app.extraction import load_engine
 from app.persistence.db import make_engine, make_session_factory
 from app.persistence.uow import UnitOfWork
 from app.services.messages import Dispatcher
-from app.storage import BlobStore, LocalBlobStore
+from app.storage import BlobStore, make_blob_store
 
 
 @dataclass
@@ -45,6 +45,6 @@ def build_runtime(settings: Settings, dispatcher: Dispatcher) -> Runtime:
         settings=settings,
         db=db,
         sessions=make_session_factory(db),
-        blobs=LocalBlobStore(settings.storage_dir),
+        blobs=make_blob_store(settings),
         dispatcher=dispatcher,
     )

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         description="Prefix for every broker key, to share one Redis between deployments.",
     )
     storage_dir: Path = Field(default=Path("var/blobs"), description="Where blobs are kept.")
+    storage_s3_bucket: str | None = Field(
+        default=None,
+        description="Keep blobs in this S3-compatible bucket instead of storage_dir.",
+    )
+    storage_s3_prefix: str = Field(default="", description="Key prefix inside the bucket.")
+    storage_s3_endpoint_url: str | None = Field(
+        default=None, description="For S3-compatible stores other than AWS (MinIO, Ceph, ...)."
+    )
     embedded_dir: Path = Field(
         default=Path("var"), description="State of the embedded broker (socket, pid, port)."
     )
@@ -69,6 +77,9 @@ class Settings(BaseSettings):
         description="A document untouched this long in a non-terminal state is re-enqueued.",
     )
     sweep_batch_size: int = Field(default=1000, gt=0)
+    schedule_interval_seconds: float = Field(
+        default=60.0, gt=0, description="How often beat runs the scheduled actions that are due."
+    )
 
     @model_validator(mode="after")
     def _limits_are_consistent(self) -> Settings:

@@ -7,7 +7,10 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 
 def blob_key(client_file_id: uuid.UUID, sha256: str) -> str:
@@ -77,3 +80,16 @@ class LocalBlobStore:
     def count_prefix(self, prefix: str) -> int:
         folder = self._path(prefix)
         return sum(1 for item in folder.rglob("*") if item.is_file()) if folder.is_dir() else 0
+
+
+def make_blob_store(settings: Settings) -> BlobStore:
+    """An S3-compatible bucket when one is configured (several machines), else a directory."""
+    if settings.storage_s3_bucket:
+        from app.storage_s3 import S3BlobStore
+
+        return S3BlobStore(
+            settings.storage_s3_bucket,
+            prefix=settings.storage_s3_prefix,
+            endpoint_url=settings.storage_s3_endpoint_url,
+        )
+    return LocalBlobStore(settings.storage_dir)

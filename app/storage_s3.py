@@ -1,0 +1,91 @@
+"""Blobs in an S3-compatible bucket, for web and worker processes on several machines.
+
+Keys are the same `<client file id>/<sha256>` as on disk, under an optional prefix, so a
+file's deletion can list and remove everything it ever stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+# S3's DeleteObjects takes at most this many keys per call.
+DELETE_CHUNK = 1000
+
+
+class S3BlobStore:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        client: S3Client | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        # Credentials and region come from the usual AWS environment and files.
+        self.client: S3Client = client or boto3.client("s3", endpoint_url=endpoint_url)
+
+    def _key(self, key: str) -> str:
+        if not key or key.startswith("/") or ".." in key.split("/"):
+            raise ValueError(f"not a blob key: {key!r}")
+        return self.prefix + key
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def get(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if _missing(error):
+                raise FileNotFoundError(key) from error
+            raise
+        return response["Body"].read()
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as error:
+            if _missing(error):
+                return False
+            raise
+        return True
+
+    def delete(self, key: str) -> bool:
+        existed = self.exists(key)
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        return existed
+
+    def delete_prefix(self, prefix: str) -> int:
+        keys = list(self._keys_under(prefix))
+        for start in range(0, len(keys), DELETE_CHUNK):
+            chunk = keys[start : start + DELETE_CHUNK]
+            self.client.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True},
+            )
+        return len(keys)
+
+    def count_prefix(self, prefix: str) -> int:
+        return sum(1 for _ in self._keys_under(prefix))
+
+    def _keys_under(self, prefix: str) -> Iterator[str]:
+        folder = self._key(prefix).rstrip("/") + "/"
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=folder
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"]
+
+
+def _missing(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    return code in {"404", "NoSuchKey", "NotFound"}

@@ -1,0 +1,73 @@
+"""Both blob stores keep the same contract: the local directory and an S3-compatible
+bucket (moto's in-process S3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from app.config import Settings
+from app.storage import BlobStore, LocalBlobStore, make_blob_store
+from app.storage_s3 import S3BlobStore
+
+BUCKET = "dossier-test-blobs"
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BlobStore]:
+    if request.param == "local":
+        yield LocalBlobStore(tmp_path / "blobs")
+        return
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        yield S3BlobStore(BUCKET, prefix="tenant-a", client=client)
+
+
+def test_put_get_exists_delete(store: BlobStore) -> None:
+    store.put("file-1/abc", b"%PDF-1.7 receipt")
+
+    assert store.exists("file-1/abc")
+    assert store.get("file-1/abc") == b"%PDF-1.7 receipt"
+    assert store.delete("file-1/abc") is True
+    assert not store.exists("file-1/abc")
+    assert store.delete("file-1/abc") is False
+
+
+def test_a_missing_blob_is_file_not_found(store: BlobStore) -> None:
+    with pytest.raises(FileNotFoundError):
+        store.get("file-1/never-written")
+
+
+def test_delete_prefix_removes_one_file_and_spares_its_neighbours(store: BlobStore) -> None:
+    for index in range(5):
+        store.put(f"file-1/{index:064x}", b"x")
+    store.put("file-10/kept", b"neighbour whose id starts alike")
+    store.put("file-2/kept", b"neighbour")
+
+    assert store.count_prefix("file-1") == 5
+    assert store.delete_prefix("file-1") == 5
+
+    assert store.count_prefix("file-1") == 0
+    assert store.get("file-10/kept") == b"neighbour whose id starts alike"
+    assert store.get("file-2/kept") == b"neighbour"
+
+
+def test_keys_cannot_escape(store: BlobStore) -> None:
+    with pytest.raises(ValueError, match="key"):
+        store.put("../outside", b"x")
+
+
+def test_the_settings_choose_the_store(tmp_path: Path) -> None:
+    local = make_blob_store(Settings(storage_dir=tmp_path / "blobs"))
+    assert isinstance(local, LocalBlobStore)
+    with mock_aws():
+        remote = make_blob_store(Settings(storage_s3_bucket=BUCKET, storage_s3_prefix="/dossier/"))
+    assert isinstance(remote, S3BlobStore)
+    assert remote.prefix == "dossier/"
