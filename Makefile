@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck fmt clean
+.PHONY: help install demo test lint typecheck fmt clean \
+	bench bench-gate bench-deactivate bench-delete bench-latency
 
 help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
@@ -16,6 +17,8 @@ help:
 	@echo "make typecheck  mypy (strict on app/ and worker/)"
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
+	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
+	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -46,6 +49,21 @@ typecheck: $(INSTALLED)
 fmt: $(INSTALLED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Each prints its figures beside a baseline measured in the same run (docs/benchmarks.md).
+bench: bench-gate bench-deactivate bench-delete bench-latency
+
+bench-gate: $(INSTALLED)
+	$(BIN)/python benchmarks/gate_overhead.py
+
+bench-deactivate: $(INSTALLED)
+	$(BIN)/python benchmarks/deactivate_at_scale.py
+
+bench-delete: $(INSTALLED)
+	$(BIN)/python benchmarks/delete_at_scale.py
+
+bench-latency: $(INSTALLED)
+	$(BIN)/python benchmarks/upload_to_extracted.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

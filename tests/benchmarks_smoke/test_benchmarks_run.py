@@ -1,0 +1,45 @@
+"""Each pipeline benchmark runs end to end at a small size against the real services.
+
+Smoke tests only: no figure is judged (timings belong in docs/benchmarks.md, not in
+assertions). Each benchmark checks its own outcome (every document gated, skipped, deleted
+or extracted; nothing left, nothing started late) and exits with a message otherwise,
+which fails the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import deactivate_at_scale, delete_at_scale, gate_overhead, upload_to_extracted
+from tests.support import services
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_services() -> None:
+    services.check_postgres()
+    services.check_redis()
+
+
+def test_gate_overhead_runs() -> None:
+    figures = gate_overhead.main(["--documents", "200", "--rounds", "1", "--warmup", "50"])
+    assert figures["baseline"] > 0
+    assert figures["dossier"] > 0
+
+
+def test_deactivate_at_scale_runs() -> None:
+    figures = deactivate_at_scale.main(["--documents", "500", "--idle-seconds", "1"])
+    assert figures["baseline"] > 0
+    assert figures["dossier"] > 0
+
+
+def test_delete_at_scale_runs() -> None:
+    figures = delete_at_scale.main(["--documents", "500", "--batch-size", "100"])
+    assert figures["baseline"] > 0
+    assert figures["dossier"] > 0
+
+
+def test_upload_to_extracted_runs() -> None:
+    figures = upload_to_extracted.main(["--samples", "3", "--documents", "50"])
+    assert figures["p50"] > 0
+    assert figures["p95"] >= figures["p50"]
