@@ -7,7 +7,8 @@
 DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same stem
 with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
 `currency`, `invoice_number`), as in the invoice2data test set. `--synthetic N` adds N
-receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_receipts.py).
+receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_receipts.py),
+`--invoices N` scanned A4 invoices (synthetic_invoices.py).
 
 A supplier matches when one name's words all appear in the other once legal forms are
 dropped ('Coolblue B.V.' ~ 'Coolblue'); a number matches without '#', spaces or case;
@@ -33,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
+from synthetic_invoices import make_invoices  # noqa: E402
 from synthetic_receipts import make_cases  # noqa: E402
 
 from app.domain.filetypes import sniff  # noqa: E402
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("directory", nargs="?", type=Path)
     parser.add_argument("--synthetic", type=int, default=0, metavar="N")
     parser.add_argument("--hard", type=int, default=0, metavar="N", help="harder receipts")
+    parser.add_argument("--invoices", type=int, default=0, metavar="N", help="scanned A4 invoices")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
     args = parser.parse_args()
@@ -68,8 +71,9 @@ def main() -> None:
     cases = _directory_cases(args.directory) if args.directory else []
     cases += [(c.name, c.data, c.truth) for c in make_cases(args.synthetic)]
     cases += [(c.name, c.data, c.truth) for c in make_cases(args.hard, seed=11, hard=True)]
+    cases += [(c.name, c.data, c.truth) for c in make_invoices(args.invoices)]
     if not cases:
-        parser.error("give a directory, --synthetic N, or both")
+        parser.error("give a directory, or --synthetic, --hard or --invoices N")
     _warm_up(engine)
     outcomes = [_run(engine, name, data, truth) for name, data, truth in cases]
     _report(outcomes, args.verbose)

@@ -16,8 +16,9 @@ _NUMBER = r"""
     )
 """
 _AMOUNT_RE = re.compile(
+    # A letter may touch the amount ('Total12,50': OCR drops spaces); digits may not.
     rf"""
-    (?<![\w.,/\-])
+    (?<![\d.,/\-_])
     (?:(?P<before>{MARKER_PATTERN})\ ?)?
     (?P<sign>-\ ?)?
     (?:(?P<before2>{MARKER_PATTERN})\ ?)?

@@ -73,3 +73,8 @@ def test_negative_amounts_keep_their_sign() -> None:
 def test_money_always_has_two_decimals() -> None:
     assert money(Decimal("1939")) == "1939.00"
     assert money(Decimal("12.5")) == "12.50"
+
+
+def test_an_amount_glued_to_its_label_by_ocr_is_still_read() -> None:
+    assert amounts("Rechnungsbetrag6 865,23 €") == [("6865.23", "EUR")]
+    assert amounts("TOTAL12.50") == [("12.50", None)]

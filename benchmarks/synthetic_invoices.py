@@ -1,0 +1,192 @@
+"""A4 invoices as scanners deliver them: a page image inside a PDF, no text layer.
+
+Laid out like small-business invoices in France, the UK/US, Germany and the Netherlands:
+supplier block, customer block under its own label, a header table of number / date /
+due date with the values under their headers, an item table, a totals block and a legal
+footer. Written after the rules, to measure them on layouts they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from synthetic_receipts import Case
+
+_SANS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+_TEXT = {
+    "fr": {
+        "title": "FACTURE",
+        "buyer": "Facturé à",
+        "no": "N° facture",
+        "date": "Date",
+        "due": "Échéance",
+        "desc": "Désignation",
+        "qty": "Qté",
+        "price": "Prix unitaire HT",
+        "amount": "Montant HT",
+        "sub": "Total HT",
+        "tax": "TVA {r} %",
+        "total": "Total TTC",
+        "legal": "SAS au capital de 10 000 € \u2013 RCS Lyon 812 345 678 \u2013 TVA FR12812345678",
+        "fmt": "%d/%m/%Y",
+    },
+    "en": {
+        "title": "INVOICE",
+        "buyer": "Bill to",
+        "no": "Invoice No.",
+        "date": "Invoice date",
+        "due": "Due date",
+        "desc": "Description",
+        "qty": "Qty",
+        "price": "Unit price",
+        "amount": "Amount",
+        "sub": "Subtotal",
+        "tax": "VAT {r}%",
+        "total": "Total due",
+        "legal": "Registered in England and Wales No. 08123456 \u2013 VAT GB 123 4567 89",
+        "fmt": "%d/%m/%Y",
+    },
+    "de": {
+        "title": "RECHNUNG",
+        "buyer": "Rechnungsadresse",
+        "no": "Rechnungs-Nr.",
+        "date": "Rechnungsdatum",
+        "due": "Fällig am",
+        "desc": "Bezeichnung",
+        "qty": "Menge",
+        "price": "Einzelpreis",
+        "amount": "Betrag",
+        "sub": "Nettobetrag",
+        "tax": "USt. {r} %",
+        "total": "Rechnungsbetrag",
+        "legal": "Amtsgericht München HRB 123456 \u2013 USt-IdNr. "
+        "DE123456789 \u2013 Geschäftsführer: A. Huber",
+        "fmt": "%d.%m.%Y",
+    },
+    "nl": {
+        "title": "FACTUUR",
+        "buyer": "Factuuradres",
+        "no": "Factuurnummer",
+        "date": "Factuurdatum",
+        "due": "Vervaldatum",
+        "desc": "Omschrijving",
+        "qty": "Aantal",
+        "price": "Prijs",
+        "amount": "Bedrag",
+        "sub": "Subtotaal",
+        "tax": "BTW {r}%",
+        "total": "Totaal te betalen",
+        "legal": "KvK 12345678 \u2013 BTW NL001234567B01 \u2013 IBAN NL91 ABNA 0417 1643 00",
+        "fmt": "%d-%m-%Y",
+    },
+}
+_SUPPLIERS = {
+    "fr": ["Atelier Moreau SAS", "Garage des Alpes", "Imprimerie Blanc"],
+    "en": ["Fenwick & Hale Ltd", "Brightside Design", "Oakridge Supplies Inc."],
+    "de": ["Elektro Maier GmbH", "Druckerei Vogt", "Weber & Söhne KG"],
+    "nl": ["Schildersbedrijf Mulder", "Van Dijk Installatie B.V.", "Drukkerij Smit"],
+}
+_CUSTOMERS = ["Cabinet Durand", "Northwind Traders", "Praxis Dr. Keller", "Bureau Jansen"]
+_RATE = {"fr": Decimal(20), "en": Decimal(20), "de": Decimal(19), "nl": Decimal(21)}
+
+
+def make_invoices(count: int, seed: int = 3) -> list[Case]:
+    rng = random.Random(seed)
+    langs = ["fr", "en", "de", "nl"]
+    return [_invoice(rng, langs[index % 4], index) for index in range(count)]
+
+
+def _invoice(rng: random.Random, lang: str, index: int) -> Case:
+    text = _TEXT[lang]
+    supplier = rng.choice(_SUPPLIERS[lang])
+    usd = lang == "en" and rng.random() < 0.5
+    issued = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
+    due = issued + dt.timedelta(days=rng.choice([14, 30, 45]))
+    number = f"{rng.choice(['', 'F', 'INV-', 'RE'])}{issued.year}-{rng.randrange(1, 999):03d}"
+    rate = Decimal("8.25") if usd else _RATE[lang]
+    items = [(rng.randrange(1, 6), Decimal(rng.randrange(1500, 90000)) / 100) for _ in range(3)]
+    subtotal = sum((Decimal(q) * p for q, p in items), Decimal(0))
+    tax = (subtotal * rate / 100).quantize(Decimal("0.01"))
+    fmt = "%m/%d/%Y" if usd else text["fmt"]
+
+    def money(value: Decimal) -> str:
+        return _money(value, lang, usd)
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    font, bold, big = (_font(_SANS, 22), _font(_BOLD, 22), _font(_BOLD, 40))
+    draw.text((90, 90), supplier, font=big)
+    draw.text((90, 150), f"{rng.randrange(1, 90)} {_street(lang)}", font=font)
+    draw.text((900, 90), text["title"], font=big)
+    draw.text((720, 260), text["buyer"], font=bold)
+    draw.text((720, 295), rng.choice(_CUSTOMERS), font=font)
+    draw.text((720, 330), f"{rng.randrange(1, 90)} {_street(lang)}", font=font)
+    for column, (header, value) in enumerate(
+        [
+            (text["no"], number),
+            (text["date"], issued.strftime(fmt)),
+            (text["due"], due.strftime(fmt)),
+        ]
+    ):
+        draw.text((90 + column * 330, 470), header, font=bold)
+        draw.text((90 + column * 330, 505), value, font=font)
+    for column, header in zip(
+        (90, 620, 760, 1150), ("desc", "qty", "price", "amount"), strict=True
+    ):
+        draw.text((column, 620), text[header], font=bold, anchor="ra" if column == 1150 else "la")
+    for row, (qty, price) in enumerate(items):
+        y = 670 + row * 45
+        draw.text((90, y), f"{text['desc']} {row + 1}", font=font)
+        draw.text((620, y), str(qty), font=font)
+        draw.text((760, y), money(price), font=font)
+        draw.text((1150, y), money(qty * price), font=font, anchor="ra")
+    totals = [(text["sub"], subtotal), (text["tax"].format(r=_rate(rate, lang)), tax)]
+    totals.append((text["total"], subtotal + tax))
+    for row, (label, value) in enumerate(totals):
+        y = 900 + row * 45
+        draw.text((760, y), label, font=bold if row == 2 else font)
+        draw.text((1150, y), money(value), font=bold if row == 2 else font, anchor="ra")
+    draw.text((90, 1650), f"{supplier} \u2013 {text['legal']}", font=_font(_SANS, 16))
+    truth = {
+        "issuer": supplier,
+        "date": issued.isoformat(),
+        "amount": float(subtotal + tax),
+        "amount_tax": float(tax),
+        "currency": "USD" if usd else ("GBP" if lang == "en" else "EUR"),
+        "invoice_number": number,
+    }
+    return Case(f"invoice-{index:02d}-{lang}.pdf", _scan(page, rng), truth)
+
+
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.truetype(str(path), size) if path.exists() else ImageFont.load_default(size)
+
+
+def _money(value: Decimal, lang: str, usd: bool) -> str:
+    if lang == "en":
+        return f"{'$' if usd else '£'}{value:,.2f}"
+    grouped = f"{value:,.2f}".replace(",", " ").replace(".", ",")
+    return f"{grouped} €" if lang != "nl" else f"€ {grouped}"
+
+
+def _rate(rate: Decimal, lang: str) -> str:
+    text = f"{rate.normalize():f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def _street(lang: str) -> str:
+    return {"fr": "rue Victor Hugo", "en": "Mill Lane", "de": "Bahnhofstraße",
+            "nl": "Kerkstraat"}[lang]  # fmt: skip
+
+
+def _scan(page: Image.Image, rng: random.Random) -> bytes:
+    scanned = page.rotate(rng.uniform(-1.0, 1.0), fillcolor=255)
+    buffer = io.BytesIO()
+    scanned.save(buffer, format="PDF", resolution=150)
+    return buffer.getvalue()
