@@ -13,13 +13,15 @@ from app.domain.filetypes import JPEG, PDF, PNG, TEXT
 from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult
 from app.extraction.fields import read_fields
-from app.extraction.layout import Page, group_lines, page_from_text
+from app.extraction.layout import Box, Page, group_lines, page_from_text
 from app.extraction.ocr import decode_image, recognise
-from app.extraction.pdf import open_pdf, page_boxes, render_page
+from app.extraction.pdf import open_pdf, page_boxes, readable_share, render_page
 
 # A page with fewer visible characters than this in its text layer is a scan (or a
 # scan with a stray page number): it is rendered and read by OCR instead.
 MIN_TEXT_LAYER_CHARS = 25
+# ... and so is a page whose text layer is mostly glyph codes without Unicode meaning.
+MIN_READABLE_SHARE = 0.7
 # OCR costs seconds per page; the pages after these are read only from their text layer.
 MAX_OCR_PAGES = 5
 # Invoices and receipts put their fields on the first pages; the rest of a 300-page
@@ -64,8 +66,7 @@ def _read_pdf(data: bytes) -> tuple[list[Page], str]:
             page = document[number]
             try:
                 width, height, boxes = page_boxes(page)
-                visible = sum(len(box.text.strip()) for box in boxes)
-                if visible < MIN_TEXT_LAYER_CHARS and ocr_pages < MAX_OCR_PAGES:
+                if _needs_ocr(boxes) and ocr_pages < MAX_OCR_PAGES:
                     ocr_pages += 1
                     pages.append(_ocr_page(number, render_page(page)))
                 else:
@@ -75,6 +76,11 @@ def _read_pdf(data: bytes) -> tuple[list[Page], str]:
     if ocr_pages == 0:
         return pages, "text-layer"
     return pages, "ocr" if ocr_pages == len(pages) else "text-layer+ocr"
+
+
+def _needs_ocr(boxes: list[Box]) -> bool:
+    visible = sum(len(box.text.strip()) for box in boxes)
+    return visible < MIN_TEXT_LAYER_CHARS or readable_share(boxes) < MIN_READABLE_SHARE
 
 
 def _read_image(data: bytes) -> Page:

@@ -41,26 +41,62 @@ def open_pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
 
 
 def page_boxes(page: pdfium.PdfPage) -> tuple[float, float, list[Box]]:
-    """The page size and its text layer as word boxes (top-down coordinates).
+    """The page size and its text layer as word boxes, as the page is displayed
+    (its /Rotate applied), in top-down coordinates.
 
     Words are rebuilt from characters: some writers emit one run per word, others one per
     glyph, and only the characters' font boxes are comparable across both.
     """
-    width, height = page.get_size()
+    width, height = (float(side) for side in page.get_size())
+    rotation = page.get_rotation() % 360
     text_page = page.get_textpage()
     try:
         count = text_page.count_chars()
         text = text_page.get_text_range(0, count)
         chars = [
-            (char, _NO_BOX if char.isspace() else text_page.get_charbox(index, loose=True))
+            (
+                char,
+                _NO_BOX
+                if char.isspace()
+                else _displayed(text_page.get_charbox(index, loose=True), rotation, width, height),
+            )
             for index, char in enumerate(text[:count])
         ]
     finally:
         text_page.close()
-    return float(width), float(height), _words(chars, float(height))
+    if rotation in (90, 270):
+        width, height = height, width
+    return width, height, _words(chars, height)
 
 
-def _words(chars: list[tuple[str, tuple[float, float, float, float]]], height: float) -> list[Box]:
+Rect = tuple[float, float, float, float]
+
+
+def _displayed(rect: Rect, rotation: int, width: float, height: float) -> Rect:
+    """(left, bottom, right, top) in PDF space -> the same on the page as displayed,
+    turned clockwise by `rotation` degrees (y still upwards)."""
+    left, bottom, right, top = rect
+    if rotation == 90:
+        return bottom, width - right, top, width - left
+    if rotation == 180:
+        return width - right, height - top, width - left, height - bottom
+    if rotation == 270:
+        return height - top, left, height - bottom, right
+    return rect
+
+
+def readable_share(boxes: list[Box]) -> float:
+    """Share of ordinary characters: a text layer made of private-use glyph codes or
+    replacement characters (fonts without a Unicode map) is no text layer at all."""
+    chars = [char for box in boxes for char in box.text]
+    if not chars:
+        return 0.0
+    odd = sum(1 for char in chars if char == "\ufffd" or "\ue000" <= char <= "\uf8ff")
+    odd += sum(1 for char in chars if ord(char) < 32)
+    return 1 - odd / len(chars)
+
+
+def _words(chars: list[tuple[str, Rect]], height: float) -> list[Box]:
     words: list[Box] = []
     current: list[str] = []
     left = bottom = right = top = 0.0

@@ -11,8 +11,14 @@ from PIL import Image, ImageDraw, ImageFont
 Placed = tuple[float, float, str]
 
 
-def pdf_bytes(pages: Sequence[Sequence[Placed]], *, encrypt: bool = False) -> bytes:
-    """A minimal A4 PDF whose text layer holds the given lines, in Helvetica."""
+def pdf_bytes(
+    pages: Sequence[Sequence[Placed]], *, encrypt: bool = False, rotate: int = 0
+) -> bytes:
+    """A minimal A4 PDF whose text layer holds the given lines, in Helvetica.
+
+    `rotate=90`: a landscape page stored portrait with /Rotate 90, its text drawn turned
+    so that it reads normally once displayed (as some writers produce landscape pages).
+    """
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
     font_id = 3
@@ -20,15 +26,17 @@ def pdf_bytes(pages: Sequence[Sequence[Placed]], *, encrypt: bool = False) -> by
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     )
     for lines in pages:
+        matrix = b"0 1 -1 0 %.1f %.1f" if rotate == 90 else b"1 0 0 1 %.1f %.1f"
         stream = b"".join(
-            b"BT /F1 11 Tf 1 0 0 1 %.1f %.1f Tm (%s) Tj ET\n" % (x, 842 - y, _escape(text))
+            b"BT /F1 11 Tf %s Tm (%s) Tj ET\n"
+            % (matrix % ((y, x) if rotate == 90 else (x, 842 - y)), _escape(text))
             for x, y, text in lines
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         content_id = len(objects)
         objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, font_id)
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Rotate %d "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, rotate, font_id)
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))

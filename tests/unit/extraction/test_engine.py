@@ -137,3 +137,11 @@ def test_the_engine_built_before_a_fork_works_in_the_forked_child() -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().strip() == "9.99"
+
+
+def test_a_page_stored_turned_is_read_as_displayed(engine: InvoiceEngine) -> None:
+    turned = engine.extract(pdf_bytes([INVOICE_LINES], rotate=90), PDF)
+    upright = engine.extract(pdf_bytes([INVOICE_LINES]), PDF)
+    assert turned.engine == "invoice/text-layer"
+    assert turned.text == upright.text
+    assert turned.fields == upright.fields

@@ -36,3 +36,12 @@ def test_plain_text_keeps_its_columns() -> None:
     page = page_from_text("Name      Total\nShop      12.00\n")
     assert [line.text for line in page.lines] == ["Name Total", "Shop 12.00"]
     assert page.lines[1].boxes[1].left == page.lines[0].boxes[1].left
+
+
+def test_a_text_layer_of_glyph_codes_is_not_readable_text() -> None:
+    from app.extraction.pdf import readable_share
+
+    codes = [Box("\ue001\ue002\ue003", 0, 0, 30, 10), Box("\ufffd\ufffd 12", 40, 0, 70, 10)]
+    words = [Box("Total", 0, 0, 30, 10), Box("12,00", 40, 0, 70, 10)]
+    assert readable_share(codes) < 0.7 <= readable_share(words) == 1.0
+    assert readable_share([]) == 0.0
