@@ -68,6 +68,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "schedule": settings.sweep_interval_seconds,
                 "options": {"expires": settings.sweep_interval_seconds},
             },
+            "run-due-actions": {
+                "task": messages.RUN_DUE_ACTIONS,
+                "schedule": settings.schedule_interval_seconds,
+                "options": {"expires": settings.schedule_interval_seconds},
+            },
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
     }

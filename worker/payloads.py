@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from app.errors import InvalidInput
 
@@ -30,6 +30,15 @@ class ReactivatePayload(LifecyclePayload):
 
 class SweepPayload(Payload):
     pass
+
+
+class SchedulePayload(Payload):
+    client_file_id: uuid.UUID
+    actor_id: uuid.UUID
+    action: Literal["deactivate", "reactivate", "detach", "delete"]
+    run_at: AwareDatetime
+    reprocess_skipped: bool | None = None  # reactivate only
+    schedule_id: uuid.UUID | None = None
 
 
 P = TypeVar("P", bound=Payload)

@@ -13,6 +13,8 @@ REACTIVATE = "dossier.lifecycle.reactivate"
 DETACH = "dossier.lifecycle.detach"
 DELETE = "dossier.lifecycle.delete"
 SWEEP = "dossier.maintenance.sweep"
+SCHEDULE = "dossier.lifecycle.schedule"
+RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,5 @@
 """Task modules; importing this package registers every task."""
 
-from worker.tasks import documents, lifecycle, maintenance
+from worker.tasks import documents, lifecycle, maintenance, schedules
 
-__all__ = ["documents", "lifecycle", "maintenance"]
+__all__ = ["documents", "lifecycle", "maintenance", "schedules"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.persistence import auth  # noqa: F401  (registers the API tables on Base)
+from app.persistence import (
+    auth,  # noqa: F401  (registers the API tables on Base)
+    schedules,  # noqa: F401  (and the scheduled actions)
+)
 from app.persistence.db import make_engine
 from app.persistence.models import Base
 

@@ -1,0 +1,100 @@
+"""Scheduled lifecycle actions of a client file: schedule, list, cancel."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, Field
+
+from app.api.deps import Caller, Context
+from app.api.files import NOT_FOUND
+from app.api.lifecycle import ACCEPTED
+from app.api.schemas import UNAUTHENTICATED, Body
+from app.domain.model import Action
+from app.services import schedules
+
+router = APIRouter(prefix="/v1", tags=["scheduled actions"], responses=UNAUTHENTICATED)
+
+
+class ScheduleIn(Body):
+    action: Literal["deactivate", "reactivate", "detach", "delete"]
+    run_at: AwareDatetime = Field(description="When to run it, with its time zone.")
+    reprocess_skipped: bool | None = Field(
+        default=None, description="Reactivate only: send the documents skipped meanwhile again."
+    )
+
+
+class ScheduleOut(BaseModel):
+    id: uuid.UUID
+    client_file_id: uuid.UUID
+    action: str
+    params: dict[str, Any]
+    run_at: datetime
+    status: str = Field(description="scheduled, running, done, refused, failed or cancelled.")
+    reason: str | None = Field(description="Why it was refused or failed.")
+    message: str | None
+    job_id: uuid.UUID = Field(description="The lifecycle job it runs as.")
+    attempts: int
+    actor_id: uuid.UUID
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ScheduleListOut(BaseModel):
+    items: list[ScheduleOut]
+
+
+def _out(view: schedules.ScheduleView) -> ScheduleOut:
+    return ScheduleOut.model_validate(view, from_attributes=True)
+
+
+@router.post(
+    "/client-files/{client_file_id}/schedules",
+    status_code=201,
+    response_model=ScheduleOut,
+    responses=ACCEPTED,
+)
+def create_schedule(
+    client_file_id: uuid.UUID, body: ScheduleIn, ctx: Context, actor: Caller
+) -> ScheduleOut:
+    """Schedule a lifecycle change for later. Practice staff only. The rules are checked
+    when it comes due; a change no longer allowed then is recorded as refused."""
+    params = {} if body.reprocess_skipped is None else {"reprocess_skipped": body.reprocess_skipped}
+    recorded = schedules.schedule(
+        ctx.uow(),
+        client_file_id=client_file_id,
+        actor_id=actor.user_id,
+        action=Action(body.action),
+        run_at=body.run_at,
+        params=params,
+    )
+    return _out(recorded)
+
+
+@router.get(
+    "/client-files/{client_file_id}/schedules",
+    response_model=ScheduleListOut,
+    responses=NOT_FOUND,
+)
+def list_schedules(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ScheduleListOut:
+    """The file's scheduled actions, soonest first, with the outcome of those that ran."""
+    views = schedules.list_for_file(ctx.uow(), actor=actor, client_file_id=client_file_id)
+    return ScheduleListOut(items=[_out(item) for item in views])
+
+
+@router.delete(
+    "/client-files/{client_file_id}/schedules/{schedule_id}",
+    response_model=ScheduleOut,
+    responses=ACCEPTED,
+)
+def cancel_schedule(
+    client_file_id: uuid.UUID, schedule_id: uuid.UUID, ctx: Context, actor: Caller
+) -> ScheduleOut:
+    """Cancel a scheduled action that has not run yet. Practice staff only."""
+    cancelled = schedules.cancel(
+        ctx.uow(), actor=actor, client_file_id=client_file_id, schedule_id=schedule_id
+    )
+    return _out(cancelled)

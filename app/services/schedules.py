@@ -1,0 +1,187 @@
+"""Scheduled lifecycle actions: ask now for a change to run later (deactivate at year-end,
+reactivate before the next period), list them, cancel them. `due_actions` runs them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.domain import rules
+from app.domain.model import Action, Actor, FileState
+from app.errors import ActionRefused, InvalidInput, NotFound
+from app.persistence.models import ClientFile, utcnow
+from app.persistence.schedules import (
+    CANCELLED,
+    SCHEDULED,
+    ScheduledAction,
+    ScheduledActions,
+)
+from app.persistence.uow import UnitOfWork
+from app.services.queries import visible_file
+
+SCHEDULABLE = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
+PARAMETERS: dict[Action, frozenset[str]] = {Action.REACTIVATE: frozenset({"reprocess_skipped"})}
+# Refusals no later change of the file can lift: refused when scheduling. Any other rule
+# (e.g. "not deactivated" for a reactivation) is judged when the action comes due.
+FINAL_REASONS = frozenset({"file_being_deleted", "practice_staff_only"})
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleView:
+    id: uuid.UUID
+    client_file_id: uuid.UUID
+    action: str
+    params: dict[str, Any]
+    run_at: datetime
+    status: str
+    reason: str | None
+    message: str | None
+    job_id: uuid.UUID
+    attempts: int
+    actor_id: uuid.UUID
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def view(schedule: ScheduledAction) -> ScheduleView:
+    return ScheduleView(
+        id=schedule.id,
+        client_file_id=schedule.client_file_id,
+        action=schedule.action,
+        params=dict(schedule.params),
+        run_at=schedule.run_at,
+        status=schedule.status,
+        reason=schedule.reason,
+        message=schedule.message,
+        job_id=schedule.job_id,
+        attempts=schedule.attempts,
+        actor_id=schedule.actor_id,
+        created_at=schedule.created_at,
+        finished_at=schedule.finished_at,
+    )
+
+
+def schedule(
+    uow: UnitOfWork,
+    *,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    run_at: datetime,
+    params: dict[str, Any] | None = None,
+    schedule_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> ScheduleView:
+    """Record `action` to run at `run_at` as `actor_id`. With a `schedule_id`, asking twice
+    records it once (a task delivered twice)."""
+    params = _checked_params(action, params or {})
+    with uow:
+        repository = ScheduledActions(uow.session)
+        if schedule_id is not None and (existing := repository.get(schedule_id)) is not None:
+            if existing.client_file_id != client_file_id or existing.action != str(action):
+                raise InvalidInput("This schedule id is already used.", schedule_id=schedule_id)
+            return view(existing)
+        _check_time(run_at, now or utcnow())
+        actor, client_file = _actor_and_file(uow, actor_id, client_file_id)
+        _check_final_rules(action, uow.files.state(client_file), actor, client_file_id)
+        record = repository.add(
+            ScheduledAction(
+                id=schedule_id or uuid.uuid4(),
+                client_file_id=client_file_id,
+                action=str(action),
+                actor_id=actor_id,
+                params=params,
+                run_at=run_at,
+                status=SCHEDULED,
+                job_id=uuid.uuid4(),
+                attempts=0,
+                created_at=now or utcnow(),
+            )
+        )
+        uow.commit()
+        return view(record)
+
+
+def list_for_file(
+    uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID
+) -> list[ScheduleView]:
+    """Every schedule of the file, soonest first, finished ones included (their outcome)."""
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        return [view(s) for s in ScheduledActions(uow.session).for_file(client_file_id)]
+
+
+def cancel(
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    schedule_id: uuid.UUID,
+    now: datetime | None = None,
+) -> ScheduleView:
+    """Cancel a schedule that has not run yet. Cancelling twice is the same as once; one
+    already running or finished is refused with the reason."""
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        # Waits for a runner that holds the row, then sees what it did.
+        record = ScheduledActions(uow.session).get(schedule_id, lock=True)
+        if record is None or record.client_file_id != client_file_id:
+            raise NotFound("No such scheduled action.", schedule_id=schedule_id)
+        if not actor.is_staff:
+            raise ActionRefused(
+                "Only staff of the practice can cancel a scheduled action.",
+                reason="practice_staff_only",
+                schedule_id=schedule_id,
+            )
+        if record.status == CANCELLED:
+            return view(record)
+        if record.status != SCHEDULED:
+            raise ActionRefused(
+                f"This scheduled {record.action} has already "
+                f"{'started' if record.status == 'running' else 'run'} "
+                f"({record.status}); it can no longer be cancelled.",
+                reason="schedule_not_pending",
+                schedule_id=schedule_id,
+            )
+        record.status, record.cancelled_by = CANCELLED, actor.user_id
+        record.finished_at = now or utcnow()
+        uow.commit()
+        return view(record)
+
+
+def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:
+    if action not in SCHEDULABLE:
+        names = ", ".join(str(a) for a in SCHEDULABLE)
+        raise InvalidInput(f"Only these actions can be scheduled: {names}.", action=action)
+    unknown = set(params) - PARAMETERS.get(action, frozenset())
+    if unknown:
+        raise InvalidInput(f"A {action} takes no option {', '.join(sorted(unknown))}.")
+    if "reprocess_skipped" in params and not isinstance(params["reprocess_skipped"], bool):
+        raise InvalidInput("reprocess_skipped is true or false.")
+    return dict(params)
+
+
+def _check_time(run_at: datetime, now: datetime) -> None:
+    if run_at.tzinfo is None:
+        raise InvalidInput("Give the time with its time zone (for example 2027-03-01T08:00Z).")
+    if run_at <= now:
+        raise InvalidInput("Choose a time in the future.", run_at=run_at.isoformat())
+
+
+def _actor_and_file(
+    uow: UnitOfWork, actor_id: uuid.UUID, client_file_id: uuid.UUID
+) -> tuple[Actor, ClientFile]:
+    actor = uow.users.actor(actor_id)
+    if actor is None:
+        raise NotFound("No such user.", user_id=actor_id)
+    return actor, visible_file(uow, actor, client_file_id)
+
+
+def _check_final_rules(
+    action: Action, state: FileState, actor: Actor, client_file_id: uuid.UUID
+) -> None:
+    refusal = rules.refusal(action, state, actor)
+    if refusal is not None and refusal.reason in FINAL_REASONS:
+        raise ActionRefused(refusal.message, reason=refusal.reason, client_file_id=client_file_id)
