@@ -37,6 +37,8 @@ class Line:
     boxes: tuple[Box, ...]
     text: str = field(init=False)
     starts: tuple[int, ...] = field(init=False)
+    top: float = field(init=False)
+    bottom: float = field(init=False)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -48,14 +50,8 @@ class Line:
             offset += len(box.text) + 1
         object.__setattr__(self, "text", " ".join(parts))
         object.__setattr__(self, "starts", tuple(starts))
-
-    @property
-    def top(self) -> float:
-        return min(box.top for box in self.boxes)
-
-    @property
-    def bottom(self) -> float:
-        return max(box.bottom for box in self.boxes)
+        object.__setattr__(self, "top", min(box.top for box in self.boxes))
+        object.__setattr__(self, "bottom", max(box.bottom for box in self.boxes))
 
     @property
     def height(self) -> float:

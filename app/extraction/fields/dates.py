@@ -81,6 +81,8 @@ class DateMatch:
 
 def find_dates(folded: str) -> list[DateMatch]:
     """Every plausible date in a folded line, left to right, without overlaps."""
+    if not any(char.isdigit() for char in folded):
+        return []
     found: list[DateMatch] = []
     for pattern in _PATTERNS:
         for match in pattern.finditer(folded):

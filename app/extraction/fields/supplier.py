@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.extraction.fields.dates import find_dates
 from app.extraction.fields.document import Row
@@ -54,6 +55,8 @@ def read_supplier(rows: Sequence[Row]) -> Supplier:
     domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
     best: tuple[float, int, str] | None = None
     for row in rows:
+        if row.line.page > 0:
+            break  # the issuer is named on the first page
         for text, named in _phrases(row):
             name = _clean(text)
             if name is None:
@@ -78,6 +81,7 @@ def _phrases(row: Row) -> list[tuple[str, bool]]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _clean(phrase: str) -> str | None:
     folded = fold(phrase)
     labels = find_labels(folded)

@@ -27,4 +27,6 @@ def _fold_char(char: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, one character per character ('Fällig' -> 'fallig')."""
+    if text.isascii() and "\t" not in text and "`" not in text:
+        return text.lower()  # most lines: same result, much faster
     return "".join(_fold_char(char) for char in text)
