@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -102,8 +103,30 @@ def make_invoices(count: int, seed: int = 3) -> list[Case]:
     return [_invoice(rng, langs[index % 4], index) for index in range(count)]
 
 
+@dataclass(frozen=True)
+class _Invoice:
+    lang: str
+    supplier: str
+    usd: bool
+    issued: dt.date
+    due: dt.date
+    number: str
+    rate: Decimal
+    items: list[tuple[int, Decimal]]  # quantity, unit price before tax
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((Decimal(q) * p for q, p in self.items), Decimal(0))
+
+    @property
+    def tax(self) -> Decimal:
+        return (self.subtotal * self.rate / 100).quantize(Decimal("0.01"))
+
+    def money(self, value: Decimal) -> str:
+        return _money(value, self.lang, self.usd)
+
+
 def _invoice(rng: random.Random, lang: str, index: int) -> Case:
-    text = _TEXT[lang]
     supplier = rng.choice(_SUPPLIERS[lang])
     usd = lang == "en" and rng.random() < 0.5
     issued = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
@@ -111,57 +134,68 @@ def _invoice(rng: random.Random, lang: str, index: int) -> Case:
     number = f"{rng.choice(['', 'F', 'INV-', 'RE'])}{issued.year}-{rng.randrange(1, 999):03d}"
     rate = Decimal("8.25") if usd else _RATE[lang]
     items = [(rng.randrange(1, 6), Decimal(rng.randrange(1500, 90000)) / 100) for _ in range(3)]
-    subtotal = sum((Decimal(q) * p for q, p in items), Decimal(0))
-    tax = (subtotal * rate / 100).quantize(Decimal("0.01"))
-    fmt = "%m/%d/%Y" if usd else text["fmt"]
-
-    def money(value: Decimal) -> str:
-        return _money(value, lang, usd)
-
+    invoice = _Invoice(lang, supplier, usd, issued, due, number, rate, items)
     page = Image.new("L", (1240, 1754), 255)
-    draw = ImageDraw.Draw(page)
+    _draw_header(ImageDraw.Draw(page), rng, invoice)
+    _draw_body(ImageDraw.Draw(page), invoice)
+    truth = {
+        "issuer": supplier,
+        "date": issued.isoformat(),
+        "amount": float(invoice.subtotal + invoice.tax),
+        "amount_tax": float(invoice.tax),
+        "currency": "USD" if usd else ("GBP" if lang == "en" else "EUR"),
+        "invoice_number": number,
+    }
+    return Case(f"invoice-{index:02d}-{lang}.pdf", _scan(page, rng), truth)
+
+
+def _draw_header(draw: ImageDraw.ImageDraw, rng: random.Random, invoice: _Invoice) -> None:
+    """Supplier, title, customer block, and number / date / due date under headers."""
+    text, lang = _TEXT[invoice.lang], invoice.lang
     font, bold, big = (_font(_SANS, 22), _font(_BOLD, 22), _font(_BOLD, 40))
-    draw.text((90, 90), supplier, font=big)
+    draw.text((90, 90), invoice.supplier, font=big)
     draw.text((90, 150), f"{rng.randrange(1, 90)} {_street(lang)}", font=font)
     draw.text((900, 90), text["title"], font=big)
     draw.text((720, 260), text["buyer"], font=bold)
     draw.text((720, 295), rng.choice(_CUSTOMERS), font=font)
     draw.text((720, 330), f"{rng.randrange(1, 90)} {_street(lang)}", font=font)
+    fmt = "%m/%d/%Y" if invoice.usd else text["fmt"]
     for column, (header, value) in enumerate(
         [
-            (text["no"], number),
-            (text["date"], issued.strftime(fmt)),
-            (text["due"], due.strftime(fmt)),
+            (text["no"], invoice.number),
+            (text["date"], invoice.issued.strftime(fmt)),
+            (text["due"], invoice.due.strftime(fmt)),
         ]
     ):
         draw.text((90 + column * 330, 470), header, font=bold)
         draw.text((90 + column * 330, 505), value, font=font)
+
+
+def _draw_body(draw: ImageDraw.ImageDraw, invoice: _Invoice) -> None:
+    """Item table, totals block and legal footer."""
+    text, money = _TEXT[invoice.lang], invoice.money
+    font, bold = _font(_SANS, 22), _font(_BOLD, 22)
     for column, header in zip(
         (90, 620, 760, 1150), ("desc", "qty", "price", "amount"), strict=True
     ):
         draw.text((column, 620), text[header], font=bold, anchor="ra" if column == 1150 else "la")
-    for row, (qty, price) in enumerate(items):
+    for row, (qty, price) in enumerate(invoice.items):
         y = 670 + row * 45
         draw.text((90, y), f"{text['desc']} {row + 1}", font=font)
         draw.text((620, y), str(qty), font=font)
         draw.text((760, y), money(price), font=font)
         draw.text((1150, y), money(qty * price), font=font, anchor="ra")
-    totals = [(text["sub"], subtotal), (text["tax"].format(r=_rate(rate, lang)), tax)]
-    totals.append((text["total"], subtotal + tax))
+    totals = [
+        (text["sub"], invoice.subtotal),
+        (text["tax"].format(r=_rate(invoice.rate, invoice.lang)), invoice.tax),
+        (text["total"], invoice.subtotal + invoice.tax),
+    ]
     for row, (label, value) in enumerate(totals):
         y = 900 + row * 45
         draw.text((760, y), label, font=bold if row == 2 else font)
         draw.text((1150, y), money(value), font=bold if row == 2 else font, anchor="ra")
-    draw.text((90, 1650), f"{supplier} \u2013 {text['legal']}", font=_font(_SANS, 16))
-    truth = {
-        "issuer": supplier,
-        "date": issued.isoformat(),
-        "amount": float(subtotal + tax),
-        "amount_tax": float(tax),
-        "currency": "USD" if usd else ("GBP" if lang == "en" else "EUR"),
-        "invoice_number": number,
-    }
-    return Case(f"invoice-{index:02d}-{lang}.pdf", _scan(page, rng), truth)
+    legal = f"{invoice.supplier} \u2013 {text['legal']}"
+    draw.text((90, 1650), legal, font=_font(_SANS, 16))
 
 
 def _font(path: Path, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

@@ -74,6 +74,34 @@ def make_cases(count: int = 24, seed: int = 7, *, hard: bool = False) -> list[Ca
     return [_case(rng, languages[index % 4], index, hard) for index in range(count)]
 
 
+@dataclass(frozen=True)
+class _Sale:
+    lang: str
+    currency: str
+    shop: str
+    when: dt.date
+    items: list[tuple[str, Decimal, Decimal]]  # name, price with tax, VAT rate
+    number: str
+    words: dict[str, str]
+    hard: bool
+
+    @property
+    def total(self) -> Decimal:
+        return sum((price for _, price, _ in self.items), Decimal(0))
+
+    @property
+    def taxes(self) -> dict[Decimal, Decimal]:
+        """Tax per VAT rate, from prices that include it."""
+        return {
+            rate: sum(
+                (p - (p / (1 + rate / 100)).quantize(Decimal("0.01")))
+                for _, p, r in self.items
+                if r == rate
+            )
+            for rate in sorted({r for _, _, r in self.items})
+        }
+
+
 def _case(rng: random.Random, lang: str, index: int, hard: bool) -> Case:
     shop = rng.choice(_SHOPS[lang])
     currency = {"en": rng.choice(["GBP", "USD"])}.get(lang, "EUR")
@@ -88,56 +116,55 @@ def _case(rng: random.Random, lang: str, index: int, hard: bool) -> Case:
         )
         for _ in range(rng.randrange(2, 7))
     ]
-    taxes = {
-        rate: sum(
-            (
-                p - (p / (1 + rate / 100)).quantize(Decimal("0.01"))
-                for _, p, r in items
-                if r == rate
-            ),
-            Decimal(0),
-        )
-        for rate in sorted({r for _, _, r in items})
-    }
-    total = sum((price for _, price, _ in items), Decimal(0))
     number = f"{rng.randrange(1000, 99999)}"
     words = dict(_WORDS[lang])
     if hard:
         words["total"] = rng.choice(_HARD_TOTALS[lang])
+    sale = _Sale(lang, currency, shop, when, items, number, words, hard)
+    truth = {
+        "issuer": shop,
+        "date": when.isoformat(),
+        "amount": float(sale.total),
+        "amount_tax": float(sum(sale.taxes.values(), Decimal(0))),
+        "currency": currency,
+        "invoice_number": number,
+    }
+    name = f"synthetic-{'hard-' if hard else ''}{index:02d}-{lang}.jpg"
+    return Case(name, _photo(_lines(rng, sale), rng, hard), truth)
+
+
+def _lines(rng: random.Random, sale: _Sale) -> list[tuple[str, str]]:
+    """The receipt, line by line: (text on the left, amount on the right)."""
+    lang, words, hard, total = sale.lang, sale.words, sale.hard, sale.total
 
     def amount(value: Decimal) -> str:
-        return _format(value, lang, currency, rng)
+        return _format(value, lang, sale.currency, rng)
 
-    top = shop.upper() if hard and rng.random() < 0.5 else shop
+    def day(when: dt.date) -> str:
+        return _date(when, lang, sale.currency, rng, hard)
+
+    top = sale.shop.upper() if hard and rng.random() < 0.5 else sale.shop
     lines: list[tuple[str, str]] = [(top, ""), (_address(rng, lang), "")]
     if hard:
         lines.append((rng.choice(_HARD_NOISE[lang]), ""))
     if rng.random() < 0.4:
-        other = when - dt.timedelta(days=rng.randrange(1, 20))
-        lines.append((f"{words['other']} {_date(other, lang, currency, rng, hard)}", ""))
+        lines.append(
+            (f"{words['other']} {day(sale.when - dt.timedelta(rng.randrange(1, 20)))}", "")
+        )
     stamp = f" {rng.randrange(7, 21)}:{rng.randrange(60):02d}" if hard else ""
     lines += [
-        (f"{words['no']} {number}", ""),
-        (f"{words['date']} {_date(when, lang, currency, rng, hard)}{stamp}", ""),
+        (f"{words['no']} {sale.number}", ""),
+        (f"{words['date']} {day(sale.when)}{stamp}", ""),
     ]
-    lines += [(name, amount(price)) for name, price, _ in items]
-    lines.append((words["sub"], amount(total - sum(taxes.values(), Decimal(0)))))
-    lines += [(words["tax"].format(r=_rate(r, lang)), amount(t)) for r, t in taxes.items()]
+    lines += [(name, amount(price)) for name, price, _ in sale.items]
+    lines.append((words["sub"], amount(total - sum(sale.taxes.values(), Decimal(0)))))
+    lines += [(words["tax"].format(r=_rate(r, lang)), amount(t)) for r, t in sale.taxes.items()]
     lines.append((words["total"], amount(total)))
     handed = (total / 10 + 1).quantize(Decimal("1")) * 10
     lines += [(words["paid"], amount(handed)), (words["change"], amount(handed - total))]
     if hard:
         lines += [("", ""), (_SLIP[lang], ""), (f"{_SLIP_AMOUNT[lang]} {amount(total)}", "")]
-    truth = {
-        "issuer": shop,
-        "date": when.isoformat(),
-        "amount": float(total),
-        "amount_tax": float(sum(taxes.values(), Decimal(0))),
-        "currency": currency,
-        "invoice_number": number,
-    }
-    name = f"synthetic-{'hard-' if hard else ''}{index:02d}-{lang}.jpg"
-    return Case(name, _photo(lines, rng, hard), truth)
+    return lines
 
 
 def _format(value: Decimal, lang: str, currency: str, rng: random.Random) -> str:
