@@ -94,6 +94,20 @@ def _centre(line: Line, label: Label) -> float:
     return (left + right) / 2
 
 
+def label_on_line_above(rows: Sequence[Row], row: Row, kinds: Collection[Kind]) -> Label | None:
+    """A lone label on the line right above a lone value: 'Montant à payer' then, on the
+    next line and not aligned with it, '23,40 €'."""
+    if row.index == 0 or len(row.amounts) + len(row.dates) != 1:
+        return None
+    above = rows[row.index - 1]
+    if above.line.page != row.line.page or above.amounts or above.dates:
+        return None
+    if row.line.top - above.line.bottom > 1.5 * row.line.height:
+        return None
+    labels = [label for label in above.labels if label.kind in kinds]
+    return labels[0] if len(labels) == 1 else None
+
+
 def column_values(rows: Sequence[Row], row: Row, label: Label) -> list[tuple[Row, str]]:
     """Phrases on the line right under a header label, in its column: (row, text)."""
     if row.index + 1 >= len(rows):

@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.extraction.fields.dates import DateMatch
-from app.extraction.fields.document import COLUMN_DISCOUNT, Row, column_labels
+from app.extraction.fields.document import (
+    COLUMN_DISCOUNT,
+    Row,
+    column_labels,
+    label_on_line_above,
+)
 from app.extraction.fields.labels import Kind, Label
 
 _DATE_KINDS = {Kind.ISSUE_DATE, Kind.DUE_DATE, Kind.OTHER_DATE}
@@ -57,5 +62,7 @@ def _label_score(rows: Sequence[Row], row: Row, date: DateMatch) -> float:
     discount = 1.0
     if not labels:
         labels = column_labels(rows, row, date.start, date.end, _DATE_KINDS)
+        lone = label_on_line_above(rows, row, _DATE_KINDS)
+        labels = labels or ([lone] if lone else [])
         discount = COLUMN_DISCOUNT
     return discount * sum(_SIGN[label.kind] * label.weight for label in labels)

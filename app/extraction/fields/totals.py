@@ -9,8 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.extraction.fields.amounts import Amount
-from app.extraction.fields.document import COLUMN_DISCOUNT, Row, column_labels
-from app.extraction.fields.labels import Kind
+from app.extraction.fields.document import (
+    COLUMN_DISCOUNT,
+    Row,
+    column_labels,
+    label_on_line_above,
+)
+from app.extraction.fields.labels import Kind, Label
 
 _MONEY_KINDS = {Kind.TOTAL, Kind.SUBTOTAL, Kind.TAX, Kind.IGNORE}
 _TOLERANCE = Decimal("0.011")
@@ -95,29 +100,38 @@ def _one_per_row(taxes: Sequence[Candidate]) -> list[Candidate]:
 
 
 def _candidate(rows: Sequence[Row], row: Row, amount: Amount) -> Candidate:
-    before = row.labels_between(0, amount.start, _MONEY_KINDS)
-    score = 0.0
-    kind: Kind | None = None
-    beside = True
-    if before:
-        label = before[-1]
-        kind, score = label.kind, label.weight
+    naming = _naming(rows, row, amount)
+    label = naming.label
+    kind = None if label is None or label.kind is Kind.IGNORE else label.kind
+    score = label.weight * naming.trust if kind is not None and label is not None else 0.0
+    if label is not None and naming.before and _last_after(row, amount, label.end):
         # In 'Total 1 278.61 40.39 319.00' the total is the last amount after the label.
-        if _last_after(row, amount, label.end):
-            score += 0.5
-    else:
-        after = row.labels_between(amount.end, amount.end + 4, _MONEY_KINDS)
-        above = column_labels(rows, row, amount.start, amount.end, _MONEY_KINDS)
-        if after:  # '29.99 € TTC'
-            kind, score = after[0].kind, after[0].weight
-        elif above:
-            kind, score = above[0].kind, above[0].weight * COLUMN_DISCOUNT
-            beside = False
-    if kind is Kind.IGNORE:
-        kind, score = None, 0.0
+        score += 0.5
     if amount.currency:
         score += 0.3
-    return Candidate(amount, row, kind, score + 0.2 * row.position, beside)
+    return Candidate(amount, row, kind, score + 0.2 * row.position, naming.beside)
+
+
+@dataclass(frozen=True, slots=True)
+class _Naming:
+    label: Label | None
+    trust: float
+    beside: bool  # on the value's own line, not a column header
+    before: bool = False  # printed before the value on its line
+
+
+def _naming(rows: Sequence[Row], row: Row, amount: Amount) -> _Naming:
+    """The label naming an amount, and how much to trust it."""
+    before = row.labels_between(0, amount.start, _MONEY_KINDS)
+    if before:
+        return _Naming(before[-1], 1.0, beside=True, before=True)
+    after = row.labels_between(amount.end, amount.end + 4, _MONEY_KINDS)
+    if after:  # '29.99 € TTC'
+        return _Naming(after[0], 1.0, beside=True)
+    above = column_labels(rows, row, amount.start, amount.end, _MONEY_KINDS)
+    if above:
+        return _Naming(above[0], COLUMN_DISCOUNT, beside=False)
+    return _Naming(label_on_line_above(rows, row, _MONEY_KINDS), COLUMN_DISCOUNT, beside=True)
 
 
 def _last_after(row: Row, amount: Amount, label_end: int) -> bool:

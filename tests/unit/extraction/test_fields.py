@@ -173,3 +173,18 @@ def test_addresses_and_reference_numbers_are_not_suppliers() -> None:
         """
     )
     assert result["supplier"] is None
+
+
+def test_a_lone_label_names_the_lone_value_on_the_next_line() -> None:
+    result = fields(
+        """
+        Librairie du Centre
+        Date d'achat
+                                   12/06/2024
+        Commandé le 01/06/2024
+        Montant à payer
+                                   23,40 €
+        """
+    )
+    assert (result["date"], result["total"]) == ("2024-06-12", "23.40")
+    assert result["confidence"]["total"] > 0.5
