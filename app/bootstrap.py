@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.domain.model import LifecyclePolicy
 from app.extraction import Engine as ExtractionEngine
 from app.extraction import load_engine
 from app.persistence.db import make_engine, make_session_factory
@@ -26,7 +28,7 @@ class Runtime:
     _extractor: ExtractionEngine | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.dispatcher)
+        return UnitOfWork(self.sessions, self.dispatcher, policy=lifecycle_policy(self.settings))
 
     @property
     def extractor(self) -> ExtractionEngine:
@@ -37,6 +39,13 @@ class Runtime:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def lifecycle_policy(settings: Settings) -> LifecyclePolicy:
+    return LifecyclePolicy(
+        reactivation_cooldown=timedelta(days=settings.reactivation_cooldown_days),
+        deletion_grace=timedelta(days=settings.deletion_grace_days),
+    )
 
 
 def build_runtime(settings: Settings, dispatcher: Dispatcher) -> Runtime:

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     schedule_interval_seconds: float = Field(
         default=60.0, gt=0, description="How often beat runs the scheduled actions that are due."
     )
+    reactivation_cooldown_days: float = Field(
+        default=0, ge=0, description="Minimum time between deactivating and reactivating a file."
+    )
+    deletion_grace_days: float = Field(
+        default=0,
+        ge=0,
+        description="How long a deleted file stays hidden and restorable before its purge.",
+    )
 
     @model_validator(mode="after")
     def _limits_are_consistent(self) -> Settings:

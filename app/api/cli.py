@@ -283,8 +283,10 @@ def serve(
 
 
 def register(cli: typer.Typer) -> None:
+    from app.api import retention_cli
     from app.api.schedules_cli import schedule_cli
 
+    retention_cli.register(lifecycle_cli)
     cli.add_typer(admin, name="admin")
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")

@@ -36,9 +36,10 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def list_files(
     ctx: Context,
     actor: Caller,
-    status: Literal["active", "deactivated"] = "active",
+    status: Literal["active", "deactivated", "deleting"] = "active",
 ) -> FileListOut:
-    """Practice staff: their practice's My clients list. Client users: their own files."""
+    """Practice staff: their practice's My clients list. Client users: their own files.
+    `deleting` lists the files being deleted, also those in their grace period."""
     views = queries.list_files(ctx.uow(), actor, FileStatus(status))
     return FileListOut(items=[FileOut.model_validate(v, from_attributes=True) for v in views])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 
 class Billing(enum.StrEnum):
@@ -67,6 +68,10 @@ class FileState:
     billing: Billing
     status: FileStatus
     client_user_count: int
+    deactivated_at: datetime | None = None
+    hold_until: datetime | None = None  # a retention hold refuses deletion until then
+    hold_reason: str | None = None
+    purge_after: datetime | None = None  # a deletion in its grace period: cancellable
 
     @property
     def is_attached(self) -> bool:
@@ -74,6 +79,14 @@ class FileState:
 
     def evolve(self, **changes: object) -> FileState:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class LifecyclePolicy:
+    """The practice-wide timing rules; zero means off (the default)."""
+
+    reactivation_cooldown: timedelta = timedelta(0)
+    deletion_grace: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True, slots=True)

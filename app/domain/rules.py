@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from app.domain.model import Action, Actor, Billing, FileState, FileStatus
+from app.domain.model import Action, Actor, Billing, FileState, FileStatus, LifecyclePolicy
 
 STAFF_ACTIONS = frozenset({Action.DETACH, Action.DEACTIVATE, Action.DELETE, Action.REACTIVATE})
 CLIENT_ACTIONS = frozenset({Action.SUBSCRIBE, Action.ATTACH})
@@ -17,11 +18,14 @@ class Refusal:
 
     reason: str
     message: str
+    until: datetime | None = None  # when a refusal that only time lifts ends
 
 
 _DELETING = Refusal(
     "file_being_deleted", "This client file is being deleted; nothing else can be done with it."
 )
+NO_POLICY = LifecyclePolicy()
+
 _STAFF_ONLY = Refusal("practice_staff_only", "Only staff of the practice can do this.")
 _CLIENT_ONLY = Refusal("client_user_only", "Only a user of the client's business can do this.")
 _INDIVIDUAL = Refusal(
@@ -33,10 +37,18 @@ _NOT_INCLUDED = Refusal(
 )
 
 
-def refusal(action: Action, state: FileState, actor: Actor) -> Refusal | None:
-    """Return why `actor` may not take `action` now, or None when it is allowed.
+def refusal(
+    action: Action,
+    state: FileState,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    policy: LifecyclePolicy = NO_POLICY,
+) -> Refusal | None:
+    """Return why `actor` may not take `action` at `now`, or None when it is allowed.
 
-    The caller has already checked that the actor can see the file at all.
+    The caller has already checked that the actor can see the file at all. Without `now`,
+    rules that only time lifts (cooldown, retention hold) count as still in force.
     """
     if state.status is FileStatus.DELETING:
         return _DELETING
@@ -44,7 +56,65 @@ def refusal(action: Action, state: FileState, actor: Actor) -> Refusal | None:
         return _STAFF_ONLY
     if action in CLIENT_ACTIONS and actor.is_staff:
         return _CLIENT_ONLY
-    return _RULES[action](state)
+    return _RULES[action](state) or _timed(action, state, now, policy)
+
+
+def _timed(
+    action: Action, state: FileState, now: datetime | None, policy: LifecyclePolicy
+) -> Refusal | None:
+    if action is Action.REACTIVATE and policy.reactivation_cooldown and state.deactivated_at:
+        return _cooldown(
+            state.deactivated_at, state.deactivated_at + policy.reactivation_cooldown, now
+        )
+    if action is Action.DELETE and state.hold_until is not None:
+        return _held(state.hold_until, state.hold_reason, now)
+    return None
+
+
+def _cooldown(deactivated: datetime, ends: datetime, now: datetime | None) -> Refusal | None:
+    if now is not None and now >= ends:
+        return None
+    return Refusal(
+        "reactivation_cooldown",
+        f"This client file was deactivated on {_day(deactivated)}; it can be reactivated "
+        f"from {_moment(ends)}.",
+        until=ends,
+    )
+
+
+def _held(until: datetime, reason: str | None, now: datetime | None) -> Refusal | None:
+    if now is not None and now >= until:
+        return None
+    return Refusal(
+        "retention_hold",
+        f"This client file is under a retention hold until {_moment(until)} "
+        f"({reason or 'no reason given'}): it cannot be deleted before then.",
+        until=until,
+    )
+
+
+def hold_refusal(state: FileState, actor: Actor) -> Refusal | None:
+    """Why `actor` may not place or release a retention hold on the file now."""
+    if state.status is FileStatus.DELETING:
+        return _DELETING
+    if not actor.is_staff:
+        return _STAFF_ONLY
+    return None
+
+
+def cancel_deletion_refusal(state: FileState, actor: Actor, now: datetime) -> Refusal | None:
+    """A deletion can be cancelled only during its grace period, before the purge starts."""
+    if not actor.is_staff:
+        return _STAFF_ONLY
+    if state.status is not FileStatus.DELETING:
+        return Refusal("not_being_deleted", "This client file is not being deleted.")
+    if state.purge_after is None or state.purge_after <= now:
+        return Refusal(
+            "purge_started",
+            "The grace period is over and the client file is being removed; the deletion can "
+            "no longer be cancelled.",
+        )
+    return None
 
 
 def _detach(state: FileState) -> Refusal | None:
@@ -152,3 +222,11 @@ def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = N
 
 def _users(count: int) -> str:
     return "1 user" if count == 1 else f"{count} users"
+
+
+def _day(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d")
+
+
+def _moment(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z").strip()

@@ -97,6 +97,11 @@ class ClientFile(Base):
     billing: Mapped[Billing] = mapped_column(_enum(Billing, "billing"))
     status: Mapped[FileStatus] = mapped_column(_enum(FileStatus, "file_status"))
     deactivated_at: Mapped[datetime | None]
+    # A retention hold: no deletion before `hold_until`.
+    hold_reason: Mapped[str | None] = mapped_column(String(500))
+    hold_until: Mapped[datetime | None]
+    # A deletion in its grace period (hidden, cancellable) is purged after this.
+    purge_after: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

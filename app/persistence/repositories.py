@@ -60,6 +60,10 @@ class ClientFiles:
             billing=client_file.billing,
             status=client_file.status,
             client_user_count=self.client_user_count(client_file.id),
+            deactivated_at=client_file.deactivated_at,
+            hold_until=client_file.hold_until,
+            hold_reason=client_file.hold_reason,
+            purge_after=client_file.purge_after,
         )
 
     def client_user_count(self, file_id: uuid.UUID) -> int:
@@ -92,6 +96,22 @@ class ClientFiles:
     def deleting(self, stale_before: datetime) -> Sequence[uuid.UUID]:
         query = select(ClientFile.id).where(
             ClientFile.status == FileStatus.DELETING, ClientFile.updated_at < stale_before
+        )
+        return self.session.scalars(query).all()
+
+    def grace_ended(self, now: datetime, limit: int) -> Sequence[ClientFile]:
+        """Files whose deletion grace period is over and whose purge nobody has started or
+        sent, FOR UPDATE SKIP LOCKED so two runners never send the same purge."""
+        query = (
+            select(ClientFile)
+            .where(
+                ClientFile.status == FileStatus.DELETING,
+                ClientFile.purge_after <= now,
+                # Not touched since the grace ended: no purge has been started or sent yet.
+                ClientFile.updated_at < ClientFile.purge_after,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return self.session.scalars(query).all()
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.model import LifecyclePolicy
+from app.persistence.models import utcnow
 from app.persistence.repositories import ClientFiles, Documents, Lifecycle, Users
 from app.services.messages import Dispatcher, TaskMessage
 
@@ -22,9 +26,19 @@ class UnitOfWork:
     users: Users
     lifecycle: Lifecycle
 
-    def __init__(self, session_factory: sessionmaker[Session], dispatcher: Dispatcher) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        dispatcher: Dispatcher,
+        *,
+        policy: LifecyclePolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._session_factory = session_factory
         self._dispatcher = dispatcher
+        # The timing rules and the clock the services judge them by (tests pass their own).
+        self.policy = policy or LifecyclePolicy()
+        self.clock = clock
         self._outbox: list[TaskMessage] = []
         self._revokes: list[uuid.UUID] = []
         self.revoked = 0

@@ -14,6 +14,7 @@ from app.errors import ActionRefused, NotFound
 from app.persistence.models import LifecycleEvent, LifecycleJob, utcnow
 from app.persistence.uow import UnitOfWork
 from app.services.lifecycle import (
+    CANCELLED,
     DONE,
     REFUSED,
     RUNNING,
@@ -28,6 +29,8 @@ from app.storage import BlobStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[dict[str, int]], None]
+
+FINISHED = (DONE, REFUSED, CANCELLED)
 
 
 def delete(
@@ -46,8 +49,11 @@ def delete(
         job = _start(uow, job_id, client_file_id, actor_id)
     except ActionRefused as refused:
         return record_refusal(uow, job_id, client_file_id, actor_id, Action.DELETE, {}, refused)
-    if job.status in (DONE, REFUSED):
+    if job.status in FINISHED:
         return job_result(job)
+    waiting = _grace_left(uow, job, client_file_id)
+    if waiting is not None:
+        return waiting
     counts = dict(job.counts)
     while _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts):
         if progress is not None:
@@ -61,7 +67,7 @@ def _start(
     """Mark the file `deleting` (uploads refused, gate drops) and record the job."""
     with uow:
         job = uow.lifecycle.job(job_id, lock=True)
-        if job is not None and job.status in (DONE, REFUSED):
+        if job is not None and job.status in FINISHED:
             uow.commit()  # not a rollback: that would expire the job the caller reads
             return job
         client_file = uow.files.lock(client_file_id)
@@ -73,7 +79,10 @@ def _start(
         if client_file.status is not FileStatus.DELETING:
             _, state, _ = authorise(uow, client_file_id, actor_id, Action.DELETE)
             client_file.status = FileStatus.DELETING
-            client_file.updated_at = utcnow()
+            client_file.updated_at = uow.clock()
+            grace = uow.policy.deletion_grace
+            # With a grace period the file is hidden and the deletion cancellable until then.
+            client_file.purge_after = client_file.updated_at + grace if grace else None
             from_state: dict[str, Any] = state_dict(state)
         else:
             # Resuming: the state before the deletion is on the job that started it.
@@ -98,6 +107,20 @@ def _start(
             )
         uow.commit()
         return job
+
+
+def _grace_left(uow: UnitOfWork, job: LifecycleJob, client_file_id: uuid.UUID) -> JobResult | None:
+    """While the grace period lasts, the job waits (running) and nothing is removed."""
+    with uow:
+        client_file = uow.files.get(client_file_id)
+        purge_after = client_file.purge_after if client_file is not None else None
+        if purge_after is None or purge_after <= uow.clock():
+            return None
+        message = (
+            f"The client file is hidden and will be removed after {purge_after:%Y-%m-%d %H:%M}"
+            " UTC; until then the deletion can be cancelled."
+        )
+        return JobResult(job.id, client_file_id, str(Action.DELETE), RUNNING, {}, None, message)
 
 
 def _zero_counts() -> dict[str, int]:

@@ -29,7 +29,7 @@ from app.persistence.schedules import (
     ScheduledActions,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, lifecycle
+from app.services import deletion, grace, lifecycle
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class DueReport:
     refused: int = 0
     failed: int = 0
     retrying: int = 0
+    purges_sent: int = 0  # deletions whose grace period ended
 
 
 def run_due(
@@ -77,7 +78,10 @@ def run_due(
             outcomes[_run(uow, blobs, due, delete_batch_size)] += 1
         if len(claims) + given_up < batch_size:
             break
-    return DueReport(outcomes[DONE], outcomes[REFUSED], outcomes[FAILED], outcomes[SCHEDULED])
+    purges = grace.start_due_purges(uow, now=now, limit=batch_size)
+    return DueReport(
+        outcomes[DONE], outcomes[REFUSED], outcomes[FAILED], outcomes[SCHEDULED], purges
+    )
 
 
 def claim(
@@ -124,8 +128,9 @@ def _run(uow: UnitOfWork, blobs: BlobStore, due: Claim, delete_batch_size: int) 
             message = f"This scheduled {due.action} failed {due.attempts} times; it was dropped."
             return _record(uow, due, FAILED, "error", message)
         return _record(uow, due, SCHEDULED, None, None)  # the next run tries again
-    if result.status == lifecycle.DONE:
-        return _record(uow, due, DONE, None, None)
+    # A deletion with a grace period is under way (running) once it has started.
+    if result.status in (lifecycle.DONE, lifecycle.RUNNING):
+        return _record(uow, due, DONE, None, result.message)
     return _record(uow, due, REFUSED, result.reason, result.message)
 
 

@@ -16,6 +16,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import messages
 
 DONE, REFUSED, RUNNING = "done", "refused", "running"
+CANCELLED = "cancelled"  # a deletion cancelled during its grace period
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,14 @@ def authorise(
     if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
         raise NotFound("No such client file.", client_file_id=client_file_id)
     state = uow.files.state(client_file)
-    refusal = rules.refusal(action, state, actor)
+    refusal = rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy)
     if refusal is not None:
-        raise ActionRefused(refusal.message, reason=refusal.reason, client_file_id=client_file_id)
+        raise ActionRefused(
+            refusal.message,
+            reason=refusal.reason,
+            client_file_id=client_file_id,
+            until=refusal.until.isoformat() if refusal.until else None,
+        )
     return client_file, state, actor
 
 
@@ -106,7 +112,7 @@ def _apply(
     if new_state.status is not client_file.status:
         client_file.status = new_state.status
         client_file.deactivated_at = (
-            utcnow() if new_state.status is FileStatus.DEACTIVATED else None
+            uow.clock() if new_state.status is FileStatus.DEACTIVATED else None
         )
     client_file.updated_at = utcnow()
     counts = purge(uow, client_file)

@@ -56,6 +56,9 @@ def visible_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> Cl
     client_file = uow.files.get(client_file_id)
     if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
         raise NotFound("No such client file.", client_file_id=client_file_id)
+    if client_file.status is FileStatus.DELETING and client_file.purge_after is not None:
+        # In its grace period a deleted file is hidden; only the deletion can be cancelled.
+        raise NotFound("No such client file.", client_file_id=client_file_id)
     return client_file
 
 
@@ -142,7 +145,7 @@ def available_actions(
         }
         options = []
         for action in Action:
-            refusal = rules.refusal(action, state, actor)
+            refusal = rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy)
             consequences = CONSEQUENCES[action]
             options.append(
                 ActionOption(

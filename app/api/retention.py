@@ -1,0 +1,81 @@
+"""Retention holds and the cancellation of a deletion during its grace period."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, Field
+
+from app.api.deps import Caller, Context
+from app.api.files import NOT_FOUND
+from app.api.lifecycle import ACCEPTED
+from app.api.schemas import UNAUTHENTICATED, Body, JobOut
+from app.services import grace, holds
+
+router = APIRouter(prefix="/v1", tags=["retention"], responses=UNAUTHENTICATED)
+
+
+class HoldIn(Body):
+    reason: str = Field(min_length=1, max_length=500, description="Why the file is held.")
+    until: AwareDatetime = Field(description="When the hold ends, with its time zone.")
+
+
+class HoldOut(BaseModel):
+    client_file_id: uuid.UUID
+    reason: str | None
+    until: datetime | None
+    active: bool = Field(description="True while the hold refuses the file's deletion.")
+
+
+def _out(view: holds.HoldView) -> HoldOut:
+    return HoldOut.model_validate(view, from_attributes=True)
+
+
+@router.get(
+    "/client-files/{client_file_id}/retention-hold", response_model=HoldOut, responses=NOT_FOUND
+)
+def get_hold(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> HoldOut:
+    """The file's retention hold, if any."""
+    return _out(holds.show(ctx.uow(), client_file_id=client_file_id, actor=actor))
+
+
+@router.put(
+    "/client-files/{client_file_id}/retention-hold", response_model=HoldOut, responses=ACCEPTED
+)
+def place_hold(client_file_id: uuid.UUID, body: HoldIn, ctx: Context, actor: Caller) -> HoldOut:
+    """Refuse the file's deletion until `until`. Practice staff only."""
+    view = holds.place(
+        ctx.uow(),
+        client_file_id=client_file_id,
+        actor_id=actor.user_id,
+        reason=body.reason,
+        until=body.until,
+    )
+    return _out(view)
+
+
+@router.delete(
+    "/client-files/{client_file_id}/retention-hold", response_model=HoldOut, responses=ACCEPTED
+)
+def release_hold(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> HoldOut:
+    """Lift the hold before its end. Practice staff only."""
+    return _out(holds.release(ctx.uow(), client_file_id=client_file_id, actor_id=actor.user_id))
+
+
+@router.post(
+    "/client-files/{client_file_id}/cancel-deletion", response_model=JobOut, responses=ACCEPTED
+)
+def cancel_deletion(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+    """Give back a deleted file during its grace period, as it was. Practice staff only."""
+    result = grace.cancel_deletion(ctx.uow(), client_file_id=client_file_id, actor_id=actor.user_id)
+    return JobOut(
+        id=result.job_id,
+        client_file_id=client_file_id,
+        action=result.action,
+        status=result.status,
+        reason=result.reason,
+        message=result.message,
+        counts=result.counts,
+    )

@@ -1,0 +1,114 @@
+"""Retention holds: a per-file flag, with a reason and an end date, that refuses the
+file's deletion until it ends (a tax audit, a dispute, a legal retention period)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain import rules
+from app.domain.model import Actor
+from app.errors import ActionRefused, InvalidInput, NotFound
+from app.persistence.models import ClientFile, LifecycleEvent
+from app.persistence.uow import UnitOfWork
+from app.services.lifecycle import state_dict
+
+
+@dataclass(frozen=True, slots=True)
+class HoldView:
+    client_file_id: uuid.UUID
+    reason: str | None
+    until: datetime | None
+    active: bool
+
+
+def place(
+    uow: UnitOfWork,
+    *,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    reason: str,
+    until: datetime,
+) -> HoldView:
+    """Place (or replace) the file's hold. The end date must be in the future."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Say why the file is held (for example: tax audit 2027).")
+    if until.tzinfo is None:
+        raise InvalidInput("Give the end date with its time zone (for example 2030-01-01T00:00Z).")
+    with uow:
+        client_file, actor = _authorise(uow, client_file_id, actor_id)
+        if until <= uow.clock():
+            raise InvalidInput("The hold must end in the future.", until=until.isoformat())
+        _change(uow, client_file, actor, "retention_hold", reason, until)
+        uow.commit()
+        return view(uow, client_file)
+
+
+def release(uow: UnitOfWork, *, client_file_id: uuid.UUID, actor_id: uuid.UUID) -> HoldView:
+    """Lift the hold before its end date. Releasing a file with no hold changes nothing."""
+    with uow:
+        client_file, actor = _authorise(uow, client_file_id, actor_id)
+        if client_file.hold_until is not None:
+            _change(uow, client_file, actor, "retention_hold_released", None, None)
+        uow.commit()
+        return view(uow, client_file)
+
+
+def show(uow: UnitOfWork, *, client_file_id: uuid.UUID, actor: Actor) -> HoldView:
+    from app.services.queries import visible_file
+
+    with uow:
+        return view(uow, visible_file(uow, actor, client_file_id))
+
+
+def view(uow: UnitOfWork, client_file: ClientFile) -> HoldView:
+    until = client_file.hold_until
+    active = until is not None and until > uow.clock()
+    return HoldView(client_file.id, client_file.hold_reason, until, active)
+
+
+def _authorise(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID
+) -> tuple[ClientFile, Actor]:
+    actor = uow.users.actor(actor_id)
+    client_file = uow.files.lock(client_file_id)
+    if (
+        actor is None
+        or client_file is None
+        or not actor.can_see(client_file.id, client_file.practice_id)
+    ):
+        raise NotFound("No such client file.", client_file_id=client_file_id)
+    refusal = rules.hold_refusal(uow.files.state(client_file), actor)
+    if refusal is not None:
+        raise ActionRefused(refusal.message, reason=refusal.reason, client_file_id=client_file_id)
+    return client_file, actor
+
+
+def _change(
+    uow: UnitOfWork,
+    client_file: ClientFile,
+    actor: Actor,
+    action: str,
+    reason: str | None,
+    until: datetime | None,
+) -> None:
+    before = uow.files.state(client_file)
+    client_file.hold_reason, client_file.hold_until = reason, until
+    client_file.updated_at = uow.clock()
+    after = {**state_dict(before), "hold_reason": reason, "hold_until": until and until.isoformat()}
+    uow.lifecycle.add_event(
+        LifecycleEvent(
+            client_file_id=client_file.id,
+            practice_id=before.practice_id,
+            actor_id=actor.user_id,
+            action=action,
+            from_state={
+                **state_dict(before),
+                "hold_reason": before.hold_reason,
+                "hold_until": before.hold_until and before.hold_until.isoformat(),
+            },
+            to_state=after,
+        )
+    )
