@@ -68,14 +68,18 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N")
     parser.add_argument("--hard", type=int, default=0, metavar="N", help="harder receipts")
     parser.add_argument("--invoices", type=int, default=0, metavar="N", help="scanned A4 invoices")
+    parser.add_argument("--seed", type=int, default=0, help="other generated documents")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
     args = parser.parse_args()
     engine = load_engine(args.engine)
     cases = _directory_cases(args.directory) if args.directory else []
-    cases += [(c.name, c.data, c.truth) for c in make_cases(args.synthetic)]
-    cases += [(c.name, c.data, c.truth) for c in make_cases(args.hard, seed=11, hard=True)]
-    cases += [(c.name, c.data, c.truth) for c in make_invoices(args.invoices)]
+    generated = [
+        *make_cases(args.synthetic, seed=7 + args.seed),
+        *make_cases(args.hard, seed=11 + args.seed, hard=True),
+        *make_invoices(args.invoices, seed=3 + args.seed),
+    ]
+    cases += [(c.name, c.data, c.truth) for c in generated]
     if not cases:
         parser.error("give a directory, or --synthetic, --hard or --invoices N")
     _warm_up(engine)

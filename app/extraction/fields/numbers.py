@@ -12,7 +12,7 @@ from app.extraction.fields.labels import Kind
 from app.extraction.fields.text import fold
 
 _TOKEN_RE = re.compile(
-    r"(?:\s|[:.#]|n°|no\.?(?!\w)|nr\.?(?!\w))*(?P<token>[a-z0-9][a-z0-9/_.\-]*[a-z0-9]|\d)",
+    r"(?:\s|[:.,#]|n°|no\.?(?!\w)|nr\.?(?!\w))*(?P<token>[a-z0-9][a-z0-9/_.\-]*[a-z0-9]|\d)",
 )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
+_ZERO_FOR_O = re.compile(r"(?<![\w.,])0(?=[a-z]{2})")
 _SPACES = {"\u00a0", "\u202f", "\u2007", "\u2009", "\t"}
 _DASHES = {"\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"}
 _QUOTES = {"\u2018", "\u2019", "\u00b4", "`"}
@@ -28,5 +30,8 @@ def _fold_char(char: str) -> str:
 def fold(text: str) -> str:
     """Lower case without accents, one character per character ('Fällig' -> 'fallig')."""
     if text.isascii() and "\t" not in text and "`" not in text:
-        return text.lower()  # most lines: same result, much faster
-    return "".join(_fold_char(char) for char in text)
+        folded = text.lower()  # most lines: same result, much faster
+    else:
+        folded = "".join(_fold_char(char) for char in text)
+    # OCR reads a word's first O as a zero ('0rder date'); no number starts like that.
+    return _ZERO_FOR_O.sub("o", folded) if "0" in folded else folded

@@ -188,3 +188,15 @@ def test_a_lone_label_names_the_lone_value_on_the_next_line() -> None:
     )
     assert (result["date"], result["total"]) == ("2024-06-12", "23.40")
     assert result["confidence"]["total"] > 0.5
+
+
+def test_common_ocr_slips_around_labels() -> None:
+    result = fields(
+        """
+        0rder date 11/25/2023
+        Bon-Nr, 72943
+        Datum: 1, November 2023
+        Summe 4,85 EUR
+        """
+    )
+    assert (result["date"], result["invoice_number"]) == ("2023-11-01", "72943")

@@ -62,3 +62,8 @@ def test_tax_ids_and_price_notes_are_not_tax_labels() -> None:
 def test_small_words_are_labels_only_where_labels_stand() -> None:
     assert labels("Montant : 12,00") == [(Kind.TOTAL, "montant")]
     assert Kind.TOTAL not in {kind for kind, _ in labels("le montant est dû")}
+
+
+def test_a_zero_read_for_an_o_does_not_hide_a_label() -> None:
+    assert labels("0rder date 11/25/2023")[0][0] is Kind.OTHER_DATE
+    assert fold("0rder 0,50 10kg") == "order 0,50 10kg"
