@@ -43,7 +43,9 @@ class InvoiceEngine:
         elif content_type in (JPEG, PNG):
             pages, source = [_read_image(data)], "ocr"
         elif content_type == TEXT:
-            pages, source = [page_from_text(data.decode("utf-8", errors="replace"))], "text"
+            # NUL past the sniffed head would break PostgreSQL's text column.
+            decoded = data.decode("utf-8", errors="replace").replace("\x00", "")
+            pages, source = [page_from_text(decoded)], "text"
         else:
             raise UnreadableDocument(
                 f"Dossier reads PDFs, JPEG and PNG images and plain text, not {content_type}."

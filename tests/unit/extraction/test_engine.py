@@ -145,3 +145,10 @@ def test_a_page_stored_turned_is_read_as_displayed(engine: InvoiceEngine) -> Non
     assert turned.engine == "invoice/text-layer"
     assert turned.text == upright.text
     assert turned.fields == upright.fields
+
+
+def test_nul_characters_never_reach_the_stored_text(engine: InvoiceEngine) -> None:
+    data = b"Shop Ltd\n" + b"x" * 9000 + b"\x00\nTotal: \xc2\xa33.20\n"
+    result = engine.extract(data, TEXT)
+    assert "\x00" not in result.text
+    assert result.fields["total"] == "3.20"
