@@ -24,6 +24,8 @@ MIN_TEXT_LAYER_CHARS = 25
 MIN_READABLE_SHARE = 0.7
 # OCR costs seconds per page; the pages after these are read only from their text layer.
 MAX_OCR_PAGES = 5
+# Plain text beyond this is an export or a log, not a receipt: only its head is read.
+MAX_TEXT_BYTES = 512 * 1024
 # Invoices and receipts put their fields on the first pages; the rest of a 300-page
 # upload is annexes.
 MAX_PAGES = 50
@@ -44,7 +46,7 @@ class InvoiceEngine:
             pages, source = [_read_image(data)], "ocr"
         elif content_type == TEXT:
             # NUL past the sniffed head would break PostgreSQL's text column.
-            decoded = data.decode("utf-8", errors="replace").replace("\x00", "")
+            decoded = data[:MAX_TEXT_BYTES].decode("utf-8", errors="replace").replace("\x00", "")
             pages, source = [page_from_text(decoded)], "text"
         else:
             raise UnreadableDocument(
