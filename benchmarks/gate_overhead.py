@@ -1,7 +1,7 @@
 """Gate overhead: documents per second through the gatekeeper to the extraction dispatch,
 beside a plain Celery no-op task on the same broker, queue and worker settings.
 
-    .venv/bin/python benchmarks/gate_overhead.py --documents 10000
+    .venv/bin/python benchmarks/gate_overhead.py --documents 5000
 
 Documents are bulk-inserted `pending`; their gate messages (or as many no-op messages) are
 queued while the worker's consumer is paused, then the consumer is resumed and the clock
@@ -110,7 +110,7 @@ def _list(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=10000, help="per round")
+    parser.add_argument("--documents", type=int, default=5000, help="per round")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=500)

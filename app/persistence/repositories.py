@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import (
@@ -182,6 +182,23 @@ class Documents:
         )
         return self.session.scalars(query).one_or_none()
 
+    def commit_without_waiting_for_disk(self) -> None:
+        """Let this transaction's commit return before its WAL is on disk (PostgreSQL).
+
+        Only for gate decisions: a database crash can lose the last fraction of a second of
+        them, which leaves those documents `pending` (an extraction message already sent
+        finds nothing to claim) until the sweeper sends their gate again. Never for lifecycle
+        changes, claims or results. A later durable commit flushes every earlier one.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+    def file_and_status(self, document_id: uuid.UUID) -> tuple[uuid.UUID, DocumentStatus] | None:
+        """Read without a lock: enough to see that a decision was made, never to make one."""
+        query = select(Document.client_file_id, Document.status).where(Document.id == document_id)
+        row = self.session.execute(query).first()
+        return None if row is None else (row[0], row[1])
+
     def by_hash(self, file_id: uuid.UUID, sha256: str) -> Document | None:
         query = select(Document).where(
             Document.client_file_id == file_id, Document.sha256 == sha256
@@ -216,7 +233,10 @@ class Documents:
             .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
             .returning(Document.task_id)
         )
-        return [task_id for task_id in self.session.scalars(statement) if task_id is not None]
+        # A Core statement on the session's connection: a big file returns its task ids
+        # without the ORM's per-row bookkeeping (no object here is loaded or changed).
+        rows = self.session.connection().execute(statement).scalars()
+        return [task_id for task_id in rows if task_id is not None]
 
     def skipped_for(self, file_id: uuid.UUID, reason: str) -> Sequence[uuid.UUID]:
         query = select(Document.id).where(
@@ -253,7 +273,11 @@ class Documents:
         )
         return self.session.scalars(query).all()
 
-    def batch_for_deletion(self, file_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, str]]:
+    def batch_for_deletion(
+        self, file_id: uuid.UUID, limit: int, after: uuid.UUID | None = None
+    ) -> list[tuple[uuid.UUID, str]]:
+        """The file's next documents in id order, above `after` when given: a walk that
+        starts where the last batch stopped, so what is left is not sorted again."""
         query = (
             select(Document.id, Document.blob_key)
             .where(Document.client_file_id == file_id)
@@ -261,6 +285,8 @@ class Documents:
             .limit(limit)
             .with_for_update()
         )
+        if after is not None:
+            query = query.where(Document.id > after)
         return [(row.id, row.blob_key) for row in self.session.execute(query)]
 
     def delete_many(self, document_ids: Sequence[uuid.UUID]) -> tuple[int, int]:

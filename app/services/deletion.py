@@ -55,8 +55,15 @@ def delete(
     if waiting is not None:
         return waiting
     counts = dict(job.counts)
-    while _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts):
-        if progress is not None:
+    # Each batch starts after the last id the previous one deleted, so what is left of a
+    # big file is never sorted again; a last walk from the start finds any row it missed.
+    after: uuid.UUID | None = None
+    while True:
+        last = _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts, after)
+        if last is None and after is None:
+            break
+        after = last
+        if last is not None and progress is not None:
             progress(counts)
     return _finish(uow, blobs, job.id, client_file_id, counts)
 
@@ -134,14 +141,16 @@ def _delete_batch(
     client_file_id: uuid.UUID,
     batch_size: int,
     counts: dict[str, int],
-) -> bool:
+    after: uuid.UUID | None,
+) -> uuid.UUID | None:
+    """Delete the next batch (ids above `after`); return its last id, None when none left."""
     with uow:
         # The file lock serialises batches of two runs resuming the same deletion.
         if uow.files.lock(client_file_id) is None:
-            return False
-        batch = uow.documents.batch_for_deletion(client_file_id, batch_size)
+            return None
+        batch = uow.documents.batch_for_deletion(client_file_id, batch_size, after)
         if not batch:
-            return False
+            return None
         documents, extractions = uow.documents.delete_many([doc_id for doc_id, _ in batch])
         # Blobs go before the commit so their count is saved with the rows. A crash in
         # between leaves rows whose blobs are gone; the file is `deleting`, so nobody reads
@@ -153,7 +162,7 @@ def _delete_batch(
         counts["blobs_deleted"] += len(batch)
         _touch(uow, job_id, client_file_id, counts)
         uow.commit()
-    return True
+    return batch[-1][0]
 
 
 def _touch(

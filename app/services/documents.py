@@ -142,9 +142,14 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID) -> str:
     the decision. Returns the outcome; a second delivery finds the decision made.
     """
     with uow:
-        client_file_id = uow.documents.file_id_of(document_id)
-        if client_file_id is None:
+        # A decided document never returns to pending under the same message, so a
+        # duplicate or overtaken message stops here, before taking any lock.
+        known = uow.documents.file_and_status(document_id)
+        if known is None:
             return "gone"
+        client_file_id, status = known
+        if status is not DocumentStatus.PENDING:
+            return "already_decided"
         client_file = uow.files.lock(client_file_id, shared=True)
         document = uow.documents.lock(document_id)
         if document is None:
@@ -154,6 +159,9 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID) -> str:
         ruling = verdict(*status_and_billing(client_file))
         if ruling.decision is Decision.DROP:
             return "dropped"
+        # Not waiting for the disk halves a gate's cost; a decision lost to a database
+        # crash is made again when the sweeper resends the still-pending document.
+        uow.documents.commit_without_waiting_for_disk()
         document.updated_at = utcnow()
         if ruling.decision is Decision.SKIP:
             document.status = DocumentStatus.SKIPPED
