@@ -78,6 +78,9 @@ def change(
     params = params or {}
     try:
         with uow:
+            # Lock first: a duplicate of this job running at the same moment waits here,
+            # then finds the job finished instead of the state the first run left.
+            uow.files.lock(client_file_id)
             finished = _finished_job(uow, job_id)
             if finished is not None:
                 return finished
@@ -222,7 +225,10 @@ def record_refusal(
 ) -> JobResult:
     with uow:
         now = utcnow()
-        job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
+        existing = uow.lifecycle.job(job_id, lock=True)
+        if existing is not None and existing.status in (DONE, REFUSED):
+            return job_result(existing)  # a refusal never overwrites an outcome
+        job = existing or uow.lifecycle.add_job(
             LifecycleJob(
                 id=job_id, client_file_id=client_file_id, action=str(action), created_at=now
             )

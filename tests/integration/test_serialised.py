@@ -58,8 +58,8 @@ def test_a_lifecycle_message_delivered_twice_acts_once(stack: Stack, practice: P
     stack.send(messages.DEACTIVATE, task_id=task_id, **payload)
     stack.send(messages.DEACTIVATE, task_id=task_id, **payload)
 
-    # WHEN a worker runs both
-    stack.start_worker(concurrency=1)
+    # WHEN two worker processes run both at the same moment
+    stack.start_worker(concurrency=2)
     stack.wait_for("both deliveries", lambda: stack.worker_log().count("succeeded") >= 2)
 
     # THEN the job is done once, not refused the second time, with one audit event
