@@ -34,14 +34,14 @@ FIRST_DOCUMENTS: dict[str, list[Sample]] = {
         receipt("Metro Cash Carry", "2024-11-06", [("Butter 10 kg", "89.90")], "89.90"),
     ],
     GARAGE: [
-        invoice("Pieces Auto Pro", "PAP-88121", "2024-10-28", "1 236.00", "206.00"),
+        invoice("Pieces Auto Pro", "PAP-88121", "2024-10-28", "1,236.00", "206.00"),
         receipt("Station Relais", "2024-11-02", [("Diesel 52 L", "91.26")], "91.26"),
     ],
     CAFE: [
         invoice("Brasserie du Nord", "BN-5530", "2024-11-01", "684.00", "114.00"),
         receipt("Primeur Dubois", "2024-11-05", [("Lemons 5 kg", "14.50")], "14.50"),
     ],
-    STUDIO: [invoice("Photo Materiel SARL", "PM-7781", "2024-10-30", "2 399.00", "399.83")],
+    STUDIO: [invoice("Photo Materiel SARL", "PM-7781", "2024-10-30", "2,399.00", "399.83")],
 }
 OFF_SEASON = [
     invoice("Minoterie Girard", "MG-2024-0340", "2024-12-02", "398.10", "20.75"),

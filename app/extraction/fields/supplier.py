@@ -119,7 +119,7 @@ def _names_something_else(folded: str, label: Label) -> bool:
 
 def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: set[str]) -> float:
     folded = fold(name)
-    score = 2.5 if _LEGAL_FORM.search(folded) else 0.0
+    score = 2.5 if _has_legal_form(folded) else 0.0
     if row.line.page == 0 and row.position < 0.3:
         score += 1.5 * (1 - row.position / 0.3)
     elif row.line.page > 0:
@@ -140,6 +140,13 @@ def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: s
         mentions = len(re.findall(rf"(?<![a-z]){re.escape(core)}(?![a-z])", everything))
         score += min(0.4 * (mentions - 1), 2.0) + (1.0 if core in domains else 0.0)
     return score + (0.3 if name[:1].isupper() else 0.0)
+
+
+def _has_legal_form(folded: str) -> bool:
+    # After a figure it is a unit, not a company: '10 kg', '2 ag' are quantities.
+    return any(
+        not re.search(r"\d\s*$", folded[: match.start()]) for match in _LEGAL_FORM.finditer(folded)
+    )
 
 
 def _under_label(rows: Sequence[Row], row: Row, kind: Kind) -> float:

@@ -200,3 +200,12 @@ def test_common_ocr_slips_around_labels() -> None:
         """
     )
     assert (result["date"], result["invoice_number"]) == ("2023-11-01", "72943")
+
+
+def test_a_quantity_in_kilograms_is_no_company() -> None:
+    # 'KG' is a German legal form, but after a figure it is a unit.
+    found = fields(
+        "Metro Cash Carry\nReceipt 2024-11-06\nButter 10 kg    89.90\nTOTAL EUR    89.90\n"
+    )
+    assert found["supplier"] == "Metro Cash Carry"
+    assert found["total"] == "89.90"
