@@ -32,6 +32,10 @@ class SweepPayload(Payload):
     pass
 
 
+class ExportPayload(Payload):
+    export_id: uuid.UUID
+
+
 class SchedulePayload(Payload):
     client_file_id: uuid.UUID
     actor_id: uuid.UUID

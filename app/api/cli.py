@@ -285,6 +285,7 @@ def serve(
 def register(cli: typer.Typer) -> None:
     from app.api import retention_cli
     from app.api.bulk_cli import bulk_command
+    from app.api.exports_cli import export_command
     from app.api.schedules_cli import schedule_cli
 
     retention_cli.register(lifecycle_cli)
@@ -292,5 +293,6 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")
     cli.command("bulk")(bulk_command)
+    cli.command("export")(export_command)
     cli.command("upload")(upload)
     cli.command("serve")(serve)

@@ -8,7 +8,17 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 
-from app.api import bulk, documents, errors, files, health, lifecycle, retention, schedules
+from app.api import (
+    bulk,
+    documents,
+    errors,
+    exports,
+    files,
+    health,
+    lifecycle,
+    retention,
+    schedules,
+)
 from app.api.deps import ApiContext
 from app.api.limits import BodyLimit
 from app.bootstrap import Runtime, build_runtime
@@ -29,7 +39,7 @@ def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI
     app.state.context = ApiContext(runtime, broker_check)
     errors.install(app)
     app.add_middleware(BodyLimit)
-    for module in (health, files, documents, lifecycle, schedules, retention, bulk):
+    for module in (health, files, documents, lifecycle, schedules, retention, bulk, exports):
         app.include_router(module.router)
     return app
 

@@ -15,6 +15,7 @@ DELETE = "dossier.lifecycle.delete"
 SWEEP = "dossier.maintenance.sweep"
 SCHEDULE = "dossier.lifecycle.schedule"
 RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
+EXPORT = "dossier.lifecycle.export"
 
 
 @dataclass(frozen=True, slots=True)

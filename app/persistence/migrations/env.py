@@ -6,6 +6,7 @@ from alembic import context
 
 from app.persistence import (
     auth,  # noqa: F401  (registers the API tables on Base)
+    exports,  # noqa: F401  (the export bundles)
     schedules,  # noqa: F401  (and the scheduled actions)
 )
 from app.persistence.db import make_engine

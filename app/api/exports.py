@@ -1,0 +1,96 @@
+"""Export bundles of a client file: ask for one, follow its progress, download the zip."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from app.api.deps import Caller, Context
+from app.api.files import NOT_FOUND
+from app.api.lifecycle import ACCEPTED
+from app.api.schemas import UNAUTHENTICATED
+from app.services import exports
+
+router = APIRouter(prefix="/v1", tags=["exports"], responses=UNAUTHENTICATED)
+
+
+class ExportOut(BaseModel):
+    id: uuid.UUID
+    client_file_id: uuid.UUID
+    status: str = Field(description="pending, building, ready or failed.")
+    documents_done: int = Field(description="Documents written into the zip so far.")
+    documents_total: int
+    size_bytes: int | None
+    sha256: str | None = Field(description="Of the zip, once ready.")
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ExportListOut(BaseModel):
+    items: list[ExportOut]
+
+
+def _out(item: exports.ExportView) -> ExportOut:
+    return ExportOut.model_validate(item, from_attributes=True)
+
+
+@router.post(
+    "/client-files/{client_file_id}/exports",
+    status_code=202,
+    response_model=ExportOut,
+    responses=ACCEPTED,
+)
+def request_export(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ExportOut:
+    """Bundle the file's originals, extracted data (CSV, JSON) and a manifest with
+    checksums into a zip, built by a worker. Practice staff only."""
+    return _out(exports.request(ctx.uow(), client_file_id=client_file_id, actor=actor))
+
+
+@router.get(
+    "/client-files/{client_file_id}/exports", response_model=ExportListOut, responses=NOT_FOUND
+)
+def list_exports(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ExportListOut:
+    items = exports.list_for_file(ctx.uow(), actor=actor, client_file_id=client_file_id)
+    return ExportListOut(items=[_out(item) for item in items])
+
+
+@router.get(
+    "/client-files/{client_file_id}/exports/{export_id}",
+    response_model=ExportOut,
+    responses=NOT_FOUND,
+)
+def get_export(
+    client_file_id: uuid.UUID, export_id: uuid.UUID, ctx: Context, actor: Caller
+) -> ExportOut:
+    """The export's status and progress."""
+    found = exports.get(ctx.uow(), actor=actor, client_file_id=client_file_id, export_id=export_id)
+    return _out(found)
+
+
+@router.get(
+    "/client-files/{client_file_id}/exports/{export_id}/download",
+    response_class=Response,
+    responses={**ACCEPTED, 200: {"content": {"application/zip": {}}, "description": "The zip."}},
+)
+def download_export(
+    client_file_id: uuid.UUID, export_id: uuid.UUID, ctx: Context, actor: Caller
+) -> Response:
+    """The zip, once ready (409 `export_not_ready` before). Practice staff only."""
+    data = exports.download(
+        ctx.uow(),
+        ctx.runtime.blobs,
+        actor=actor,
+        client_file_id=client_file_id,
+        export_id=export_id,
+    )
+    name = f"dossier-export-{client_file_id}-{export_id}.zip"
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,49 @@
+"""`dossier export`: bundle a client file into a zip, in this process."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def export_command(
+    client_file: Annotated[uuid.UUID, typer.Argument(help="Client file id.")],
+    as_user: Annotated[str, typer.Option("--as", help="E-mail of the practice staff member.")],
+    out: Annotated[Path, typer.Option(help="Where to write the zip.", dir_okay=False)],
+) -> None:
+    """Write the file's originals, extracted data (CSV, JSON) and a manifest with checksums
+    into a zip, with a progress bar; the export is also kept for the API to download."""
+    from rich.progress import Progress
+
+    from app.api import cli as commands
+    from app.errors import DossierError
+    from app.services import exports
+
+    runtime = commands._runtime(messages=False)
+    actor = commands._actor(runtime, as_user)
+    try:
+        asked = exports.request(runtime.uow(), client_file_id=client_file, actor=actor, send=False)
+        with Progress() as progress:
+            bar = progress.add_task("Exporting documents", total=asked.documents_total or None)
+            built = exports.build(
+                runtime.uow(),
+                runtime.blobs,
+                asked.id,
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+            )
+            progress.update(bar, completed=built.documents_total)
+        data = exports.download(
+            runtime.uow(),
+            runtime.blobs,
+            actor=actor,
+            client_file_id=client_file,
+            export_id=asked.id,
+        )
+    except DossierError as error:
+        raise commands._fail(error.message) from None
+    out.write_bytes(data)
+    typer.echo(f"export {built.id}: {built.documents_total} documents, {len(data)} bytes")
+    typer.echo(f"sha256 {built.sha256}  {out}")

@@ -1,0 +1,64 @@
+"""Export bundles: a zip of a client file's originals and extracted data, built by a task.
+
+Unlike the audit, an export belongs to its file (a foreign key that cascades): the bundle
+holds the documents' content, so it goes when the file is deleted, and its blob lives under
+the file's prefix, which the deletion sweeps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Uuid, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.persistence.models import Base, utcnow
+
+PENDING, BUILDING, READY, FAILED = "pending", "building", "ready", "failed"
+
+
+def export_key(client_file_id: uuid.UUID, export_id: uuid.UUID) -> str:
+    return f"{client_file_id}/exports/{export_id}.zip"
+
+
+class ExportBundle(Base):
+    __tablename__ = "export_bundles"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    client_file_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("client_files.id", ondelete="CASCADE"), index=True
+    )
+    requested_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    documents_done: Mapped[int] = mapped_column(Integer, default=0)
+    documents_total: Mapped[int] = mapped_column(Integer, default=0)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class ExportBundles:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, bundle: ExportBundle) -> ExportBundle:
+        self.session.add(bundle)
+        return bundle
+
+    def get(self, export_id: uuid.UUID, *, lock: bool = False) -> ExportBundle | None:
+        query = select(ExportBundle).where(ExportBundle.id == export_id)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return self.session.scalars(query).one_or_none()
+
+    def for_file(self, file_id: uuid.UUID) -> Sequence[ExportBundle]:
+        query = (
+            select(ExportBundle)
+            .where(ExportBundle.client_file_id == file_id)
+            .order_by(ExportBundle.created_at.desc())
+        )
+        return self.session.scalars(query).all()

@@ -1,0 +1,244 @@
+"""Export bundles: asked for by the practice (before a detach or a delete, say), built by
+the task `dossier.lifecycle.export` with its progress on the row, downloaded while the
+practice can still see the file."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain.model import Actor, FileStatus
+from app.errors import ActionRefused, NotFound
+from app.persistence.exports import (
+    BUILDING,
+    FAILED,
+    PENDING,
+    READY,
+    ExportBundle,
+    ExportBundles,
+    export_key,
+)
+from app.persistence.models import Document
+from app.persistence.uow import UnitOfWork
+from app.services import bundle, messages
+from app.services.queries import visible_file
+from app.storage import BlobStore
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 25  # documents between two progress updates
+
+
+@dataclass(frozen=True, slots=True)
+class ExportView:
+    id: uuid.UUID
+    client_file_id: uuid.UUID
+    status: str
+    documents_done: int
+    documents_total: int
+    size_bytes: int | None
+    sha256: str | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def view(export: ExportBundle) -> ExportView:
+    return ExportView(
+        export.id,
+        export.client_file_id,
+        export.status,
+        export.documents_done,
+        export.documents_total,
+        export.size_bytes,
+        export.sha256,
+        export.error,
+        export.created_at,
+        export.finished_at,
+    )
+
+
+def request(
+    uow: UnitOfWork, *, client_file_id: uuid.UUID, actor: Actor, send: bool = True
+) -> ExportView:
+    """Record the export and send its task after the commit (unless the caller builds it
+    itself: `send=False`). Practice staff only."""
+    with uow:
+        client_file = visible_file(uow, actor, client_file_id)
+        if not actor.is_staff:
+            raise ActionRefused(
+                "Only staff of the practice can export a client file.",
+                reason="practice_staff_only",
+                client_file_id=client_file_id,
+            )
+        if client_file.status is FileStatus.DELETING:
+            raise ActionRefused(
+                "This client file is being deleted; nothing else can be done with it.",
+                reason="file_being_deleted",
+                client_file_id=client_file_id,
+            )
+        total = sum(uow.documents.count_by_status(client_file_id).values())
+        export = ExportBundles(uow.session).add(
+            ExportBundle(
+                id=uuid.uuid4(),
+                client_file_id=client_file_id,
+                requested_by=actor.user_id,
+                status=PENDING,
+                documents_done=0,
+                documents_total=total,
+                created_at=uow.clock(),
+                updated_at=uow.clock(),
+            )
+        )
+        if send:
+            payload = {"export_id": str(export.id)}
+            uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
+        uow.commit()
+        return view(export)
+
+
+def build(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    export_id: uuid.UUID,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportView:
+    """Build the zip and keep it under the file's blob prefix. Running it again rebuilds
+    an export left half-built and returns a finished one as it is."""
+    started = _start(uow, export_id)
+    if isinstance(started, ExportView):
+        return started
+    export, entries = started
+    writer = bundle.BundleWriter()
+
+    def progress(done: int) -> None:
+        _progress(uow, export_id, done)
+        if on_progress is not None:
+            on_progress(done, len(entries))
+
+    listing = bundle.write_documents(writer, entries, _reader(blobs), progress)
+    bundle.write_extracted_data(writer, entries)
+    header = bundle.manifest(export.client_file_id, export_id, export.created_at)
+    data = writer.close({**header, "documents": listing})
+    key = export_key(export.client_file_id, export_id)
+    blobs.put(key, data)
+    return _finish(uow, blobs, export_id, key, data)
+
+
+def _start(
+    uow: UnitOfWork, export_id: uuid.UUID
+) -> ExportView | tuple[ExportView, list[bundle.Entry]]:
+    with uow:
+        export = ExportBundles(uow.session).get(export_id, lock=True)
+        if export is None:
+            raise NotFound("No such export.", export_id=export_id)
+        if export.status in (READY, FAILED):
+            return view(export)
+        documents = uow.documents.in_file(export.client_file_id)
+        entries = [_entry(uow, document) for document in documents]
+        export.status, export.documents_done = BUILDING, 0
+        export.documents_total, export.updated_at = len(entries), uow.clock()
+        uow.commit()
+        return view(export), entries
+
+
+def _entry(uow: UnitOfWork, document: Document) -> bundle.Entry:
+    extraction = uow.documents.extraction_of(document.id)
+    return bundle.Entry(
+        document_id=document.id,
+        filename=document.filename,
+        content_type=document.content_type,
+        status=str(document.status),
+        reason=document.reason,
+        blob_key=document.blob_key,
+        sha256=document.sha256,
+        engine=extraction.engine if extraction else None,
+        fields=dict(extraction.fields) if extraction else {},
+    )
+
+
+def _reader(blobs: BlobStore) -> Callable[[str], bytes | None]:
+    def read(key: str) -> bytes | None:
+        try:
+            return blobs.get(key)
+        except (FileNotFoundError, KeyError):
+            log.warning("export: blob %s is missing; listed as missing", key)
+            return None
+
+    return read
+
+
+def _progress(uow: UnitOfWork, export_id: uuid.UUID, done: int) -> None:
+    if done % PROGRESS_EVERY:
+        return
+    with uow:
+        export = ExportBundles(uow.session).get(export_id)
+        if export is not None:
+            export.documents_done, export.updated_at = done, uow.clock()
+            uow.commit()
+
+
+def _finish(
+    uow: UnitOfWork, blobs: BlobStore, export_id: uuid.UUID, key: str, data: bytes
+) -> ExportView:
+    with uow:
+        export = ExportBundles(uow.session).get(export_id, lock=True)
+        client_file = uow.files.lock(export.client_file_id, shared=True) if export else None
+        if export is None or client_file is None or client_file.status is FileStatus.DELETING:
+            # The file was deleted meanwhile: its content must not outlive it.
+            blobs.delete(key)
+            if export is None:
+                raise NotFound("No such export.", export_id=export_id)
+            export.status, export.error = FAILED, "The client file was deleted."
+        else:
+            export.status, export.documents_done = READY, export.documents_total
+            export.size_bytes, export.sha256 = len(data), hashlib.sha256(data).hexdigest()
+        export.updated_at = export.finished_at = uow.clock()
+        uow.commit()
+        return view(export)
+
+
+def list_for_file(uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID) -> list[ExportView]:
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        return [view(e) for e in ExportBundles(uow.session).for_file(client_file_id)]
+
+
+def get(
+    uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID, export_id: uuid.UUID
+) -> ExportView:
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        export = ExportBundles(uow.session).get(export_id)
+        if export is None or export.client_file_id != client_file_id:
+            raise NotFound("No such export.", export_id=export_id)
+        return view(export)
+
+
+def download(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    *,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    export_id: uuid.UUID,
+) -> bytes:
+    """The zip, for practice staff who can still see the file."""
+    export = get(uow, actor=actor, client_file_id=client_file_id, export_id=export_id)
+    if not actor.is_staff:
+        raise ActionRefused(
+            "Only staff of the practice can download an export.",
+            reason="practice_staff_only",
+            export_id=export_id,
+        )
+    if export.status != READY:
+        raise ActionRefused(
+            f"This export is {export.status}, not ready to download.",
+            reason="export_not_ready",
+            export_id=export_id,
+        )
+    return blobs.get(export_key(client_file_id, export_id))
