@@ -28,7 +28,12 @@ class Runtime:
     _extractor: ExtractionEngine | None = field(default=None, repr=False)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.dispatcher, policy=lifecycle_policy(self.settings))
+        return UnitOfWork(
+            self.sessions,
+            self.dispatcher,
+            policy=lifecycle_policy(self.settings),
+            webhook_urls=self.settings.webhook_urls,
+        )
 
     @property
     def extractor(self) -> ExtractionEngine:

@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How long a deleted file stays hidden and restorable before its purge.",
     )
+    webhook_urls: tuple[str, ...] = Field(
+        default=(), description="URLs every lifecycle event is posted to (a JSON list)."
+    )
+    webhook_secret: str = Field(default="", description="Key of the events' HMAC signature.")
+    webhook_max_attempts: int = Field(default=8, ge=1)
 
     @model_validator(mode="after")
     def _limits_are_consistent(self) -> Settings:
@@ -103,6 +108,8 @@ class Settings(BaseSettings):
                 "DOSSIER_SWEEP_STALE_AFTER_SECONDS must exceed "
                 "DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS"
             )
+        if self.webhook_urls and not self.webhook_secret:
+            raise ValueError("DOSSIER_WEBHOOK_URLS needs DOSSIER_WEBHOOK_SECRET to sign events")
         return self
 
     @property

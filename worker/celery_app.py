@@ -73,6 +73,11 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "schedule": settings.schedule_interval_seconds,
                 "options": {"expires": settings.schedule_interval_seconds},
             },
+            "deliver-webhooks": {
+                "task": messages.DELIVER_WEBHOOKS,
+                "schedule": settings.schedule_interval_seconds,
+                "options": {"expires": settings.schedule_interval_seconds},
+            },
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
     }

@@ -287,11 +287,13 @@ def register(cli: typer.Typer) -> None:
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
     from app.api.schedules_cli import schedule_cli
+    from app.api.webhooks_cli import webhooks_cli
 
     retention_cli.register(lifecycle_cli)
     cli.add_typer(admin, name="admin")
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")
+    cli.add_typer(webhooks_cli, name="webhooks")
     cli.command("bulk")(bulk_command)
     cli.command("export")(export_command)
     cli.command("upload")(upload)

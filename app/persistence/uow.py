@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.model import LifecyclePolicy
 from app.persistence.models import utcnow
 from app.persistence.repositories import ClientFiles, Documents, Lifecycle, Users
+from app.persistence.webhooks import announce_events
 from app.services.messages import Dispatcher, TaskMessage
 
 log = logging.getLogger(__name__)
@@ -33,18 +34,22 @@ class UnitOfWork:
         *,
         policy: LifecyclePolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        webhook_urls: tuple[str, ...] = (),
     ) -> None:
         self._session_factory = session_factory
         self._dispatcher = dispatcher
         # The timing rules and the clock the services judge them by (tests pass their own).
         self.policy = policy or LifecyclePolicy()
         self.clock = clock
+        self.webhook_urls = webhook_urls
         self._outbox: list[TaskMessage] = []
         self._revokes: list[uuid.UUID] = []
         self.revoked = 0
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        if self.webhook_urls:
+            announce_events(self.session, self.webhook_urls)
         self.files = ClientFiles(self.session)
         self.documents = Documents(self.session)
         self.users = Users(self.session)

@@ -16,6 +16,7 @@ SWEEP = "dossier.maintenance.sweep"
 SCHEDULE = "dossier.lifecycle.schedule"
 RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
 EXPORT = "dossier.lifecycle.export"
+DELIVER_WEBHOOKS = "dossier.maintenance.deliver_webhooks"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
-"""Scheduled actions: recording one (for other services) and running those that are due
-(beat, every `DOSSIER_SCHEDULE_INTERVAL_SECONDS`)."""
+"""Scheduled actions: recording one (for other services) and running those that are due;
+and the webhook deliveries that are due (both sent by beat every
+`DOSSIER_SCHEDULE_INTERVAL_SECONDS`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from app.config import get_settings
 from app.domain.model import Action
-from app.services import due_actions, messages, schedules
+from app.services import due_actions, messages, schedules, webhooks
 from worker import app
 from worker.payloads import SchedulePayload, SweepPayload, parse
 from worker.runtime import runtime
@@ -52,5 +53,21 @@ def run_due_actions(task: BoundTask, **payload: Any) -> dict[str, Any]:
         wiring.blobs,
         stale_after=timedelta(seconds=wiring.settings.broker_visibility_timeout_seconds),
         delete_batch_size=wiring.settings.delete_batch_size,
+    )
+    return dataclasses.asdict(report)
+
+
+@app.task(name=messages.DELIVER_WEBHOOKS, **RETRY_OPTIONS)
+@rejecting_bad_input(messages.DELIVER_WEBHOOKS)
+def deliver_webhooks(task: BoundTask, **payload: Any) -> dict[str, Any]:
+    parse(SweepPayload, payload)
+    wiring = runtime()
+    if not wiring.settings.webhook_urls:
+        return {}
+    report = webhooks.deliver_due(
+        wiring.uow(),
+        send=webhooks.post,
+        secret=wiring.settings.webhook_secret,
+        max_attempts=wiring.settings.webhook_max_attempts,
     )
     return dataclasses.asdict(report)

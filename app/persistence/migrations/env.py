@@ -8,6 +8,7 @@ from app.persistence import (
     auth,  # noqa: F401  (registers the API tables on Base)
     exports,  # noqa: F401  (the export bundles)
     schedules,  # noqa: F401  (and the scheduled actions)
+    webhooks,  # noqa: F401  (the webhook deliveries)
 )
 from app.persistence.db import make_engine
 from app.persistence.models import Base

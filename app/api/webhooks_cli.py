@@ -1,0 +1,43 @@
+"""`dossier webhooks`: deliver the due lifecycle events now, and read the delivery log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+webhooks_cli = typer.Typer(help="Lifecycle events posted to the configured webhook URLs.")
+
+
+@webhooks_cli.command("deliver")
+def deliver() -> None:
+    """Post the deliveries that are due, in this process (beat does it every minute)."""
+    from app.api import cli as commands
+    from app.services import webhooks
+
+    runtime = commands._runtime(messages=False)
+    report = webhooks.deliver_due(
+        runtime.uow(),
+        send=webhooks.post,
+        secret=runtime.settings.webhook_secret,
+        max_attempts=runtime.settings.webhook_max_attempts,
+    )
+    typer.echo(f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed")
+
+
+@webhooks_cli.command("log")
+def show_log(
+    limit: Annotated[int, typer.Option(help="How many of the latest deliveries.")] = 50,
+) -> None:
+    """The latest deliveries: event, URL, status, attempts, last answer."""
+    from app.api import cli as commands
+    from app.persistence.webhooks import WebhookDeliveries
+
+    runtime = commands._runtime(messages=False)
+    with runtime.uow() as uow:
+        for item in WebhookDeliveries(uow.session).latest(limit):
+            answer = item.last_status_code or item.last_error or "-"
+            typer.echo(
+                f"{item.created_at:%Y-%m-%d %H:%M:%S}  {item.event_id}  {item.status:<9}  "
+                f"{item.attempts} attempt(s)  {answer}  {item.url}"
+            )

@@ -1,0 +1,151 @@
+"""Posting lifecycle events to the configured webhook URLs: signed with HMAC-SHA256,
+retried with exponential backoff, every attempt kept in the delivery log.
+
+A receiver checks `X-Dossier-Signature: sha256=<hex>`, the HMAC of
+`<X-Dossier-Timestamp>.<body>` under the shared secret, and may use the event `id` to
+ignore a repeat: a delivery whose answer was lost is posted again."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.persistence.models import LifecycleEvent
+from app.persistence.uow import UnitOfWork
+from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
+
+log = logging.getLogger(__name__)
+
+# Sends (url, body, headers) and returns the HTTP status; raises OSError when unreachable.
+Sender = Callable[[str, bytes, dict[str, str]], int]
+
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # a sender that dies mid-post leaves its delivery due again
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... at most an hour."""
+    wait: timedelta = FIRST_RETRY * (2 ** max(0, attempts - 1))
+    return min(wait, LONGEST_WAIT)
+
+
+def event_body(event: LifecycleEvent) -> bytes:
+    payload: dict[str, Any] = {
+        "id": str(event.id),
+        "type": f"client_file.{event.action}",
+        "client_file_id": str(event.client_file_id),
+        "practice_id": str(event.practice_id) if event.practice_id else None,
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "from": event.from_state,
+        "to": event.to_state,
+        "counts": event.counts,
+        "created_at": event.created_at.isoformat(),
+    }
+    return json.dumps(payload, sort_keys=True).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    id: uuid.UUID
+    url: str
+    attempts: int
+    body: bytes | None  # None: its event is gone (never: events are append-only)
+
+
+def deliver_due(
+    uow: UnitOfWork,
+    *,
+    send: Sender,
+    secret: str,
+    max_attempts: int,
+    now: datetime | None = None,
+    limit: int = 100,
+) -> DeliveryReport:
+    now = now or uow.clock()
+    claimed = _claim(uow, now, limit)
+    outcomes = {DELIVERED: 0, PENDING: 0, FAILED: 0}
+    for item in claimed:
+        stamp = str(int(now.timestamp()))
+        code, error = None, None
+        if item.body is not None:
+            headers = {
+                "Content-Type": "application/json",
+                "X-Dossier-Timestamp": stamp,
+                "X-Dossier-Signature": signature(secret, stamp, item.body),
+                "X-Dossier-Delivery": str(item.id),
+            }
+            try:
+                code = send(item.url, item.body, headers)
+            except OSError as problem:
+                error = str(problem)[:500]
+        outcomes[_record(uow, item, code, error, now, max_attempts)] += 1
+    return DeliveryReport(outcomes[DELIVERED], outcomes[PENDING], outcomes[FAILED])
+
+
+def _claim(uow: UnitOfWork, now: datetime, limit: int) -> list[_Claimed]:
+    with uow:
+        claimed = []
+        for delivery in WebhookDeliveries(uow.session).claim_due(now, limit):
+            delivery.attempts += 1
+            delivery.next_attempt_at = now + LEASE
+            event = uow.session.get(LifecycleEvent, delivery.event_id)
+            body = event_body(event) if event is not None else None
+            claimed.append(_Claimed(delivery.id, delivery.url, delivery.attempts, body))
+        uow.commit()
+        return claimed
+
+
+def _record(
+    uow: UnitOfWork,
+    item: _Claimed,
+    code: int | None,
+    error: str | None,
+    now: datetime,
+    max_attempts: int,
+) -> str:
+    with uow:
+        delivery = WebhookDeliveries(uow.session).get(item.id)
+        if delivery is None:
+            return FAILED
+        delivery.last_status_code, delivery.last_error = code, error
+        if code is not None and 200 <= code < 300:
+            delivery.status, delivery.delivered_at = DELIVERED, now
+        elif item.body is None or item.attempts >= max_attempts:
+            delivery.status = FAILED
+            log.warning("webhook %s to %s failed for good", item.id, item.url)
+        else:
+            delivery.next_attempt_at = now + backoff(item.attempts)
+        uow.commit()
+        return delivery.status
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """The real sender: the standard library, ten seconds at most."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as answer:
+        return int(answer.code)
