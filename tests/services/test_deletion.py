@@ -235,10 +235,13 @@ def test_a_deleting_file_refuses_uploads_and_drops_its_queued_work(
 
     with pytest.raises(ActionRefused):
         office.upload(office.receipt(99))
-    survivors = [doc for doc in full_file["pending"] if office.document(doc) is not None]
-    assert survivors
-    assert documents.gate(office.uow, survivors[0]) == "dropped"
+    # Batches follow document ids, so which documents survived the first is chance; of
+    # the five left, at most three are extracted: two or more still wait for work.
+    pending = [doc for doc in full_file["pending"] if office.document(doc) is not None]
     queued = [doc for doc in full_file["queued"] if office.document(doc) is not None]
+    assert len(pending) + len(queued) >= 2
+    for document_id in pending:
+        assert documents.gate(office.uow, document_id) == "dropped"
     for document_id in queued:
         assert extraction.claim_for_extraction(office.uow, document_id, LIMITS) is None
 
