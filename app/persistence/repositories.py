@@ -261,15 +261,18 @@ class Documents:
         two sweepers never pick the same rows."""
         query = (
             select(Document)
+            .join(ClientFile, ClientFile.id == Document.client_file_id)
             .where(
                 Document.status.in_(
                     [DocumentStatus.PENDING, DocumentStatus.QUEUED, DocumentStatus.EXTRACTING]
                 ),
                 Document.updated_at < stale_before,
+                # A file being deleted drops its documents; resending them is wasted work.
+                ClientFile.status != FileStatus.DELETING,
             )
             .order_by(Document.updated_at)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Document)
         )
         return self.session.scalars(query).all()
 

@@ -186,3 +186,34 @@ def test_a_lifecycle_request_whose_message_was_lost_is_sent_again(
     [message] = dispatcher.named(messages.DEACTIVATE)
     assert message.task_id == requested.message.task_id
     assert message.payload["job_id"] == str(requested.message.task_id)
+
+
+def test_documents_of_a_file_being_deleted_are_left_to_the_deletion(
+    office: Office, dispatcher: FakeDispatcher
+) -> None:
+    # GIVEN a deletion that stopped after its first batch, a document still pending
+    office.upload(office.receipt(1))
+    office.upload(office.receipt(3))
+
+    def crash(counts: dict[str, int]) -> None:
+        raise RuntimeError("worker killed")
+
+    with pytest.raises(RuntimeError):
+        deletion.delete(
+            office.uow,
+            office.blobs,
+            job_id=uuid.uuid4(),
+            client_file_id=office.file_id,
+            actor_id=office.staff_id,
+            batch_size=1,
+            progress=crash,
+        )
+    office.upload(office.receipt(2), file_id=office.new_file("Neighbour"))
+    dispatcher.clear()
+
+    # WHEN the sweeper runs
+    report = sweep_later(office)
+
+    # THEN only the neighbour's document is sent again; the deletion is resumed instead
+    assert report.documents_resent == 1
+    assert report.deletions_resumed == 1
