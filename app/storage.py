@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+
+COPY_CHUNK = 1024 * 1024
 
 
 def blob_key(client_file_id: uuid.UUID, sha256: str) -> str:
@@ -19,6 +23,8 @@ def blob_key(client_file_id: uuid.UUID, sha256: str) -> str:
 
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
+
+    def put_stream(self, key: str, stream: BinaryIO) -> None: ...
 
     def get(self, key: str) -> bytes: ...
 
@@ -49,12 +55,15 @@ class LocalBlobStore:
         return Path(path)
 
     def put(self, key: str, data: bytes) -> None:
+        self.put_stream(key, io.BytesIO(data))
+
+    def put_stream(self, key: str, stream: BinaryIO) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                shutil.copyfileobj(stream, handle, COPY_CHUNK)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

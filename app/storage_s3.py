@@ -6,7 +6,7 @@ file's deletion can list and remove everything it ever stored."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import boto3
 from botocore.exceptions import ClientError
@@ -39,6 +39,10 @@ class S3BlobStore:
 
     def put(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def put_stream(self, key: str, stream: BinaryIO) -> None:
+        # Multipart for large files, in parts, never the whole file in memory.
+        self.client.upload_fileobj(stream, self.bucket, self._key(key))
 
     def get(self, key: str) -> bytes:
         try:

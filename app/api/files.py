@@ -124,17 +124,20 @@ async def upload(
         settings.max_upload_bytes,
     )
     part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
-    result = await run_in_threadpool(
-        lambda: documents.upload(
-            ctx.uow(),
-            ctx.runtime.blobs,
-            settings,
-            client_file_id=client_file_id,
-            actor=actor,
-            filename=part.filename,
-            data=part.data,
+    try:
+        result = await run_in_threadpool(
+            lambda: documents.upload(
+                ctx.uow(),
+                ctx.runtime.blobs,
+                settings,
+                client_file_id=client_file_id,
+                actor=actor,
+                filename=part.filename,
+                data=part.incoming,
+            )
         )
-    )
+    finally:
+        part.close()
     body = UploadOut(
         id=result.document_id,
         client_file_id=client_file_id,

@@ -1,29 +1,41 @@
-"""Reading an upload from a multipart body as it streams in: the `file` field is kept
-(at most the size limit, so memory stays bounded), everything else is discarded, and a
-body over the limit is refused as soon as it crosses it, not after it has all arrived."""
+"""Reading an upload from a multipart body as it streams in: the `file` field is spooled
+to a temporary file (in memory only while small) and hashed on the way, everything else
+is discarded, and a body over the limit is refused as soon as it crosses it, not after
+it has all arrived."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect
 
+from app.domain.filetypes import SNIFF_BYTES
 from app.errors import InvalidInput, UploadTooLarge
+from app.services.documents import Incoming
 
 FIELD = "file"
 # Room for the part headers and boundaries around the file itself.
 ENVELOPE_BYTES = 64 * 1024
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+# Smaller files stay in memory; larger ones go to a temporary file as they arrive.
+SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class FilePart:
     filename: str
-    data: bytes
+    incoming: Incoming
+    spool: IO[bytes]
+
+    def close(self) -> None:
+        self.spool.close()
 
 
 def _too_large(limit: int) -> UploadTooLarge:
@@ -39,7 +51,10 @@ class _Collector:
     header_value: bytearray = field(default_factory=bytearray)
     disposition: bytes = b""
     in_file: bool = False
-    data: bytearray | None = None
+    spool: Any = None  # a SpooledTemporaryFile once the `file` part begins
+    size: int = 0
+    head: bytearray = field(default_factory=bytearray)
+    digest: Any = field(default_factory=hashlib.sha256)
     filename: str = ""
     ended: bool = False
 
@@ -62,23 +77,44 @@ class _Collector:
         _, options = parse_options_header(self.disposition)
         if options.get(b"name") != FIELD.encode():
             return
-        if self.data is not None:
+        if self.spool is not None:
             raise InvalidInput("Send one file per request.")
-        self.in_file, self.data = True, bytearray()
+        self.in_file = True
+        # Closed by the request once the upload is done (FilePart.close), or on error.
+        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115
         self.filename = clean_filename(options.get(b"filename", b"").decode("utf-8", "replace"))
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        if not self.in_file or self.data is None:
+        if not self.in_file or self.spool is None:
             return
-        if len(self.data) + (end - start) > self.limit:
+        if self.size + (end - start) > self.limit:
             raise _too_large(self.limit)
-        self.data += data[start:end]
+        chunk = data[start:end]
+        self.spool.write(chunk)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        if len(self.head) < SNIFF_BYTES:
+            self.head += chunk[: SNIFF_BYTES - len(self.head)]
+
+    def part(self) -> FilePart:
+        spool = self.spool
+
+        def from_the_start() -> Any:
+            spool.seek(0)
+            return spool
+
+        incoming = Incoming(bytes(self.head), self.size, self.digest.hexdigest(), from_the_start)
+        return FilePart(self.filename, incoming, spool)
 
     def on_part_end(self) -> None:
         self.in_file = False
 
     def on_end(self) -> None:
         self.ended = True
+
+    def discard(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
 
 
 def clean_filename(name: str) -> str:
@@ -124,11 +160,16 @@ async def read_file_part(chunks: AsyncIterator[bytes], boundary: bytes, limit: i
                 raise _too_large(limit)
             parser.write(chunk)
     except FormParserError:
+        collector.discard()
         raise InvalidInput("The multipart body is malformed.") from None
     except ClientDisconnect:
         collector.ended = False  # nobody is left to answer; nothing was stored
+    except BaseException:
+        collector.discard()
+        raise
     if not collector.ended:
+        collector.discard()
         raise InvalidInput("The upload was cut off before its end; send it again.")
-    if collector.data is None:
+    if collector.spool is None:
         raise InvalidInput("The form has no field named 'file'.")
-    return FilePart(collector.filename, bytes(collector.data))
+    return collector.part()

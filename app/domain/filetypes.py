@@ -13,6 +13,8 @@ _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", PNG),
 )
 _TEXT_PROBE_BYTES = 8192
+# How much of a file `sniff` reads: callers holding only the start of an upload keep this.
+SNIFF_BYTES = _TEXT_PROBE_BYTES
 
 
 def sniff(data: bytes) -> str | None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from app.config import Settings
 from app.domain import filetypes
+from app.domain.filetypes import SNIFF_BYTES
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import Actor, Billing, DocumentStatus, FileStatus
 from app.errors import (
@@ -33,15 +37,31 @@ class UploadResult:
     duplicate: bool
 
 
-def validate_upload(data: bytes, settings: Settings) -> str:
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """An upload on its way in: its first bytes (to tell its type), its size and hash, and
+    a way to read it whole from the start, so a large file never has to sit in memory."""
+
+    head: bytes
+    size: int
+    sha256: str
+    open: Callable[[], BinaryIO]
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Incoming:
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(data[:SNIFF_BYTES], len(data), digest, lambda: io.BytesIO(data))
+
+
+def validate_upload(incoming: Incoming, settings: Settings) -> str:
     """Refuse bad uploads before anything is written; return the sniffed content type."""
-    if not data:
+    if incoming.size == 0:
         raise EmptyUpload("The file is empty.")
-    if len(data) > settings.max_upload_bytes:
+    if incoming.size > settings.max_upload_bytes:
         raise UploadTooLarge(
-            f"The file is {len(data)} bytes; the limit is {settings.max_upload_bytes} bytes."
+            f"The file is {incoming.size} bytes; the limit is {settings.max_upload_bytes} bytes."
         )
-    content_type = filetypes.sniff(data)
+    content_type = filetypes.sniff(incoming.head)
     if content_type is None or content_type not in settings.allowed_content_types:
         raise UnsupportedFileType(
             "This file is not a PDF, JPEG, PNG or plain-text document Dossier can read."
@@ -57,22 +77,23 @@ def upload(
     client_file_id: uuid.UUID,
     actor: Actor,
     filename: str,
-    data: bytes,
+    data: bytes | Incoming,
 ) -> UploadResult:
     """Store the blob, add the document row and send it to the gatekeeper after commit.
 
     Uploads to a deactivated file are stored (the gatekeeper will skip them); uploads to a
     file being deleted are refused.
     """
-    content_type = validate_upload(data, settings)
-    sha256 = hashlib.sha256(data).hexdigest()
-    key = blob_key(client_file_id, sha256)
+    incoming = data if isinstance(data, Incoming) else Incoming.from_bytes(data)
+    content_type = validate_upload(incoming, settings)
+    key = blob_key(client_file_id, incoming.sha256)
     with uow:
         _open_for_upload(uow.files.get(client_file_id), client_file_id, actor)
-        existing = uow.documents.by_hash(client_file_id, sha256)
+        existing = uow.documents.by_hash(client_file_id, incoming.sha256)
         if existing is not None:
             return UploadResult(existing.id, existing.status, duplicate=True)
-    blobs.put(key, data)
+    # The caller owns the stream (a request's spool file): read it, leave it open.
+    blobs.put_stream(key, incoming.open())
     with uow:
         try:
             client_file = uow.files.lock(client_file_id, shared=True)
@@ -81,10 +102,10 @@ def upload(
             # Refused after the blob was written: take it back so nothing is half-written.
             blobs.delete(key)
             raise
-        existing = uow.documents.by_hash(client_file_id, sha256)
+        existing = uow.documents.by_hash(client_file_id, incoming.sha256)
         if existing is not None:
             return UploadResult(existing.id, existing.status, duplicate=True)
-        document = _new_document(client_file_id, actor, filename, content_type, data, key)
+        document = _new_document(client_file_id, actor, filename, content_type, incoming, key)
         uow.documents.add(document)
         uow.enqueue(messages.gate(document.id, _task_id(document)))
         uow.commit()
@@ -109,7 +130,7 @@ def _new_document(
     actor: Actor,
     filename: str,
     content_type: str,
-    data: bytes,
+    incoming: Incoming,
     key: str,
 ) -> Document:
     now = utcnow()
@@ -118,8 +139,8 @@ def _new_document(
         client_file_id=client_file_id,
         filename=filename[:255] or "upload",
         content_type=content_type,
-        size_bytes=len(data),
-        sha256=key.rsplit("/", 1)[-1],
+        size_bytes=incoming.size,
+        sha256=incoming.sha256,
         blob_key=key,
         status=DocumentStatus.PENDING,
         task_id=uuid.uuid4(),

@@ -257,3 +257,27 @@ def test_a_client_that_disconnects_mid_upload_is_an_invalid_upload() -> None:
 
     with pytest.raises(InvalidInput, match="cut off"):
         asyncio.run(uploads.read_file_part(chunks(), b"edge", MAX_UPLOAD))
+
+
+def test_a_large_upload_is_spooled_to_disk_and_stored_byte_for_byte(
+    client: TestClient,
+    world: World,
+    runtime: Runtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hashlib
+    import os
+
+    # Spool anything over 1 KiB to a temporary file, as a 20 MiB upload would be.
+    monkeypatch.setattr(uploads, "SPOOL_IN_MEMORY_BYTES", 1024)
+    data = PDF + os.urandom(MAX_UPLOAD - len(PDF) - 10)
+
+    status, body = upload(client, world, "staff_a", world.shared, data, filename="scan.pdf")
+
+    assert status == 202
+    with runtime.uow() as uow:
+        document = uow.documents.get(uuid.UUID(body["id"]))
+        assert document is not None
+        assert document.sha256 == hashlib.sha256(data).hexdigest()
+        assert document.size_bytes == len(data)
+        assert runtime.blobs.get(document.blob_key) == data

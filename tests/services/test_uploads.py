@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pytest
 from sqlalchemy import func, select
@@ -181,13 +181,13 @@ def test_a_file_deleted_between_the_checks_takes_its_blob_back(
     office: Office, dispatcher: FakeDispatcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The deletion starts while the blob is being written: the second check refuses.
-    real_put = office.blobs.put
+    real_put = office.blobs.put_stream
 
-    def put_then_delete_starts(key: str, data: bytes) -> None:
-        real_put(key, data)
+    def put_then_delete_starts(key: str, stream: BinaryIO) -> None:
+        real_put(key, stream)
         _mark_deleting(office)
 
-    monkeypatch.setattr(office.blobs, "put", put_then_delete_starts)
+    monkeypatch.setattr(office.blobs, "put_stream", put_then_delete_starts)
 
     with pytest.raises(ActionRefused):
         upload(office, office.receipt(1))
