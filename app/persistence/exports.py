@@ -55,6 +55,21 @@ class ExportBundles:
             query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(query).one_or_none()
 
+    def unfinished(self, stale_before: datetime, limit: int) -> Sequence[ExportBundle]:
+        """Exports nobody has worked on since `stale_before`: their message was lost, or
+        their worker died. Claimed so that two sweepers never resend the same one."""
+        query = (
+            select(ExportBundle)
+            .where(
+                ExportBundle.status.in_([PENDING, BUILDING]),
+                ExportBundle.updated_at < stale_before,
+            )
+            .order_by(ExportBundle.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).all()
+
     def for_file(self, file_id: uuid.UUID) -> Sequence[ExportBundle]:
         query = (
             select(ExportBundle)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.model import DocumentStatus
+from app.persistence.exports import ExportBundles
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import messages, requests
@@ -19,6 +20,7 @@ class SweepReport:
     documents_resent: int
     deletions_resumed: int
     lifecycle_requests_resent: int = 0
+    exports_resent: int = 0
 
 
 def sweep(
@@ -54,9 +56,14 @@ def sweep(
             }
             uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
             resumed += 1
+        exports = ExportBundles(uow.session).unfinished(stale_before, batch_size)
+        for export in exports:
+            export.updated_at = now
+            payload = {"export_id": str(export.id)}
+            uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
         uow.commit()
     # Lifecycle changes asked for over the API whose message never reached a worker.
     requests_resent = requests.resend_unclaimed(
         uow, stale_after=stale_after, limit=batch_size, now=now
     )
-    return SweepReport(len(documents), resumed, requests_resent)
+    return SweepReport(len(documents), resumed, requests_resent, len(exports))

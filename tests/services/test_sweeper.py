@@ -217,3 +217,23 @@ def test_documents_of_a_file_being_deleted_are_left_to_the_deletion(
     # THEN only the neighbour's document is sent again; the deletion is resumed instead
     assert report.documents_resent == 1
     assert report.deletions_resumed == 1
+
+
+def test_an_export_whose_message_was_lost_is_built_after_all(
+    office: Office, dispatcher: FakeDispatcher
+) -> None:
+    from app.services import exports
+
+    # GIVEN an export asked for, whose task message never reached a worker
+    requested = exports.request(office.uow, client_file_id=office.file_id, actor=office.actor())
+    dispatcher.clear()
+    assert sweeper.sweep(office.uow, stale_after=STALE_AFTER, batch_size=100).exports_resent == 0
+
+    # WHEN the sweeper runs once it is stale
+    report = sweep_later(office)
+
+    # THEN its build is sent again, once
+    assert report.exports_resent == 1
+    [message] = dispatcher.named(messages.EXPORT)
+    assert message.payload == {"export_id": str(requested.id)}
+    assert sweep_later(office, later=timedelta(0)).exports_resent == 0
