@@ -138,13 +138,15 @@ def bench_stack(**overrides: Any) -> Iterator[BenchStack]:
         yield stack
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 600.0) -> float:
+def wait_until(
+    condition: Callable[[], bool], what: str, timeout: float = 600.0, every: float = 0.005
+) -> float:
     """Poll until true; return the monotonic time it was first seen true."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return time.monotonic()
-        time.sleep(0.005)
+        time.sleep(every)
     raise SystemExit(f"timed out after {timeout:.0f}s waiting for {what}")
 
 

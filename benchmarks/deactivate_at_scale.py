@@ -62,7 +62,7 @@ def deactivate(stack: BenchStack, file_id: uuid.UUID, staff_id: uuid.UUID) -> tu
 
     started = time.monotonic()
     stack.celery.send_task(messages.DEACTIVATE, kwargs=payload, task_id=str(job_id))
-    finished = wait_until(done, "the deactivation job")
+    finished = wait_until(done, "the deactivation job", every=0.02)
     with stack.runtime.db.connect() as connection:
         counts = connection.execute(query).one().counts
     return finished - started, {"job_id": str(job_id), **counts}
