@@ -124,6 +124,8 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("client_file_id", "sha256", name="uq_documents_file_sha256"),
         Index("ix_documents_file_status", "client_file_id", "status"),
+        # Deletion walks a file's documents in id order, a batch at a time.
+        Index("ix_documents_file_id", "client_file_id", "id"),
         Index("ix_documents_status_updated", "status", "updated_at"),
     )
 
