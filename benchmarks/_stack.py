@@ -150,6 +150,35 @@ def wait_until(
     raise SystemExit(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def run_lifecycle_job(
+    stack: BenchStack,
+    task: str,
+    file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    *,
+    timeout: float = 600.0,
+) -> tuple[float, uuid.UUID, dict[str, Any]]:
+    """Send a lifecycle task as another service would and wait for its job to be done;
+    return the seconds from sending to done, the job id and the job's counts."""
+    from app.persistence.models import LifecycleJob
+
+    job_id = uuid.uuid4()
+    payload = {"client_file_id": str(file_id), "actor_id": str(actor_id)}
+    query = sa.select(LifecycleJob.status, LifecycleJob.counts).where(LifecycleJob.id == job_id)
+
+    def done() -> bool:
+        with stack.runtime.db.connect() as connection:
+            row = connection.execute(query).first()
+        return row is not None and row.status == "done"
+
+    started = time.monotonic()
+    stack.celery.send_task(task, kwargs=payload, task_id=str(job_id))
+    finished = wait_until(done, f"the {task} job", timeout=timeout, every=0.02)
+    with stack.runtime.db.connect() as connection:
+        counts = dict(connection.execute(query).one().counts)
+    return finished - started, job_id, counts
+
+
 def rss_kib(pid: int) -> int:
     """Resident memory of one process, from /proc (Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

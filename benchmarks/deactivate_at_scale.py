@@ -28,10 +28,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, SkipReason
-from app.persistence.models import Document, Extraction, LifecycleJob, utcnow
+from app.persistence.models import Document, Extraction, utcnow
 from app.services import messages
 from benchmarks import datagen
-from benchmarks._stack import BenchStack, bench_stack, percentile, report, wait_until
+from benchmarks._stack import (
+    BenchStack,
+    bench_stack,
+    percentile,
+    report,
+    run_lifecycle_job,
+)
 from benchmarks.uploads import UploadStream
 
 
@@ -51,21 +57,8 @@ def bare_update(stack: BenchStack, file_id: uuid.UUID) -> float:
 
 
 def deactivate(stack: BenchStack, file_id: uuid.UUID, staff_id: uuid.UUID) -> tuple[float, dict]:
-    job_id = uuid.uuid4()
-    payload = {"client_file_id": str(file_id), "actor_id": str(staff_id)}
-    query = sa.select(LifecycleJob.status, LifecycleJob.counts).where(LifecycleJob.id == job_id)
-
-    def done() -> bool:
-        with stack.runtime.db.connect() as connection:
-            row = connection.execute(query).first()
-        return row is not None and row.status == "done"
-
-    started = time.monotonic()
-    stack.celery.send_task(messages.DEACTIVATE, kwargs=payload, task_id=str(job_id))
-    finished = wait_until(done, "the deactivation job", every=0.02)
-    with stack.runtime.db.connect() as connection:
-        counts = connection.execute(query).one().counts
-    return finished - started, {"job_id": str(job_id), **counts}
+    elapsed, job_id, counts = run_lifecycle_job(stack, messages.DEACTIVATE, file_id, staff_id)
+    return elapsed, {"job_id": str(job_id), **counts}
 
 
 def task_seconds(stack: BenchStack, job_id: str) -> float | None:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from app.domain.model import DocumentStatus
-from app.persistence.models import ClientFile, Document, Extraction, LifecycleJob
+from app.persistence.models import ClientFile, Document, Extraction
 from app.services import messages
 from benchmarks import datagen
 from benchmarks._stack import (
@@ -34,7 +34,7 @@ from benchmarks._stack import (
     bench_stack,
     report,
     rss_kib,
-    wait_until,
+    run_lifecycle_job,
     worker_pool_pids,
 )
 
@@ -80,21 +80,8 @@ class MemorySampler:
 def dossier_delete(
     stack: BenchStack, file_id: uuid.UUID, staff_id: uuid.UUID
 ) -> tuple[float, dict]:
-    job_id = uuid.uuid4()
-    payload = {"client_file_id": str(file_id), "actor_id": str(staff_id)}
-    query = sa.select(LifecycleJob.status, LifecycleJob.counts).where(LifecycleJob.id == job_id)
-
-    def done() -> bool:
-        with stack.runtime.db.connect() as connection:
-            row = connection.execute(query).first()
-        return row is not None and row.status == "done"
-
-    started = time.monotonic()
-    stack.celery.send_task(messages.DELETE, kwargs=payload, task_id=str(job_id))
-    finished = wait_until(done, "the deletion job", timeout=1800, every=0.02)
-    with stack.runtime.db.connect() as connection:
-        counts = connection.execute(query).one().counts
-    return finished - started, counts
+    elapsed, _, counts = run_lifecycle_job(stack, messages.DELETE, file_id, staff_id, timeout=1800)
+    return elapsed, counts
 
 
 def leftovers(stack: BenchStack, file_id: uuid.UUID) -> int:
