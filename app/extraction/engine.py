@@ -6,16 +6,17 @@ Select it with DOSSIER_EXTRACTION_ENGINE=app.extraction.engine:InvoiceEngine.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from PIL import Image
 
 from app.domain.filetypes import JPEG, PDF, PNG, TEXT
 from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult
-from app.extraction.fields import read_fields
+from app.extraction.fields import read_fields, read_registered_name
 from app.extraction.layout import Box, Page, group_lines, page_from_text
 from app.extraction.ocr import decode_image, recognise
-from app.extraction.pdf import open_pdf, page_boxes, readable_share, render_page
+from app.extraction.pdf import open_pdf, page_boxes, page_images, readable_share, render_page
 
 # A page with fewer visible characters than this in its text layer is a scan (or a
 # scan with a stray page number): it is rendered and read by OCR instead.
@@ -56,6 +57,8 @@ class InvoiceEngine:
         if not text.strip():
             raise UnreadableDocument("No text could be read from the document.")
         fields = read_fields(pages)
+        if fields["supplier"] is None and source == "text-layer":
+            _name_from_pictures(data, fields)
         fields["pages"] = len(pages)
         return ExtractionResult(
             f"{self.name}/{source}", text, fields, time.perf_counter() - started
@@ -85,6 +88,31 @@ def _read_pdf(data: bytes) -> tuple[list[Page], str]:
 def _needs_ocr(boxes: list[Box]) -> bool:
     visible = sum(len(box.text.strip()) for box in boxes)
     return visible < MIN_TEXT_LAYER_CHARS or readable_share(boxes) < MIN_READABLE_SHARE
+
+
+def _name_from_pictures(data: bytes, fields: dict[str, Any]) -> None:
+    """Some issuers print their name and company numbers only inside a picture (a
+    letterhead, a footer): with no supplier in the text layer, the first page's wide
+    pictures are read by OCR, and a registered name there (one with a legal form) is
+    the supplier. Costs OCR time only on those documents."""
+    boxes: list[Box] = []
+    with open_pdf(data) as document:
+        page = document[0]
+        try:
+            width, height = (float(side) for side in page.get_size())
+            for image, (left, top, right, bottom) in page_images(page):
+                x_scale, y_scale = (right - left) / image.width, (bottom - top) / image.height
+                boxes += [
+                    Box(b.text, left + b.left * x_scale, top + b.top * y_scale,
+                        left + b.right * x_scale, top + b.bottom * y_scale)
+                    for b in recognise(image)
+                ]  # fmt: skip
+        finally:
+            page.close()
+    if boxes:
+        supplier = read_registered_name([Page(0, width, height, group_lines(0, boxes))])
+        fields["supplier"] = supplier.value
+        fields["confidence"]["supplier"] = supplier.confidence
 
 
 def _read_image(data: bytes) -> Page:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from app.errors import UnreadableDocument
@@ -17,6 +18,11 @@ _PASSWORD_ERROR = 4
 # engine shrinks anything larger than 2000 px on a side anyway.
 _RENDER_LONG_SIDE_PX = 2000
 _MAX_RENDER_SCALE = 200 / 72
+# Images narrower than this share of the page are logos, stamps or icons; taller than
+# this share they are a scanned page. At most this many are read per page.
+_MIN_IMAGE_SHARE = 0.3
+_MAX_IMAGE_SHARE = 0.5
+_MAX_IMAGES = 3
 
 
 @contextmanager
@@ -134,6 +140,32 @@ def _box(
     chars: list[str], left: float, bottom: float, right: float, top: float, height: float
 ) -> Box:
     return Box(_clean("".join(chars)), left, height - top, right, height - bottom)
+
+
+def page_images(page: pdfium.PdfPage) -> list[tuple[Image.Image, Rect]]:
+    """The images of an upright page that may hold printed lines (a letterhead or a
+    company footer saved as a picture), with where they sit: (left, top, right, bottom)
+    in top-down page coordinates."""
+    if page.get_rotation() % 360:
+        return []
+    width, height = (float(side) for side in page.get_size())
+    found = []
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = item.get_bounds()
+        if right - left < _MIN_IMAGE_SHARE * width or top - bottom > _MAX_IMAGE_SHARE * height:
+            continue  # a stamp or an icon, or a whole scanned page (OCRed as a scan)
+        try:
+            bitmap = item.get_bitmap(render=True)
+        except pdfium.PdfiumError:
+            continue
+        try:
+            image: Image.Image = bitmap.to_pil().convert("RGB")
+        finally:
+            bitmap.close()
+        found.append((image, (left, height - top, right, height - bottom)))
+        if len(found) == _MAX_IMAGES:
+            break
+    return found
 
 
 def render_page(page: pdfium.PdfPage) -> Image.Image:

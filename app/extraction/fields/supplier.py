@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.extraction.fields.brand import trading_name
 from app.extraction.fields.dates import find_dates
 from app.extraction.fields.document import Row
 from app.extraction.fields.labels import Kind, Label, find_labels
@@ -23,11 +24,14 @@ _LEGAL_CONTEXT = re.compile(
 )
 _CUT = re.compile(
     r"\s+[-|]\s+|,\s*(?=\d)|\s{2,}|\s+(?:au capital|capital|rcs|siret|siren|kvk|hrb"
-    r"|registered|vat|tva|btw|tel|phone|fax)(?![a-z])",
+    r"|registered|vat|tva|btw|tel|phone|fax)(?![a-z])"
+    # 'e-Luscious Nederland B.V. iov Saeco.com': a company acting on another's behalf.
+    r"|\s+(?:i\.?o\.?v\.?|on behalf of|pour le compte de|im auftrag (?:von|der|des)|c/o)(?![a-z])",
 )
 _TITLE = re.compile(
     r"^(?:invoices?|factures?|rechnung(?:en)?|factuur|facturen|receipts?|payment receipt|recu"
-    r"|ticket|quittung|kassenbon|tax invoice|credit note|avoir|gutschrift|creditnota|copy"
+    r"|ticket|quittung|kassenbon|tax invoice|credit ?notes?|credit memo|avoir|gutschrift"
+    r"|creditnota|nota di credito|copy"
     r"|duplicata|kopie|original|page|seite|bill|statement|devis|quote|offerte)\b"
 )
 _ADDRESS = re.compile(
@@ -42,6 +46,8 @@ _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[
 _WORD = re.compile(r"[a-z][a-z&'-]{2,}")
 _CONNECTORS = {"du", "of", "le", "vom", "to", "from"}
 _STOPWORDS = {"the", "and", "les", "des", "der", "die", "het", "van", "und", "for", "services"}
+# A brand named by the document's own domain and in its text.
+_BRAND_CONFIDENCE = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,21 @@ class Supplier:
 
 
 def read_supplier(rows: Sequence[Row]) -> Supplier:
+    """The brand the document is issued under if it names one (see `brand`), else the
+    best-scored name."""
+    printed = _best_name(rows)
+    brand = trading_name(rows, printed.value)
+    if brand is not None:
+        return Supplier(brand, _BRAND_CONFIDENCE)
+    return printed
+
+
+def registered_name(rows: Sequence[Row]) -> Supplier:
+    """The best-scored name that carries a legal form, or none."""
+    return _best_name(rows, registered_only=True)
+
+
+def _best_name(rows: Sequence[Row], *, registered_only: bool = False) -> Supplier:
     everything = "\n".join(row.folded for row in rows)
     domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
     best: tuple[float, int, str] | None = None
@@ -59,7 +80,7 @@ def read_supplier(rows: Sequence[Row]) -> Supplier:
             break  # the issuer is named on the first page
         for text, named in _phrases(row):
             name = _clean(text)
-            if name is None:
+            if name is None or (registered_only and not _has_legal_form(fold(name))):
                 continue
             score = _score(rows, row, name, everything, domains) + (3.0 if named else 0.0)
             if best is None or score > best[0]:
