@@ -110,9 +110,16 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|nr\.?|no\.?)|faktura (?:vat )?(?:nr\.?|numer)|receipt (?:number|no\.?|#)"
         r"|(?:recu|ticket|bon|quittung|beleg|kassenbon|bon de caisse) ?(?:n°|no\.?|nr\.?|#|-nr\.?)"
         r"|(?:bon|beleg|quittungs|ticket|kassabon|transactie)nummer|(?:numero|n°) de ticket"
-        r"|(?:document|transaction) (?:no\.?|number|nr\.?|#|id)",
+        r"|(?:document|transaction) (?:no\.?|number|nr\.?|#|id)"
+        r"|(?:credit ?note|credit memo|avoir|gutschrift|creditnota|nota di credito)"
+        r" ?(?:n°|no\.?|nr\.?|-nr\.?|number|nummer|numero|n\.|#)",
     ),
-    (Kind.NUMBER, 2.0, r"invoice|facture|rechnung|factuur|faktura|receipt"),
+    (
+        Kind.NUMBER,
+        2.0,
+        r"invoice|facture|rechnung|factuur|faktura|receipt"
+        r"|credit ?note|gutschrift|creditnota|nota di credito",
+    ),
     (Kind.NUMBER, 1.0, r"booking id|#|n°"),
     (
         Kind.SELLER,
