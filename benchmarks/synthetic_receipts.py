@@ -74,6 +74,20 @@ def make_cases(count: int = 24, seed: int = 7, *, hard: bool = False) -> list[Ca
     return [_case(rng, languages[index % 4], index, hard) for index in range(count)]
 
 
+def make_sideways(count: int = 8, seed: int = 19) -> list[Case]:
+    """Receipt photos saved a quarter turn off (90 or 270 degrees) with no EXIF tag to
+    say so, as some scanning apps and messengers deliver them."""
+    turned = []
+    for index, case in enumerate(make_cases(count, seed=seed)):
+        with Image.open(io.BytesIO(case.data)) as photo:
+            angle = 90 if index % 2 == 0 else 270
+            buffer = io.BytesIO()
+            photo.rotate(angle, expand=True).save(buffer, format="JPEG", quality=80)
+        name = case.name.replace("synthetic-", f"sideways-{angle}-")
+        turned.append(Case(name, buffer.getvalue(), case.truth))
+    return turned
+
+
 @dataclass(frozen=True)
 class _Sale:
     lang: str

@@ -15,7 +15,7 @@ from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult
 from app.extraction.fields import read_fields, read_registered_name
 from app.extraction.layout import Box, Page, group_lines, page_from_text
-from app.extraction.ocr import decode_image, recognise
+from app.extraction.ocr import decode_image, recognise, recognise_upright
 from app.extraction.pdf import open_pdf, page_boxes, page_images, readable_share, render_page
 
 # A page with fewer visible characters than this in its text layer is a scan (or a
@@ -120,5 +120,5 @@ def _read_image(data: bytes) -> Page:
 
 
 def _ocr_page(number: int, image: Image.Image) -> Page:
-    boxes = recognise(image)
-    return Page(number, float(image.width), float(image.height), group_lines(number, boxes))
+    upright, boxes = recognise_upright(image)
+    return Page(number, float(upright.width), float(upright.height), group_lines(number, boxes))

@@ -26,6 +26,14 @@ from app.extraction.layout import Box
 _MAX_SIDE_PX = 2000
 # Below this recognition score a box is more often noise than text.
 _MIN_SCORE = 0.5
+# A page whose boxes are mostly this much taller than wide (the reader's own threshold
+# for turning a crop) was saved sideways; a handful of boxes says nothing.
+_TALL = 1.5
+_SIDEWAYS_SHARE = 0.6
+_MIN_SIDEWAYS_BOXES = 3
+# A quarter turn read at this median score is upright: the other is not tried. Read
+# upside down, text scores about 0.7; upright, about 0.99.
+_UPRIGHT_SCORE = 0.9
 
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
@@ -73,9 +81,53 @@ def decode_image(data: bytes) -> Image.Image:
 
 def recognise(image: Image.Image) -> list[Box]:
     """Text boxes found in the image, in pixels, with the photo's tilt taken out."""
+    return _boxes(_run(image))
+
+
+def recognise_upright(image: Image.Image) -> tuple[Image.Image, list[Box]]:
+    """Like `recognise`, for a whole page that may have been saved sideways (a photo
+    turned by a quarter with no EXIF tag): the image as read, turned upright, and its
+    boxes. An upright page costs one reading, as with `recognise`."""
+    output = _run(image)
+    if not _sideways(output):
+        return image, _boxes(output)
+    # The reader turns tall crops and flips upside-down ones by itself, so the text of
+    # a sideways page reads well but its lines are columns. Each quarter turn is read
+    # without that flip: the wrong one comes out upside down and scores low.
+    best: tuple[float, Image.Image, Any] | None = None
+    for angle in (270, 90):
+        turned = image.rotate(angle, expand=True)
+        candidate = _run(turned, use_cls=False)
+        score = float(np.median(candidate.scores)) if candidate.txts else 0.0
+        if best is None or score > best[0]:
+            best = (score, turned, candidate)
+        if score >= _UPRIGHT_SCORE:
+            break
+    if best is None or best[0] < _MIN_SCORE:
+        return image, _boxes(output)  # text really set vertically: keep the first reading
+    return best[1], _boxes(best[2])
+
+
+def _run(image: Image.Image, *, use_cls: bool = True) -> Any:
     # OpenCV conventions inside RapidOCR: channels in BGR order.
     pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-    output = _engine()(pixels)
+    return _engine()(pixels, use_cls=use_cls)
+
+
+def _sideways(output: Any) -> bool:
+    """Most text boxes are columns, not lines."""
+    if output.boxes is None or len(output.boxes) < _MIN_SIDEWAYS_BOXES:
+        return False
+    tall = 0
+    for quad in output.boxes:
+        corners = np.asarray(quad, dtype=float)
+        width = np.hypot(*(corners[1] - corners[0]))
+        height = np.hypot(*(corners[3] - corners[0]))
+        tall += height > _TALL * width
+    return bool(tall >= _SIDEWAYS_SHARE * len(output.boxes))
+
+
+def _boxes(output: Any) -> list[Box]:
     if output.boxes is None or output.txts is None:
         return []
     found = [

@@ -12,12 +12,18 @@ Placed = tuple[float, float, str]
 
 
 def pdf_bytes(
-    pages: Sequence[Sequence[Placed]], *, encrypt: bool = False, rotate: int = 0
+    pages: Sequence[Sequence[Placed]],
+    *,
+    encrypt: bool = False,
+    rotate: int = 0,
+    picture: tuple[float, float, Image.Image] | None = None,
 ) -> bytes:
     """A minimal A4 PDF whose text layer holds the given lines, in Helvetica.
 
     `rotate=90`: a landscape page stored portrait with /Rotate 90, its text drawn turned
     so that it reads normally once displayed (as some writers produce landscape pages).
+    `picture=(x, y, image)`: the image drawn on every page, its top left corner at (x, y)
+    from the top, at 2 pixels per point, as a JPEG.
     """
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
@@ -32,11 +38,23 @@ def pdf_bytes(
             % (matrix % ((y, x) if rotate == 90 else (x, 842 - y)), _escape(text))
             for x, y, text in lines
         )
+        resources = b"/Font << /F1 %d 0 R >>" % font_id
+        if picture is not None:
+            x, y, image = picture
+            width, height = image.width / 2, image.height / 2
+            stream += b"q %.1f 0 0 %.1f %.1f %.1f cm /Im1 Do Q\n" % (
+                width,
+                height,
+                x,
+                842 - y - height,
+            )
+            objects.append(_jpeg_object(image))
+            resources += b" /XObject << /Im1 %d 0 R >>" % len(objects)
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
         content_id = len(objects)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Rotate %d "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, rotate, font_id)
+            b"/Resources << %s >> >>" % (content_id, rotate, resources)
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
@@ -53,6 +71,13 @@ def pdf_bytes(
         )
         trailer_extra = b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (len(objects), b"01" * 16, b"01" * 16)
     return _assemble(objects, trailer_extra)
+
+
+def _jpeg_object(image: Image.Image) -> bytes:
+    data = encoded(image.convert("RGB"), "JPEG")
+    return b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB" \
+        b" /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream" % (
+        image.width, image.height, len(data), data)  # fmt: skip
 
 
 def _escape(text: str) -> bytes:

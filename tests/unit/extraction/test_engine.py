@@ -13,7 +13,13 @@ from app.domain.filetypes import JPEG, PDF, PNG, TEXT
 from app.errors import UnreadableDocument
 from app.extraction import load_engine
 from app.extraction.engine import InvoiceEngine
-from tests.unit.extraction.samples import INVOICE_LINES, encoded, pdf_bytes, receipt_image
+from tests.unit.extraction.samples import (
+    INVOICE_LINES,
+    RECEIPT_LINES,
+    encoded,
+    pdf_bytes,
+    receipt_image,
+)
 
 ENGINE_PATH = "app.extraction.engine:InvoiceEngine"
 
@@ -152,3 +158,36 @@ def test_nul_characters_never_reach_the_stored_text(engine: InvoiceEngine) -> No
     result = engine.extract(data, TEXT)
     assert "\x00" not in result.text
     assert result.fields["total"] == "3.20"
+
+
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_photo_saved_sideways_is_turned_upright_and_read(
+    engine: InvoiceEngine, angle: int
+) -> None:
+    # No EXIF tag says the photo is turned: the OCR's boxes, columns instead of lines, do.
+    photo = receipt_image(RECEIPT_LINES).rotate(angle, expand=True)
+    result = engine.extract(encoded(photo, "JPEG"), JPEG)
+    assert {key: result.fields[key] for key in ("supplier", "total", "date")} == {
+        "supplier": "CORNER GROCERY LTD",
+        "total": "11.54",
+        "date": "2024-11-05",
+    }
+    assert result.text.index("CORNER GROCERY LTD") < result.text.index("TOTAL")
+
+
+def _company_footer(name: str) -> Image.Image:
+    return receipt_image([name, "RCS Lyon 812 345 678 - TVA FR12812345678"], width=1000)
+
+
+def test_a_supplier_printed_only_in_a_picture_is_read_from_it(engine: InvoiceEngine) -> None:
+    without_name = INVOICE_LINES[1:]
+    pdf = pdf_bytes([without_name], picture=(50, 700, _company_footer("Fournil Dupont SARL")))
+    result = engine.extract(pdf, PDF)
+    assert result.engine == "invoice/text-layer"
+    assert result.fields["supplier"] == "Fournil Dupont SARL"
+    assert result.fields["total"] == "73.85"
+
+
+def test_a_supplier_named_in_the_text_layer_wins_over_pictures(engine: InvoiceEngine) -> None:
+    pdf = pdf_bytes([INVOICE_LINES], picture=(50, 700, _company_footer("Fournil Dupont SARL")))
+    assert engine.extract(pdf, PDF).fields["supplier"] == "Boulangerie Martin SARL"
