@@ -8,7 +8,9 @@ DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same
 with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
 `currency`, `invoice_number`), as in the invoice2data test set. `--synthetic N` adds N
 receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_receipts.py),
-`--invoices N` scanned A4 invoices (synthetic_invoices.py).
+`--invoices N` scanned A4 invoices (synthetic_invoices.py), `--credit-notes N` scanned
+credit notes (negative total and tax), `--brands N` invoices of a brand issued by a
+company of another name, `--sideways N` receipt photos turned a quarter with no EXIF tag.
 
 A supplier matches when one name's words all appear in the other once legal forms are
 dropped ('Coolblue B.V.' ~ 'Coolblue'); a number matches without '#', spaces or case;
@@ -36,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from synthetic_invoices import make_invoices  # noqa: E402
-from synthetic_receipts import make_cases  # noqa: E402
+from synthetic_receipts import make_cases, make_sideways  # noqa: E402
 
 from app.domain.filetypes import sniff  # noqa: E402
 from app.errors import UnreadableDocument  # noqa: E402
@@ -68,6 +70,9 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N")
     parser.add_argument("--hard", type=int, default=0, metavar="N", help="harder receipts")
     parser.add_argument("--invoices", type=int, default=0, metavar="N", help="scanned A4 invoices")
+    parser.add_argument("--credit-notes", type=int, default=0, metavar="N")
+    parser.add_argument("--brands", type=int, default=0, metavar="N", help="brand invoices")
+    parser.add_argument("--sideways", type=int, default=0, metavar="N", help="turned photos")
     parser.add_argument("--seed", type=int, default=0, help="other generated documents")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
@@ -78,10 +83,13 @@ def main() -> None:
         *make_cases(args.synthetic, seed=7 + args.seed),
         *make_cases(args.hard, seed=11 + args.seed, hard=True),
         *make_invoices(args.invoices, seed=3 + args.seed),
+        *make_invoices(args.credit_notes, seed=5 + args.seed, variant="credit"),
+        *make_invoices(args.brands, seed=13 + args.seed, variant="brand"),
+        *make_sideways(args.sideways, seed=19 + args.seed),
     ]
     cases += [(c.name, c.data, c.truth) for c in generated]
     if not cases:
-        parser.error("give a directory, or --synthetic, --hard or --invoices N")
+        parser.error("give a directory, or a number of generated documents (see --help)")
     _warm_up(engine)
     outcomes = [_run(engine, name, data, truth) for name, data, truth in cases]
     _report(outcomes, args.verbose)
