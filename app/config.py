@@ -69,6 +69,14 @@ class Settings(BaseSettings):
             "(default: the Redis transport's own, about 100 s)."
         ),
     )
+    gate_batch_size: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Most pending documents of one file a gate decision takes at once "
+            "(1: each upload decided alone)."
+        ),
+    )
     delete_batch_size: int = Field(default=500, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     sweep_stale_after_seconds: int = Field(

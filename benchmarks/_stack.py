@@ -47,6 +47,7 @@ ENV_SETTINGS = (
     "embedded_dir",
     "extraction_engine",
     "delete_batch_size",
+    "gate_batch_size",
 )
 
 

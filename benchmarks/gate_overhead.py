@@ -61,8 +61,11 @@ def noop_sends(count: int) -> list[tuple[str, dict[str, str], str]]:
     return [(NOOP, {"document_id": str(uuid.uuid4())}, str(uuid.uuid4())) for _ in range(count)]
 
 
-def run(documents: int, rounds: int, concurrency: int, warmup: int) -> dict[str, float]:
-    with bench_stack() as stack:
+def run(
+    documents: int, rounds: int, concurrency: int, warmup: int, batch_size: int | None = None
+) -> dict[str, float]:
+    overrides = {} if batch_size is None else {"gate_batch_size": batch_size}
+    with bench_stack(**overrides) as stack:
         office = datagen.office(stack)
         file_id = office.file_ids[0]
         created = datagen.documents(stack, file_id, warmup + documents * rounds)
@@ -81,6 +84,9 @@ def run(documents: int, rounds: int, concurrency: int, warmup: int) -> dict[str,
             .where(Document.client_file_id == file_id, Document.status == DocumentStatus.QUEUED)
         )
         dispatched = stack.redis.llen(stack.prefix + "extraction")
+        log = (stack.tmp / f"{hostname.split('@')[0]}.log").read_text(errors="replace")
+    ran = log.count(f"Task {messages.GATE}[")
+    discarded = log.count(f"Discarding revoked task: {messages.GATE}[")
     if queued != len(created) or dispatched != len(created):
         raise SystemExit(
             f"expected {len(created)} queued and dispatched, got {queued}, {dispatched}"
@@ -99,6 +105,7 @@ def run(documents: int, rounds: int, concurrency: int, warmup: int) -> dict[str,
             ),
             ("ratio Dossier / baseline (target >= 1.0)", f"{dossier / baseline:8.2f}"),
             ("documents queued and extraction messages sent", f"{queued} / {dispatched}"),
+            ("gate messages run / discarded unrun (revoked by a batch)", f"{ran} / {discarded}"),
         ],
     )
     return {"baseline": baseline, "dossier": dossier, "ratio": dossier / baseline}
@@ -114,8 +121,14 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=500)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="DOSSIER_GATE_BATCH_SIZE of the worker (default: Dossier's own default)",
+    )
     args = parser.parse_args(argv)
-    return run(args.documents, args.rounds, args.concurrency, args.warmup)
+    return run(args.documents, args.rounds, args.concurrency, args.warmup, args.batch_size)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,18 @@ class CeleryDispatcher:
         self.celery = celery
 
     def send(self, messages: list[TaskMessage]) -> None:
-        # One connection and producer for the whole batch.
-        with self.celery.producer_or_acquire() as producer:
+        # One connection and producer for the whole batch, and its messages pushed to
+        # Redis in one pipelined round trip (kombu's publish batch) instead of one each.
+        with self.celery.producer_or_acquire() as producer, producer.batch():
             for message in messages:
                 self.celery.send_task(
                     message.name,
                     kwargs=message.payload,
                     task_id=str(message.task_id),
                     producer=producer,
+                    # Routed by queue name, which Redis needs no declaration for: skip
+                    # kombu's per-message declare check.
+                    declare=[],
                 )
 
     def revoke(self, task_ids: list[uuid.UUID]) -> int:

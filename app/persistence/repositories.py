@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import (
@@ -198,6 +198,54 @@ class Documents:
         query = select(Document.client_file_id, Document.status).where(Document.id == document_id)
         row = self.session.execute(query).first()
         return None if row is None else (row[0], row[1])
+
+    def lock_pending(
+        self, file_id: uuid.UUID, limit: int, *, besides: uuid.UUID
+    ) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
+        """Up to `limit` more of the file's `pending` documents, `besides` excluded, locked
+        FOR UPDATE: (id, gate message id). Rows another transaction holds are skipped,
+        never waited for, so two gates of one file share its backlog without blocking.
+
+        The caller holds the file row already (lock order: file, then documents).
+        """
+        if limit <= 0:
+            return []
+        query = (
+            select(Document.id, Document.task_id)
+            .where(
+                Document.client_file_id == file_id,
+                Document.status == DocumentStatus.PENDING,
+                Document.id != besides,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [(row.id, row.task_id) for row in self.session.execute(query)]
+
+    def skip_all(self, document_ids: Sequence[uuid.UUID], reason: str) -> None:
+        """Decide locked `pending` documents as skipped, in one statement."""
+        if document_ids:
+            self.session.connection().execute(
+                update(Document)
+                .where(Document.id.in_(document_ids))
+                .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+            )
+
+    def queue_all(self, task_ids: dict[uuid.UUID, uuid.UUID]) -> None:
+        """Decide locked `pending` documents as queued, each under its extraction message
+        id (document id -> message id)."""
+        if not task_ids:
+            return
+        now = utcnow()
+        self.session.connection().execute(
+            update(Document)
+            .where(Document.id == bindparam("document_id"))
+            .values(status=DocumentStatus.QUEUED, task_id=bindparam("message_id"), updated_at=now),
+            [
+                {"document_id": document_id, "message_id": message_id}
+                for document_id, message_id in task_ids.items()
+            ],
+        )
 
     def by_hash(self, file_id: uuid.UUID, sha256: str) -> Document | None:
         query = select(Document).where(

@@ -156,11 +156,17 @@ def _task_id(document: Document) -> uuid.UUID:
     return document.task_id
 
 
-def gate(uow: UnitOfWork, document_id: uuid.UUID) -> str:
+def gate(uow: UnitOfWork, document_id: uuid.UUID, *, batch_size: int = 1) -> str:
     """Decide from the file's state right now: extract, skip (with reason) or drop.
 
     Holds the file row FOR SHARE, so no lifecycle change commits between the read and
     the decision. Returns the outcome; a second delivery finds the decision made.
+
+    With `batch_size` above 1, the same decision also takes up to `batch_size - 1` more
+    of the file's `pending` documents (those no other gate holds): they are judged by the
+    same file state under the same locks, and their own gate messages, now pointless,
+    are revoked after the commit (one that runs anyway finds its document decided).
+    A burst of uploads to one file is decided a batch per transaction.
     """
     with uow:
         # A decided document never returns to pending under the same message, so a
@@ -180,6 +186,7 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID) -> str:
         ruling = verdict(*status_and_billing(client_file))
         if ruling.decision is Decision.DROP:
             return "dropped"
+        others = uow.documents.lock_pending(client_file_id, batch_size - 1, besides=document_id)
         # Not waiting for the disk halves a gate's cost; a decision lost to a database
         # crash is made again when the sweeper resends the still-pending document.
         uow.documents.commit_without_waiting_for_disk()
@@ -187,10 +194,16 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID) -> str:
         if ruling.decision is Decision.SKIP:
             document.status = DocumentStatus.SKIPPED
             document.reason = ruling.reason
+            uow.documents.skip_all([other for other, _ in others], str(ruling.reason))
         else:
             document.status = DocumentStatus.QUEUED
             document.task_id = uuid.uuid4()
             uow.enqueue(messages.extract(document.id, document.task_id))
+            extractions = {other: uuid.uuid4() for other, _ in others}
+            uow.documents.queue_all(extractions)
+            for other, message_id in extractions.items():
+                uow.enqueue(messages.extract(other, message_id))
+        uow.revoke([gate_message for _, gate_message in others if gate_message is not None])
         uow.commit()
         return str(ruling.decision)
 

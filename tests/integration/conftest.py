@@ -172,6 +172,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "sweep_stale_after_seconds",
             "sweep_interval_seconds",
             "delete_batch_size",
+            "gate_batch_size",
             "broker_restore_interval_seconds",
         )
     }

@@ -15,7 +15,10 @@ from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 @rejecting_bad_input(messages.GATE)
 def gate(task: BoundTask, **payload: Any) -> str:
     body = parse(DocumentPayload, payload)
-    return documents.gate(runtime().uow(), body.document_id)
+    wiring = runtime()
+    return documents.gate(
+        wiring.uow(), body.document_id, batch_size=wiring.settings.gate_batch_size
+    )
 
 
 @app.task(name=messages.EXTRACT, **RETRY_OPTIONS)
