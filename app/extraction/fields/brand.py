@@ -27,6 +27,8 @@ _ADDRESS = re.compile(
     rf"\.(?:co\.)?{_TLD}(?![a-z0-9-])",
     re.IGNORECASE,
 )
+# A quick test for rows worth the full pattern: most rows hold no address at all.
+_HINT = re.compile(rf"[a-z0-9]\.(?:co\.)?{_TLD}(?![a-z0-9-])")
 _WORD = re.compile(r"[^\W\d_][\w&-]*")
 # Domains of intermediaries: mail providers, payment services, social networks and
 # public bodies print their addresses on documents they did not issue.
@@ -62,10 +64,9 @@ def trading_name(rows: Sequence[Row], legal_name: str | None) -> str | None:
     printed: Counter[str] = Counter()
     in_prose = set()
     for row in rows:
-        if _not_own(rows, row):
-            continue
-        for word in _WORD.findall(_ADDRESS.sub(" ", row.text)):
-            if _names(word, domains):
+        text = _ADDRESS.sub(" ", row.text) if _HINT.search(row.folded) else row.text
+        for word in _WORD.findall(text):
+            if _names(word, domains) and not _not_own(rows, row):
                 printed[word] += 1
                 if not row.amounts:
                     in_prose.add(word.casefold())
@@ -82,7 +83,7 @@ def _own_domains(rows: Sequence[Row]) -> set[str]:
     return {
         match.group(1)
         for row in rows
-        if not _not_own(rows, row)
+        if _HINT.search(row.folded) and not _not_own(rows, row)
         for match in _ADDRESS.finditer(row.folded)
         if match.group(1) not in _INTERMEDIARIES
     }
@@ -91,13 +92,12 @@ def _own_domains(rows: Sequence[Row]) -> set[str]:
 def _names(word: str, domains: set[str]) -> bool:
     """'Flipkart' names flipkart.com; an acronym 'OYO' names oyorooms.com."""
     folded = word.casefold()
-    if len(folded) < 3 or folded in _COMMON or find_labels(folded):
+    if folded not in domains and not (
+        word.isupper()
+        and any(domain.startswith(folded) and len(domain) - len(folded) >= 3 for domain in domains)
+    ):
         return False
-    if folded in domains:
-        return True
-    return word.isupper() and any(
-        domain.startswith(folded) and len(domain) - len(folded) >= 3 for domain in domains
-    )
+    return len(folded) >= 3 and folded not in _COMMON and not find_labels(folded)
 
 
 def _shares_word(name: str, domains: set[str]) -> bool:
