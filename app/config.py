@@ -77,7 +77,9 @@ class Settings(BaseSettings):
             "(1: each upload decided alone)."
         ),
     )
-    delete_batch_size: int = Field(default=500, gt=0)
+    delete_batch_size: int = Field(
+        default=2000, gt=0, description="Documents whose rows one deletion transaction removes."
+    )
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     sweep_stale_after_seconds: int = Field(
         default=900,

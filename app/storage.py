@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -15,6 +17,11 @@ if TYPE_CHECKING:
 
 
 COPY_CHUNK = 1024 * 1024
+# A prefix deletion reports its progress after every this many blobs.
+DELETE_PROGRESS_EVERY = 1000
+
+# Called with the number of blobs a prefix deletion has removed so far.
+DeleteProgress = Callable[[int], None]
 
 
 def blob_key(client_file_id: uuid.UUID, sha256: str) -> str:
@@ -32,7 +39,10 @@ class BlobStore(Protocol):
 
     def delete(self, key: str) -> bool: ...
 
-    def delete_prefix(self, prefix: str) -> int: ...
+    def delete_prefix(self, prefix: str, progress: DeleteProgress | None = None) -> int:
+        """Remove every blob under `prefix`, streaming (never every key in memory at
+        once); return how many were removed."""
+        ...
 
     def count_prefix(self, prefix: str) -> int: ...
 
@@ -82,13 +92,44 @@ class LocalBlobStore:
             return False
         return True
 
-    def delete_prefix(self, prefix: str) -> int:
+    def delete_prefix(self, prefix: str, progress: DeleteProgress | None = None) -> int:
         folder = self._path(prefix)
-        if not folder.is_dir():
+        removed = 0
+        # Unlinked in the order the directory lists them, which is what the file system
+        # finds fastest; a directory listed while it shrinks is listed again until empty.
+        while True:
+            found = self._unlink_tree(folder, removed, progress)
+            if found == 0:
+                break
+            removed += found
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        if progress is not None and removed % DELETE_PROGRESS_EVERY:
+            progress(removed)
+        return removed
+
+    def _unlink_tree(self, folder: Path, before: int, progress: DeleteProgress | None) -> int:
+        removed = 0
+        try:
+            entries = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError):
             return 0
-        count = sum(1 for item in folder.rglob("*") if item.is_file())
-        shutil.rmtree(folder, ignore_errors=True)
-        return count
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    removed += self._unlink_tree(Path(entry.path), before + removed, progress)
+                    with contextlib.suppress(OSError):
+                        os.rmdir(entry.path)
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    self._unlink(entry.path)
+                    removed += 1
+                    if progress is not None and (before + removed) % DELETE_PROGRESS_EVERY == 0:
+                        progress(before + removed)
+        return removed
+
+    def _unlink(self, path: str) -> None:
+        os.unlink(path)
 
     def count_prefix(self, prefix: str) -> int:
         folder = self._path(prefix)

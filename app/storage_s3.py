@@ -11,8 +11,11 @@ from typing import TYPE_CHECKING, BinaryIO
 import boto3
 from botocore.exceptions import ClientError
 
+from app.storage import DeleteProgress
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectTypeDef
 
 # S3's DeleteObjects takes at most this many keys per call.
 DELETE_CHUNK = 1000
@@ -67,27 +70,42 @@ class S3BlobStore:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
         return existed
 
-    def delete_prefix(self, prefix: str) -> int:
-        keys = list(self._keys_under(prefix))
-        for start in range(0, len(keys), DELETE_CHUNK):
-            chunk = keys[start : start + DELETE_CHUNK]
-            self.client.delete_objects(
+    def delete_prefix(self, prefix: str, progress: DeleteProgress | None = None) -> int:
+        # One listed page (at most 1,000 keys) removed with one DeleteObjects call, page
+        # by page: a file of any size never has all its keys in memory.
+        removed = 0
+        for page in self._pages_under(prefix):
+            keys = [item["Key"] for item in page]
+            response = self.client.delete_objects(
                 Bucket=self.bucket,
-                Delete={"Objects": [{"Key": key} for key in chunk], "Quiet": True},
+                Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
             )
-        return len(keys)
+            # Quiet mode lists only the keys that failed; a deletion must not pass over them.
+            failed = response.get("Errors", [])
+            if failed:
+                first = failed[0]
+                example = f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+                raise OSError(
+                    f"S3 refused to delete {len(failed)} of {len(keys)} blobs under "
+                    f"{prefix!r}, e.g. {example}"
+                )
+            removed += len(keys)
+            if progress is not None:
+                progress(removed)
+        return removed
 
     def count_prefix(self, prefix: str) -> int:
-        return sum(1 for _ in self._keys_under(prefix))
+        return sum(len(page) for page in self._pages_under(prefix))
 
-    def _keys_under(self, prefix: str) -> Iterator[str]:
+    def _pages_under(self, prefix: str) -> Iterator[list[ObjectTypeDef]]:
         folder = self._key(prefix).rstrip("/") + "/"
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=folder
+            Bucket=self.bucket, Prefix=folder, PaginationConfig={"PageSize": DELETE_CHUNK}
         )
         for page in pages:
-            for item in page.get("Contents", []):
-                yield item["Key"]
+            contents = page.get("Contents", [])
+            if contents:
+                yield contents
 
 
 def _missing(error: ClientError) -> bool:

@@ -324,29 +324,40 @@ class Documents:
         )
         return self.session.scalars(query).all()
 
-    def batch_for_deletion(
+    def batch_end(
         self, file_id: uuid.UUID, limit: int, after: uuid.UUID | None = None
-    ) -> list[tuple[uuid.UUID, str]]:
-        """The file's next documents in id order, above `after` when given: a walk that
-        starts where the last batch stopped, so what is left is not sorted again."""
+    ) -> uuid.UUID | None:
+        """The id of the file's `limit`-th document in id order above `after`, or None
+        when fewer are left: a walk of the file's index that returns one row, so a batch
+        is a range of ids and no list of them travels to the database and back."""
         query = (
-            select(Document.id, Document.blob_key)
+            select(Document.id)
             .where(Document.client_file_id == file_id)
             .order_by(Document.id)
-            .limit(limit)
-            .with_for_update()
+            .offset(limit - 1)
+            .limit(1)
         )
         if after is not None:
             query = query.where(Document.id > after)
-        return [(row.id, row.blob_key) for row in self.session.execute(query)]
+        return self.session.scalar(query)
 
-    def delete_many(self, document_ids: Sequence[uuid.UUID]) -> tuple[int, int]:
-        """Delete documents and their extractions; return (documents, extractions)."""
-        extractions = self.session.execute(
-            delete(Extraction).where(Extraction.document_id.in_(document_ids))
-        )
-        documents = self.session.execute(delete(Document).where(Document.id.in_(document_ids)))
-        return int(documents.rowcount), int(extractions.rowcount)  # type: ignore[attr-defined]
+    def delete_range(
+        self, file_id: uuid.UUID, after: uuid.UUID | None, last: uuid.UUID | None
+    ) -> tuple[int, int]:
+        """Delete the file's documents with ids in (after, last] (no bound where None)
+        and their extractions; return (documents, extractions)."""
+        documents = [Document.client_file_id == file_id]
+        extractions = [Extraction.client_file_id == file_id]
+        if after is not None:
+            documents.append(Document.id > after)
+            extractions.append(Extraction.document_id > after)
+        if last is not None:
+            documents.append(Document.id <= last)
+            extractions.append(Extraction.document_id <= last)
+        connection = self.session.connection()
+        removed_extractions = connection.execute(delete(Extraction).where(*extractions))
+        removed_documents = connection.execute(delete(Document).where(*documents))
+        return removed_documents.rowcount, removed_extractions.rowcount
 
     def add_extraction(self, extraction: Extraction) -> None:
         self.session.add(extraction)

@@ -55,17 +55,17 @@ def delete(
     if waiting is not None:
         return waiting
     counts = dict(job.counts)
-    # Each batch starts after the last id the previous one deleted, so what is left of a
-    # big file is never sorted again; a last walk from the start finds any row it missed.
+    # Each batch is the next range of the file's ids, so what is left of a big file is
+    # never sorted again; a last walk from the start finds any row the walk went past.
     after: uuid.UUID | None = None
     while True:
-        last = _delete_batch(uow, blobs, job.id, client_file_id, batch_size, counts, after)
-        if last is None and after is None:
+        deleted, last = _delete_batch(uow, job.id, client_file_id, batch_size, counts, after)
+        if deleted == 0 and after is None:
             break
-        after = last
-        if last is not None and progress is not None:
+        after = last  # None once a batch took the rest: walk again from the start
+        if deleted and progress is not None:
             progress(counts)
-    return _finish(uow, blobs, job.id, client_file_id, counts)
+    return _finish(uow, blobs, job.id, client_file_id, counts, progress)
 
 
 def _start(
@@ -136,33 +136,28 @@ def _zero_counts() -> dict[str, int]:
 
 def _delete_batch(
     uow: UnitOfWork,
-    blobs: BlobStore,
     job_id: uuid.UUID,
     client_file_id: uuid.UUID,
     batch_size: int,
     counts: dict[str, int],
     after: uuid.UUID | None,
-) -> uuid.UUID | None:
-    """Delete the next batch (ids above `after`); return its last id, None when none left."""
+) -> tuple[int, uuid.UUID | None]:
+    """Delete the rows of the next batch (ids above `after`); return how many documents
+    went and the batch's last id (None when it took all that was left)."""
     with uow:
-        # The file lock serialises batches of two runs resuming the same deletion.
+        # The file lock serialises batches of two runs resuming the same deletion, and
+        # keeps out gates, claims and results (they hold it FOR SHARE).
         if uow.files.lock(client_file_id) is None:
-            return None
-        batch = uow.documents.batch_for_deletion(client_file_id, batch_size, after)
-        if not batch:
-            return None
-        documents, extractions = uow.documents.delete_many([doc_id for doc_id, _ in batch])
-        # Blobs go before the commit so their count is saved with the rows. A crash in
-        # between leaves rows whose blobs are gone; the file is `deleting`, so nobody reads
-        # them, and the resumed run deletes them (a blob already gone counts as removed).
-        for _, key in batch:
-            blobs.delete(key)
+            return 0, None
+        last = uow.documents.batch_end(client_file_id, batch_size, after)
+        documents, extractions = uow.documents.delete_range(client_file_id, after, last)
+        if documents == 0:
+            return 0, None
         counts["documents_deleted"] += documents
         counts["extractions_deleted"] += extractions
-        counts["blobs_deleted"] += len(batch)
         _touch(uow, job_id, client_file_id, counts)
         uow.commit()
-    return batch[-1][0]
+    return documents, last
 
 
 def _touch(
@@ -183,8 +178,24 @@ def _finish(
     job_id: uuid.UUID,
     client_file_id: uuid.UUID,
     counts: dict[str, int],
+    progress: Progress | None,
 ) -> JobResult:
-    counts["blobs_deleted"] += blobs.delete_prefix(str(client_file_id))
+    # The blobs go by prefix once the rows are gone: listed and removed a chunk at a time
+    # (in directory order on disk, a thousand per call on S3), each chunk's count saved
+    # as the job's heartbeat. Nobody reads them meanwhile: the file is `deleting`. A crash
+    # here leaves the file `deleting` with some blobs, which the resumed run removes; the
+    # blobs of the chunk it died in may go uncounted.
+    already = counts["blobs_deleted"]
+
+    def removed(so_far: int) -> None:
+        counts["blobs_deleted"] = already + so_far
+        with uow:
+            _touch(uow, job_id, client_file_id, counts)
+            uow.commit()
+        if progress is not None:
+            progress(counts)
+
+    blobs.delete_prefix(str(client_file_id), removed)
     with uow:
         job = uow.lifecycle.job(job_id, lock=True)
         assert job is not None

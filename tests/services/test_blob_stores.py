@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from app.config import Settings
-from app.storage import BlobStore, LocalBlobStore, make_blob_store
+from app.storage import DELETE_PROGRESS_EVERY, BlobStore, LocalBlobStore, make_blob_store
 from app.storage_s3 import S3BlobStore
 
 BUCKET = "dossier-test-blobs"
@@ -59,6 +59,23 @@ def test_delete_prefix_removes_one_file_and_spares_its_neighbours(store: BlobSto
     assert store.get("file-2/kept") == b"neighbour"
 
 
+def test_a_big_prefix_goes_a_chunk_at_a_time_with_its_progress(store: BlobStore) -> None:
+    for index in range(2 * DELETE_PROGRESS_EVERY + 7):
+        store.put(f"file-1/{index:064x}", b"x")
+    store.put("file-1/nested/export.zip", b"a blob one level down")
+    store.put("file-2/kept", b"neighbour")
+    reported: list[int] = []
+
+    removed = store.delete_prefix("file-1", reported.append)
+
+    assert removed == 2 * DELETE_PROGRESS_EVERY + 8
+    assert reported[-1] == removed
+    assert reported == sorted(reported)
+    assert len(reported) >= 3  # at least once per chunk, not only at the end
+    assert store.count_prefix("file-1") == 0
+    assert store.get("file-2/kept") == b"neighbour"
+
+
 def test_keys_cannot_escape(store: BlobStore) -> None:
     with pytest.raises(ValueError, match="key"):
         store.put("../outside", b"x")
@@ -71,3 +88,29 @@ def test_the_settings_choose_the_store(tmp_path: Path) -> None:
         remote = make_blob_store(Settings(storage_s3_bucket=BUCKET, storage_s3_prefix="/dossier/"))
     assert isinstance(remote, S3BlobStore)
     assert remote.prefix == "dossier/"
+
+
+class RefusingDeletes:
+    """An S3 client whose DeleteObjects refuses one key, as a bucket policy might."""
+
+    def __init__(self, client: object) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._client, name)
+
+    def delete_objects(self, **request: object) -> dict[str, object]:
+        return {"Errors": [{"Key": "file-1/a", "Code": "AccessDenied", "Message": "Denied"}]}
+
+
+def test_an_s3_deletion_that_refuses_keys_is_an_error_not_a_success() -> None:
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        S3BlobStore(BUCKET, client=client).put("file-1/a", b"x")
+        store = S3BlobStore(BUCKET, client=RefusingDeletes(client))  # type: ignore[arg-type]
+
+        with pytest.raises(OSError, match=r"refused to delete 1 of 1 blobs.*AccessDenied"):
+            store.delete_prefix("file-1")

@@ -193,7 +193,7 @@ def test_a_scheduled_delete_removes_every_row_and_blob(office: Office) -> None:
 
 
 class BrokenBlobs(LocalBlobStore):
-    def delete(self, key: str) -> bool:
+    def _unlink(self, path: str) -> None:
         raise OSError("the blob store is unreachable")
 
 
