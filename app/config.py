@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         ),
     )
     gate_batch_size: int = Field(
-        default=100,
+        default=200,
         ge=1,
         description=(
             "Most pending documents of one file a gate decision takes at once "
