@@ -35,6 +35,10 @@ class BlobStore(Protocol):
 
     def get(self, key: str) -> bytes: ...
 
+    def open(self, key: str) -> BinaryIO:
+        """The blob as a stream to read from (and close); FileNotFoundError if missing."""
+        ...
+
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> bool: ...
@@ -81,6 +85,9 @@ class LocalBlobStore:
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def open(self, key: str) -> BinaryIO:
+        return self._path(key).open("rb")
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

@@ -6,7 +6,7 @@ file's deletion can list and remove everything it ever stored."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import boto3
 from botocore.exceptions import ClientError
@@ -48,13 +48,18 @@ class S3BlobStore:
         self.client.upload_fileobj(stream, self.bucket, self._key(key))
 
     def get(self, key: str) -> bytes:
+        with self.open(key) as body:
+            return body.read()
+
+    def open(self, key: str) -> BinaryIO:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as error:
             if _missing(error):
                 raise FileNotFoundError(key) from error
             raise
-        return response["Body"].read()
+        # botocore's StreamingBody: read(size) and close(), straight from the connection.
+        return cast(BinaryIO, response["Body"])
 
     def exists(self, key: str) -> bool:
         try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
@@ -16,6 +18,7 @@ from app.api.schemas import UNAUTHENTICATED
 from app.services import exports
 
 router = APIRouter(prefix="/v1", tags=["exports"], responses=UNAUTHENTICATED)
+DOWNLOAD_CHUNK = 1024 * 1024
 
 
 class ExportOut(BaseModel):
@@ -81,7 +84,7 @@ def download_export(
     client_file_id: uuid.UUID, export_id: uuid.UUID, ctx: Context, actor: Caller
 ) -> Response:
     """The zip, once ready (409 `export_not_ready` before). Practice staff only."""
-    data = exports.download(
+    stream = exports.download(
         ctx.uow(),
         ctx.runtime.blobs,
         actor=actor,
@@ -89,8 +92,15 @@ def download_export(
         export_id=export_id,
     )
     name = f"dossier-export-{client_file_id}-{export_id}.zip"
-    return Response(
-        data,
+    # Sent a chunk at a time from the blob store: a large bundle never sits in memory.
+    return StreamingResponse(
+        _chunks(stream),
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    with stream:
+        while chunk := stream.read(DOWNLOAD_CHUNK):
+            yield chunk

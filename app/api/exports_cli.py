@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +36,7 @@ def export_command(
                 on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
             )
             progress.update(bar, completed=built.documents_total)
-        data = exports.download(
+        stream = exports.download(
             runtime.uow(),
             runtime.blobs,
             actor=actor,
@@ -44,6 +45,7 @@ def export_command(
         )
     except DossierError as error:
         raise commands._fail(error.message) from None
-    out.write_bytes(data)
-    typer.echo(f"export {built.id}: {built.documents_total} documents, {len(data)} bytes")
+    with stream, out.open("wb") as target:
+        shutil.copyfileobj(stream, target, 1024 * 1024)
+    typer.echo(f"export {built.id}: {built.documents_total} documents, {built.size_bytes} bytes")
     typer.echo(f"sha256 {built.sha256}  {out}")

@@ -8,14 +8,16 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 MANIFEST = "manifest.json"
+CHUNK = 1024 * 1024
 FIXED_COLUMNS = ("document_id", "filename", "content_type", "status", "reason", "engine")
 
 
@@ -40,23 +42,44 @@ def member_name(entry: Entry) -> str:
     return f"documents/{entry.document_id}-{safe[:120]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """The finished zip: an open temporary file at its start (closing it removes it)."""
+
+    file: BinaryIO
+    size: int
+    sha256: str
+
+
 class BundleWriter:
-    """Writes members into a zip in memory, remembering each one's checksum."""
+    """Writes members into a zip in a temporary file, so a bundle of any size never sits
+    in memory, remembering each member's checksum."""
 
     def __init__(self) -> None:
-        self._buffer = io.BytesIO()
-        self._zip = zipfile.ZipFile(self._buffer, "w", compression=zipfile.ZIP_DEFLATED)
+        self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - handed to Bundle
+        self._zip = zipfile.ZipFile(self._file, "w", compression=zipfile.ZIP_DEFLATED)
         self.checksums: dict[str, dict[str, Any]] = {}
 
     def add(self, name: str, data: bytes) -> None:
         self._zip.writestr(name, data)
         self.checksums[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
-    def close(self, manifest: dict[str, Any]) -> bytes:
+    def close(self, manifest: dict[str, Any]) -> Bundle:
         body = {**manifest, "files": self.checksums}
         self._zip.writestr(MANIFEST, json.dumps(body, indent=2, sort_keys=True))
         self._zip.close()
-        return self._buffer.getvalue()
+        self._file.seek(0)
+        digest, size = hashlib.sha256(), 0
+        while chunk := self._file.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        self._file.seek(0)
+        return Bundle(self._file, size, digest.hexdigest())
+
+    def discard(self) -> None:
+        """Give up a bundle left half-written (the temporary file goes with it)."""
+        self._zip.close()
+        self._file.close()
 
 
 def write_documents(

@@ -4,12 +4,12 @@ practice can still see the file."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from app.domain.model import Actor, FileStatus
 from app.errors import ActionRefused, NotFound
@@ -120,13 +120,18 @@ def build(
         if on_progress is not None:
             on_progress(done, len(entries))
 
-    listing = bundle.write_documents(writer, entries, _reader(blobs), progress)
-    bundle.write_extracted_data(writer, entries)
+    try:
+        listing = bundle.write_documents(writer, entries, _reader(blobs), progress)
+        bundle.write_extracted_data(writer, entries)
+    except BaseException:
+        writer.discard()
+        raise
     header = bundle.manifest(export.client_file_id, export_id, export.created_at)
-    data = writer.close({**header, "documents": listing})
+    built = writer.close({**header, "documents": listing})
     key = export_key(export.client_file_id, export_id)
-    blobs.put(key, data)
-    return _finish(uow, blobs, export_id, key, data)
+    with built.file:
+        blobs.put_stream(key, built.file)
+    return _finish(uow, blobs, export_id, key, built)
 
 
 def _start(
@@ -183,7 +188,7 @@ def _progress(uow: UnitOfWork, export_id: uuid.UUID, done: int) -> None:
 
 
 def _finish(
-    uow: UnitOfWork, blobs: BlobStore, export_id: uuid.UUID, key: str, data: bytes
+    uow: UnitOfWork, blobs: BlobStore, export_id: uuid.UUID, key: str, built: bundle.Bundle
 ) -> ExportView:
     with uow:
         export = ExportBundles(uow.session).get(export_id, lock=True)
@@ -196,7 +201,7 @@ def _finish(
             export.status, export.error = FAILED, "The client file was deleted."
         else:
             export.status, export.documents_done = READY, export.documents_total
-            export.size_bytes, export.sha256 = len(data), hashlib.sha256(data).hexdigest()
+            export.size_bytes, export.sha256 = built.size, built.sha256
         export.updated_at = export.finished_at = uow.clock()
         uow.commit()
         return view(export)
@@ -226,8 +231,9 @@ def download(
     actor: Actor,
     client_file_id: uuid.UUID,
     export_id: uuid.UUID,
-) -> bytes:
-    """The zip, for practice staff who can still see the file."""
+) -> BinaryIO:
+    """The zip as a stream (the caller reads and closes it), for practice staff who can
+    still see the file."""
     export = get(uow, actor=actor, client_file_id=client_file_id, export_id=export_id)
     if not actor.is_staff:
         raise ActionRefused(
@@ -241,4 +247,4 @@ def download(
             reason="export_not_ready",
             export_id=export_id,
         )
-    return blobs.get(export_key(client_file_id, export_id))
+    return blobs.open(export_key(client_file_id, export_id))

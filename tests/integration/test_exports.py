@@ -38,13 +38,14 @@ def test_a_worker_builds_an_export_with_every_document(stack: Stack, practice: P
     stack.wait_for("the export to be built", ready)
 
     # THEN the zip holds every original, and every member matches the manifest
-    data = exports.download(
+    with exports.download(
         stack.runtime.uow(),
         stack.runtime.blobs,
         actor=practice.staff,
         client_file_id=practice.client_file_id,
         export_id=asked.id,
-    )
+    ) as stream:
+        data = stream.read()
     bundle = zipfile.ZipFile(io.BytesIO(data))
     manifest = json.loads(bundle.read("manifest.json"))
     originals = sorted(bundle.read(d["member"]).decode() for d in manifest["documents"])

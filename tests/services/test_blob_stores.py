@@ -43,6 +43,18 @@ def test_put_get_exists_delete(store: BlobStore) -> None:
 def test_a_missing_blob_is_file_not_found(store: BlobStore) -> None:
     with pytest.raises(FileNotFoundError):
         store.get("file-1/never-written")
+    with pytest.raises(FileNotFoundError):
+        store.open("file-1/never-written")
+
+
+def test_a_blob_opens_as_a_stream_read_in_parts(store: BlobStore) -> None:
+    store.put("file-1/zip", b"PK" + b"\x00" * 5000 + b"end")
+
+    with store.open("file-1/zip") as stream:
+        parts = [stream.read(4096), stream.read(4096), stream.read(4096)]
+
+    assert [len(part) for part in parts] == [4096, 5005 - 4096, 0]
+    assert b"".join(parts).endswith(b"end")
 
 
 def test_delete_prefix_removes_one_file_and_spares_its_neighbours(store: BlobStore) -> None:

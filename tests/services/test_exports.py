@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import uuid
 import zipfile
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ from sqlalchemy import func, select
 from app.domain.model import Action
 from app.errors import ActionRefused, NotFound
 from app.persistence.exports import ExportBundle, export_key
-from app.services import admin, deletion, exports, messages
+from app.persistence.models import utcnow
+from app.services import admin, bundle, deletion, exports, messages
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
@@ -26,14 +28,16 @@ if TYPE_CHECKING:
 def build(office: Office) -> tuple[exports.ExportView, zipfile.ZipFile]:
     asked = exports.request(office.uow, client_file_id=office.file_id, actor=office.actor())
     built = exports.build(office.uow, office.blobs, asked.id)
-    data = exports.download(
+    with exports.download(
         office.uow,
         office.blobs,
         actor=office.actor(),
         client_file_id=office.file_id,
         export_id=asked.id,
-    )
+    ) as stream:
+        data = stream.read()
     assert hashlib.sha256(data).hexdigest() == built.sha256
+    assert len(data) == built.size_bytes
     return built, zipfile.ZipFile(io.BytesIO(data))
 
 
@@ -188,3 +192,17 @@ def test_a_detached_file_cannot_be_exported_by_its_former_practice(office: Offic
 
     with pytest.raises(NotFound):  # detached: the practice no longer sees it at all
         exports.request(office.uow, client_file_id=office.file_id, actor=office.actor())
+
+
+def test_a_bundle_is_written_to_a_file_on_disk_not_held_in_memory() -> None:
+    writer = bundle.BundleWriter()
+    writer.add("documents/a.txt", b"Total 12,40 EUR\n" * 1000)
+
+    built = writer.close(bundle.manifest(uuid.uuid4(), uuid.uuid4(), utcnow()))
+
+    with built.file:
+        # A real file descriptor: the zip went to a temporary file, not a buffer.
+        assert os.fstat(built.file.fileno()).st_size == built.size
+        data = built.file.read()
+    assert hashlib.sha256(data).hexdigest() == built.sha256
+    assert zipfile.ZipFile(io.BytesIO(data)).read("documents/a.txt").startswith(b"Total")
