@@ -85,7 +85,9 @@ def run(
         )
         dispatched = stack.redis.llen(stack.prefix + "extraction")
         log = (stack.tmp / f"{hostname.split('@')[0]}.log").read_text(errors="replace")
-    ran = log.count(f"Task {messages.GATE}[")
+    ran = sum(
+        1 for line in log.splitlines() if f"Task {messages.GATE}[" in line and "succeeded" in line
+    )
     discarded = log.count(f"Discarding revoked task: {messages.GATE}[")
     if queued != len(created) or dispatched != len(created):
         raise SystemExit(
