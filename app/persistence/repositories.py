@@ -261,6 +261,18 @@ class Documents:
         )
         return self.session.scalars(query).all()
 
+    def in_file_with_extractions(
+        self, file_id: uuid.UUID
+    ) -> list[tuple[Document, Extraction | None]]:
+        """Every document of the file with its extraction, if any, in one query."""
+        query = (
+            select(Document, Extraction)
+            .outerjoin(Extraction, Extraction.document_id == Document.id)
+            .where(Document.client_file_id == file_id)
+            .order_by(Document.created_at, Document.id)
+        )
+        return [(row[0], row[1]) for row in self.session.execute(query)]
+
     def count_by_status(self, file_id: uuid.UUID) -> dict[DocumentStatus, int]:
         query = (
             select(Document.status, func.count())

@@ -22,7 +22,7 @@ from app.persistence.exports import (
     ExportBundles,
     export_key,
 )
-from app.persistence.models import Document
+from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services import bundle, messages
 from app.services.queries import visible_file
@@ -143,16 +143,15 @@ def _start(
             raise NotFound("No such export.", export_id=export_id)
         if export.status in (READY, FAILED):
             return view(export)
-        documents = uow.documents.in_file(export.client_file_id)
-        entries = [_entry(uow, document) for document in documents]
+        rows = uow.documents.in_file_with_extractions(export.client_file_id)
+        entries = [_entry(document, extraction) for document, extraction in rows]
         export.status, export.documents_done = BUILDING, 0
         export.documents_total, export.updated_at = len(entries), uow.clock()
         uow.commit()
         return view(export), entries
 
 
-def _entry(uow: UnitOfWork, document: Document) -> bundle.Entry:
-    extraction = uow.documents.extraction_of(document.id)
+def _entry(document: Document, extraction: Extraction | None) -> bundle.Entry:
     return bundle.Entry(
         document_id=document.id,
         filename=document.filename,
