@@ -261,17 +261,27 @@ class Documents:
         )
         return self.session.scalars(query).all()
 
-    def in_file_with_extractions(
-        self, file_id: uuid.UUID
-    ) -> list[tuple[Document, Extraction | None]]:
-        """Every document of the file with its extraction, if any, in one query."""
+    def ids_in_file(self, file_id: uuid.UUID) -> list[uuid.UUID]:
+        """The file's document ids, oldest first."""
         query = (
-            select(Document, Extraction)
-            .outerjoin(Extraction, Extraction.document_id == Document.id)
+            select(Document.id)
             .where(Document.client_file_id == file_id)
             .order_by(Document.created_at, Document.id)
         )
-        return [(row[0], row[1]) for row in self.session.execute(query)]
+        return list(self.session.scalars(query))
+
+    def with_extractions(
+        self, document_ids: Sequence[uuid.UUID]
+    ) -> list[tuple[Document, Extraction | None]]:
+        """These documents (those still there) with their extraction, if any, in one
+        query, in the order of `document_ids`."""
+        query = (
+            select(Document, Extraction)
+            .outerjoin(Extraction, Extraction.document_id == Document.id)
+            .where(Document.id.in_(document_ids))
+        )
+        found = {row[0].id: (row[0], row[1]) for row in self.session.execute(query)}
+        return [found[document_id] for document_id in document_ids if document_id in found]
 
     def count_by_status(self, file_id: uuid.UUID) -> dict[DocumentStatus, int]:
         query = (

@@ -9,9 +9,11 @@ import io
 import json
 import re
 import tempfile
+import textwrap
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -64,6 +66,22 @@ class BundleWriter:
         self._zip.writestr(name, data)
         self.checksums[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
+    @contextmanager
+    def member(self, name: str) -> Iterator[Callable[[bytes], None]]:
+        """A member written in parts (each part hashed as it goes), for data too large to
+        assemble in memory first."""
+        digest, size = hashlib.sha256(), 0
+        with self._zip.open(name, "w", force_zip64=True) as stream:
+
+            def write(part: bytes) -> None:
+                nonlocal size
+                stream.write(part)
+                digest.update(part)
+                size += len(part)
+
+            yield write
+        self.checksums[name] = {"sha256": digest.hexdigest(), "bytes": size}
+
     def close(self, manifest: dict[str, Any]) -> Bundle:
         body = {**manifest, "files": self.checksums}
         self._zip.writestr(MANIFEST, json.dumps(body, indent=2, sort_keys=True))
@@ -87,9 +105,11 @@ def write_documents(
     entries: Iterable[Entry],
     read: Callable[[str], bytes | None],
     progress: Callable[[int], None],
-) -> list[dict[str, Any]]:
-    """Add each original; say in the listing which blob was missing instead of failing."""
-    listing = []
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Add each original; say in the listing which blob was missing instead of failing.
+    Returns the listing and the names of the extracted fields met, for the CSV columns."""
+    listing: list[dict[str, Any]] = []
+    field_names: set[str] = set()
     for done, entry in enumerate(entries, start=1):
         data = read(entry.blob_key)
         name = member_name(entry) if data is not None else None
@@ -104,21 +124,35 @@ def write_documents(
                 "missing": data is None,
             }
         )
+        field_names.update(entry.fields)
         progress(done)
-    return listing
+    return listing, sorted(field_names)
 
 
-def write_extracted_data(writer: BundleWriter, entries: list[Entry]) -> None:
-    rows = [_row(entry) for entry in entries]
-    writer.add("extracted/documents.json", json.dumps(rows, indent=2, sort_keys=True).encode())
-    field_names = sorted({name for entry in entries for name in entry.fields})
-    text = io.StringIO()
-    table = csv.DictWriter(text, fieldnames=[*FIXED_COLUMNS, *field_names])
-    table.writeheader()
-    for entry in entries:
-        flat = {name: _cell(value) for name, value in entry.fields.items()}
-        table.writerow({**{k: _cell(v) for k, v in _row(entry).items() if k != "fields"}, **flat})
-    writer.add("extracted/documents.csv", text.getvalue().encode("utf-8"))
+def write_extracted_data(
+    writer: BundleWriter, entries: Callable[[], Iterable[Entry]], field_names: list[str]
+) -> None:
+    """The JSON and CSV tables, written a row at a time from `entries()` (read once per
+    table), so a file of any size never has its table in memory."""
+    with writer.member("extracted/documents.json") as write:
+        separator = b"[\n"
+        for entry in entries():
+            row = json.dumps(_row(entry), indent=2, sort_keys=True)
+            write(separator + textwrap.indent(row, "  ").encode())
+            separator = b",\n"
+        write(b"[]" if separator == b"[\n" else b"\n]")
+    with writer.member("extracted/documents.csv") as write:
+        text = io.StringIO()
+        table = csv.DictWriter(text, fieldnames=[*FIXED_COLUMNS, *field_names])
+        table.writeheader()
+        for entry in entries():
+            flat = {name: _cell(value) for name, value in entry.fields.items()}
+            fixed = {k: _cell(v) for k, v in _row(entry).items() if k != "fields"}
+            table.writerow({**fixed, **flat})
+            write(text.getvalue().encode("utf-8"))
+            text.seek(0)
+            text.truncate()
+        write(text.getvalue().encode("utf-8"))
 
 
 def _row(entry: Entry) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -31,6 +31,7 @@ from app.storage import BlobStore
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 25  # documents between two progress updates
+ENTRY_CHUNK = 500  # documents read from the database at a time while writing the zip
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +113,20 @@ def build(
     started = _start(uow, export_id)
     if isinstance(started, ExportView):
         return started
-    export, entries = started
+    export, document_ids = started
     writer = bundle.BundleWriter()
 
     def progress(done: int) -> None:
         _progress(uow, export_id, done)
         if on_progress is not None:
-            on_progress(done, len(entries))
+            on_progress(done, len(document_ids))
+
+    def entries() -> Iterator[bundle.Entry]:
+        return _entries(uow, document_ids)
 
     try:
-        listing = bundle.write_documents(writer, entries, _reader(blobs), progress)
-        bundle.write_extracted_data(writer, entries)
+        listing, field_names = bundle.write_documents(writer, entries(), _reader(blobs), progress)
+        bundle.write_extracted_data(writer, entries, field_names)
     except BaseException:
         writer.discard()
         raise
@@ -136,19 +140,30 @@ def build(
 
 def _start(
     uow: UnitOfWork, export_id: uuid.UUID
-) -> ExportView | tuple[ExportView, list[bundle.Entry]]:
+) -> ExportView | tuple[ExportView, list[uuid.UUID]]:
+    """Mark the export building and take the list of its documents (their ids only: the
+    rows are read a chunk at a time while the zip is written)."""
     with uow:
         export = ExportBundles(uow.session).get(export_id, lock=True)
         if export is None:
             raise NotFound("No such export.", export_id=export_id)
         if export.status in (READY, FAILED):
             return view(export)
-        rows = uow.documents.in_file_with_extractions(export.client_file_id)
-        entries = [_entry(document, extraction) for document, extraction in rows]
+        document_ids = uow.documents.ids_in_file(export.client_file_id)
         export.status, export.documents_done = BUILDING, 0
-        export.documents_total, export.updated_at = len(entries), uow.clock()
+        export.documents_total, export.updated_at = len(document_ids), uow.clock()
         uow.commit()
-        return view(export), entries
+        return view(export), document_ids
+
+
+def _entries(uow: UnitOfWork, document_ids: list[uuid.UUID]) -> Iterator[bundle.Entry]:
+    """The documents as the bundle shows them, read ENTRY_CHUNK at a time. A document
+    deleted since the export started is left out."""
+    for start in range(0, len(document_ids), ENTRY_CHUNK):
+        with uow:
+            rows = uow.documents.with_extractions(document_ids[start : start + ENTRY_CHUNK])
+            chunk = [_entry(document, extraction) for document, extraction in rows]
+        yield from chunk
 
 
 def _entry(document: Document, extraction: Extraction | None) -> bundle.Entry:

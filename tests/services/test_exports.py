@@ -19,7 +19,8 @@ from app.domain.model import Action
 from app.errors import ActionRefused, NotFound
 from app.persistence.exports import ExportBundle, export_key
 from app.persistence.models import utcnow
-from app.services import admin, bundle, deletion, exports, messages
+from app.services import admin, deletion, exports, messages
+from app.services import bundle as bundle_module
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
@@ -87,6 +88,35 @@ def test_the_extracted_data_is_there_as_json_and_csv(
     assert sum(1 for r in rows if r["fields"]) == 2
     assert {uuid.UUID(r["document_id"]) for r in table} == set(filled)
     assert sorted(r["status"] for r in table) == ["extracted", "extracted", "pending"]
+
+
+def test_a_file_read_in_several_chunks_gives_every_row_once_oldest_first(
+    office: Office, filled: dict[uuid.UUID, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "ENTRY_CHUNK", 2)
+    more = [office.extracted(office.receipt(index)) for index in range(3, 6)]
+
+    _, bundle = build(office)
+
+    oldest_first = [*filled, *more]
+    rows = json.loads(bundle.read("extracted/documents.json"))
+    table = list(csv.DictReader(io.StringIO(bundle.read("extracted/documents.csv").decode())))
+    manifest = json.loads(bundle.read("manifest.json"))
+    for listed in (rows, table, manifest["documents"]):
+        assert [uuid.UUID(r["document_id"]) for r in listed] == oldest_first
+    # a column for each extracted field, filled for the extracted documents
+    assert {"characters", "pages"} <= set(table[0])
+    assert all(r["characters"] for r in table if r["status"] == "extracted")
+
+
+def test_an_empty_file_exports_empty_tables(office: Office) -> None:
+    built, bundle = build(office)
+
+    assert json.loads(bundle.read("extracted/documents.json")) == []
+    assert bundle.read("extracted/documents.csv").decode().splitlines() == [
+        ",".join(bundle_module.FIXED_COLUMNS)
+    ]
+    assert (built.status, built.documents_total) == ("ready", 0)
 
 
 def test_the_request_sends_one_build_task_and_a_second_build_changes_nothing(
@@ -195,10 +225,10 @@ def test_a_detached_file_cannot_be_exported_by_its_former_practice(office: Offic
 
 
 def test_a_bundle_is_written_to_a_file_on_disk_not_held_in_memory() -> None:
-    writer = bundle.BundleWriter()
+    writer = bundle_module.BundleWriter()
     writer.add("documents/a.txt", b"Total 12,40 EUR\n" * 1000)
 
-    built = writer.close(bundle.manifest(uuid.uuid4(), uuid.uuid4(), utcnow()))
+    built = writer.close(bundle_module.manifest(uuid.uuid4(), uuid.uuid4(), utcnow()))
 
     with built.file:
         # A real file descriptor: the zip went to a temporary file, not a buffer.
