@@ -12,8 +12,9 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.model import LifecyclePolicy
+from app.persistence.documents import Documents
 from app.persistence.models import utcnow
-from app.persistence.repositories import ClientFiles, Documents, Lifecycle, Users
+from app.persistence.repositories import ClientFiles, Lifecycle, Users
 from app.persistence.webhooks import announce_events
 from app.services.messages import Dispatcher, TaskMessage
 

@@ -13,7 +13,7 @@ from typing import BinaryIO
 from app.config import Settings
 from app.domain import filetypes
 from app.domain.filetypes import SNIFF_BYTES
-from app.domain.gatekeeper import Decision, verdict
+from app.domain.gatekeeper import Decision, Verdict, verdict
 from app.domain.model import Actor, Billing, DocumentStatus, FileStatus
 from app.errors import (
     ActionRefused,
@@ -190,22 +190,28 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID, *, batch_size: int = 1) -> str
         # Not waiting for the disk halves a gate's cost; a decision lost to a database
         # crash is made again when the sweeper resends the still-pending document.
         uow.documents.commit_without_waiting_for_disk()
-        document.updated_at = utcnow()
-        if ruling.decision is Decision.SKIP:
-            document.status = DocumentStatus.SKIPPED
-            document.reason = ruling.reason
-            uow.documents.skip_all([other for other, _ in others], str(ruling.reason))
-        else:
-            document.status = DocumentStatus.QUEUED
-            document.task_id = uuid.uuid4()
-            uow.enqueue(messages.extract(document.id, document.task_id))
-            extractions = {other: uuid.uuid4() for other, _ in others}
-            uow.documents.queue_all(extractions)
-            for other, message_id in extractions.items():
-                uow.enqueue(messages.extract(other, message_id))
+        _decide(uow, document, [other for other, _ in others], ruling)
         uow.revoke([gate_message for _, gate_message in others if gate_message is not None])
         uow.commit()
         return str(ruling.decision)
+
+
+def _decide(uow: UnitOfWork, document: Document, others: list[uuid.UUID], ruling: Verdict) -> None:
+    """Skip or queue the document and the batch's others; each queued one gets its own
+    extraction message, sent after the commit."""
+    document.updated_at = utcnow()
+    if ruling.decision is Decision.SKIP:
+        document.status = DocumentStatus.SKIPPED
+        document.reason = ruling.reason
+        uow.documents.skip_all(others, str(ruling.reason))
+        return
+    document.status = DocumentStatus.QUEUED
+    document.task_id = uuid.uuid4()
+    uow.enqueue(messages.extract(document.id, document.task_id))
+    extractions = {other: uuid.uuid4() for other in others}
+    uow.documents.queue_all(extractions)
+    for other, message_id in extractions.items():
+        uow.enqueue(messages.extract(other, message_id))
 
 
 def status_and_billing(
