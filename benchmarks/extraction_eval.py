@@ -10,7 +10,8 @@ with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_un
 receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_receipts.py),
 `--invoices N` scanned A4 invoices (synthetic_invoices.py), `--credit-notes N` scanned
 credit notes (negative total and tax), `--brands N` invoices of a brand issued by a
-company of another name, `--sideways N` receipt photos turned a quarter with no EXIF tag.
+company of another name, `--sideways N` receipt photos turned a quarter with no EXIF tag,
+`--upside-down N` receipt photos turned 180 degrees with no EXIF tag.
 
 A supplier matches when one name's words all appear in the other once legal forms are
 dropped ('Coolblue B.V.' ~ 'Coolblue'); a number matches without '#', spaces or case;
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from synthetic_invoices import make_invoices  # noqa: E402
-from synthetic_receipts import make_cases, make_sideways  # noqa: E402
+from synthetic_receipts import make_cases, make_sideways, make_upside_down  # noqa: E402
 
 from app.domain.filetypes import sniff  # noqa: E402
 from app.errors import UnreadableDocument  # noqa: E402
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--credit-notes", type=int, default=0, metavar="N")
     parser.add_argument("--brands", type=int, default=0, metavar="N", help="brand invoices")
     parser.add_argument("--sideways", type=int, default=0, metavar="N", help="turned photos")
+    parser.add_argument("--upside-down", type=int, default=0, metavar="N", help="180° photos")
     parser.add_argument("--seed", type=int, default=0, help="other generated documents")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
@@ -86,6 +88,7 @@ def main() -> None:
         *make_invoices(args.credit_notes, seed=5 + args.seed, variant="credit"),
         *make_invoices(args.brands, seed=13 + args.seed, variant="brand"),
         *make_sideways(args.sideways, seed=19 + args.seed),
+        *make_upside_down(args.upside_down, seed=23 + args.seed),
     ]
     cases += [(c.name, c.data, c.truth) for c in generated]
     if not cases:

@@ -77,13 +77,23 @@ def make_cases(count: int = 24, seed: int = 7, *, hard: bool = False) -> list[Ca
 def make_sideways(count: int = 8, seed: int = 19) -> list[Case]:
     """Receipt photos saved a quarter turn off (90 or 270 degrees) with no EXIF tag to
     say so, as some scanning apps and messengers deliver them."""
+    return _turned(make_cases(count, seed=seed), "sideways", (90, 270))
+
+
+def make_upside_down(count: int = 8, seed: int = 23) -> list[Case]:
+    """Receipt photos saved upside down (180 degrees) with no EXIF tag: the receipt was
+    laid on the table facing the other way."""
+    return _turned(make_cases(count, seed=seed), "upside-down", (180,))
+
+
+def _turned(cases: list[Case], label: str, angles: tuple[int, ...]) -> list[Case]:
     turned = []
-    for index, case in enumerate(make_cases(count, seed=seed)):
+    for index, case in enumerate(cases):
         with Image.open(io.BytesIO(case.data)) as photo:
-            angle = 90 if index % 2 == 0 else 270
+            angle = angles[index % len(angles)]
             buffer = io.BytesIO()
             photo.rotate(angle, expand=True).save(buffer, format="JPEG", quality=80)
-        name = case.name.replace("synthetic-", f"sideways-{angle}-")
+        name = case.name.replace("synthetic-", f"{label}-{angle}-")
         turned.append(Case(name, buffer.getvalue(), case.truth))
     return turned
 
