@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,13 +31,26 @@ _MIN_SCORE = 0.5
 # for turning a crop) was saved sideways; a handful of boxes says nothing.
 _TALL = 1.5
 _SIDEWAYS_SHARE = 0.6
-_MIN_SIDEWAYS_BOXES = 3
+_MIN_BOXES = 3
+# A page on which the reader's classifier turned most lines round was saved upside down.
+# Turned round and read without the classifier, such a page scores as well as it did
+# with it; a page the classifier misjudged reads upside down, some 0.25 lower.
+_UPSIDE_DOWN_SHARE = 0.6
+_HALF_TURN_LOSS = 0.1
 # A quarter turn read at this median score is upright: the other is not tried. Read
 # upside down, text scores about 0.7; upright, about 0.99.
 _UPRIGHT_SCORE = 0.9
 
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
+# What the classifier did in this thread's last reading (the engine is shared).
+_turned_lines = threading.local()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    output: Any  # RapidOCR's result
+    turned_share: float  # of the text lines found, those the classifier turned round
 
 
 def _engine() -> Any:
@@ -44,13 +58,11 @@ def _engine() -> Any:
     with _lock:
         if pid not in _engines:
             _engines.clear()
-            from rapidocr import RapidOCR  # heavy import, deferred to the first OCR
-
             from app.config import get_settings
 
             threads = get_settings().extraction_ocr_threads
             # Only default models and no drawing helpers: anything else downloads.
-            _engines[pid] = RapidOCR(
+            _engines[pid] = _reader_class()(
                 params={
                     "Global.log_level": "warning",
                     "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
@@ -81,42 +93,71 @@ def decode_image(data: bytes) -> Image.Image:
 
 def recognise(image: Image.Image) -> list[Box]:
     """Text boxes found in the image, in pixels, with the photo's tilt taken out."""
-    return _boxes(_run(image))
+    return _boxes(_run(image).output)
 
 
 def recognise_upright(image: Image.Image) -> tuple[Image.Image, list[Box]]:
-    """Like `recognise`, for a whole page that may have been saved sideways (a photo
-    turned by a quarter with no EXIF tag): the image as read, turned upright, and its
+    """Like `recognise`, for a whole page that may have been saved sideways or upside
+    down (a photo turned with no EXIF tag): the image as read, turned upright, and its
     boxes. An upright page costs one reading, as with `recognise`."""
-    output = _run(image)
-    if not _sideways(output):
-        return image, _boxes(output)
+    first = _run(image)
+    if _sideways(first.output):
+        turned = _quarter_turned(image)
+    elif _upside_down(first):
+        turned = _half_turned(image, first)
+    else:
+        turned = None
+    if turned is None:
+        return image, _boxes(first.output)
+    return turned[0], _boxes(turned[1].output)
+
+
+def _quarter_turned(image: Image.Image) -> tuple[Image.Image, _Reading] | None:
     # The reader turns tall crops and flips upside-down ones by itself, so the text of
     # a sideways page reads well but its lines are columns. Each quarter turn is read
     # without that flip: the wrong one comes out upside down and scores low.
-    best: tuple[float, Image.Image, Any] | None = None
+    best: tuple[float, Image.Image, _Reading] | None = None
     for angle in (270, 90):
         turned = image.rotate(angle, expand=True)
         candidate = _run(turned, use_cls=False)
-        score = float(np.median(candidate.scores)) if candidate.txts else 0.0
+        score = _median_score(candidate)
         if best is None or score > best[0]:
             best = (score, turned, candidate)
         if score >= _UPRIGHT_SCORE:
             break
     if best is None or best[0] < _MIN_SCORE:
-        return image, _boxes(output)  # text really set vertically: keep the first reading
-    return best[1], _boxes(best[2])
+        return None  # text really set vertically: keep the first reading
+    return best[1], best[2]
 
 
-def _run(image: Image.Image, *, use_cls: bool = True) -> Any:
+def _half_turned(image: Image.Image, first: _Reading) -> tuple[Image.Image, _Reading] | None:
+    # The classifier flips each line of an upside-down page so its words read well, but
+    # the lines stay in reverse order and mirrored: the page is read again turned round,
+    # without the flip, so that a page the classifier misjudged reads upside down and
+    # scores low.
+    turned = image.rotate(180)
+    candidate = _run(turned, use_cls=False)
+    if _median_score(candidate) < _median_score(first) - _HALF_TURN_LOSS:
+        return None
+    return turned, candidate
+
+
+def _run(image: Image.Image, *, use_cls: bool = True) -> _Reading:
     # OpenCV conventions inside RapidOCR: channels in BGR order.
     pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-    return _engine()(pixels, use_cls=use_cls)
+    _turned_lines.share = 0.0
+    output = _engine()(pixels, use_cls=use_cls)
+    return _Reading(output, _turned_lines.share)
+
+
+def _median_score(reading: _Reading) -> float:
+    scores = reading.output.scores
+    return float(np.median(scores)) if reading.output.txts else 0.0
 
 
 def _sideways(output: Any) -> bool:
     """Most text boxes are columns, not lines."""
-    if output.boxes is None or len(output.boxes) < _MIN_SIDEWAYS_BOXES:
+    if output.boxes is None or len(output.boxes) < _MIN_BOXES:
         return False
     tall = 0
     for quad in output.boxes:
@@ -125,6 +166,32 @@ def _sideways(output: Any) -> bool:
         height = np.hypot(*(corners[3] - corners[0]))
         tall += height > _TALL * width
     return bool(tall >= _SIDEWAYS_SHARE * len(output.boxes))
+
+
+def _upside_down(reading: _Reading) -> bool:
+    """The classifier turned most lines round."""
+    boxes = reading.output.boxes
+    if boxes is None or len(boxes) < _MIN_BOXES:
+        return False
+    return reading.turned_share >= _UPSIDE_DOWN_SHARE
+
+
+def _reader_class() -> type[Any]:
+    from rapidocr import RapidOCR  # heavy import, deferred to the first OCR
+
+    class Reader(RapidOCR):
+        """RapidOCR keeping count of the lines its classifier turned round, which its
+        result leaves out."""
+
+        def cls_and_rotate(self, img: list[np.ndarray]) -> tuple[list[np.ndarray], Any]:
+            crops, result = super().cls_and_rotate(img)
+            verdicts = result.cls_res or []
+            threshold = self.cfg.Cls.cls_thresh
+            turned = sum("180" in label and score > threshold for label, score in verdicts)
+            _turned_lines.share = turned / len(verdicts) if verdicts else 0.0
+            return crops, result
+
+    return Reader
 
 
 def _boxes(output: Any) -> list[Box]:

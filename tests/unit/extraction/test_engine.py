@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.domain.filetypes import JPEG, PDF, PNG, TEXT
 from app.errors import UnreadableDocument
-from app.extraction import load_engine
+from app.extraction import load_engine, ocr
 from app.extraction.engine import InvoiceEngine
 from tests.unit.extraction.samples import (
     INVOICE_LINES,
@@ -115,7 +115,7 @@ def test_an_image_without_any_text_is_unreadable(engine: InvoiceEngine) -> None:
 # only loads the models on the first task, in the pool child).
 _FORKED_WORKER = """
 import multiprocessing, sys
-from app.extraction import load_engine
+from app.extraction import load_engine, ocr
 
 engine = load_engine("app.extraction.engine:InvoiceEngine")
 data = sys.stdin.buffer.read()
@@ -160,18 +160,53 @@ def test_nul_characters_never_reach_the_stored_text(engine: InvoiceEngine) -> No
     assert result.fields["total"] == "3.20"
 
 
-@pytest.mark.parametrize("angle", [90, 270])
-def test_a_photo_saved_sideways_is_turned_upright_and_read(
-    engine: InvoiceEngine, angle: int
+@pytest.mark.parametrize(
+    ("angle", "kind", "content_type"),
+    # The 180° case is lossless: this small sample's turned JPEG reads its date glued
+    # to the time ('05/11/202414:32'), which is not what is tested here.
+    [(90, "JPEG", JPEG), (270, "JPEG", JPEG), (180, "PNG", PNG)],
+)
+def test_a_photo_saved_turned_is_turned_upright_and_read(
+    engine: InvoiceEngine, angle: int, kind: str, content_type: str
 ) -> None:
-    # No EXIF tag says the photo is turned: the OCR's boxes, columns instead of lines, do.
+    # No EXIF tag says the photo is turned. Sideways, the OCR's boxes are columns instead
+    # of lines; upside down, the reader flips each line so its words read well, but the
+    # lines come in reverse order: the page itself must be turned round.
     photo = receipt_image(RECEIPT_LINES).rotate(angle, expand=True)
-    result = engine.extract(encoded(photo, "JPEG"), JPEG)
+    result = engine.extract(encoded(photo, kind), content_type)
     assert {key: result.fields[key] for key in ("supplier", "total", "date")} == {
         "supplier": "CORNER GROCERY LTD",
         "total": "11.54",
         "date": "2024-11-05",
     }
+    assert result.text.index("CORNER GROCERY LTD") < result.text.index("TOTAL")
+
+
+def test_an_upright_photo_is_read_once(
+    engine: InvoiceEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readings = []
+
+    def counted(image: Image.Image, *, use_cls: bool = True) -> object:
+        readings.append(use_cls)
+        return run(image, use_cls=use_cls)
+
+    run = ocr._run
+    monkeypatch.setattr(ocr, "_run", counted)
+    result = engine.extract(encoded(receipt_image(RECEIPT_LINES), "JPEG"), JPEG)
+    assert result.fields["total"] == "11.54"
+    assert readings == [True]
+
+
+def test_an_upright_photo_taken_for_upside_down_is_kept_as_read(
+    engine: InvoiceEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a classifier verdict that calls every page upside down
+    monkeypatch.setattr(ocr, "_UPSIDE_DOWN_SHARE", 0.0)
+    # WHEN an upright photo is read: turned round, it reads upside down and scores low
+    result = engine.extract(encoded(receipt_image(RECEIPT_LINES), "JPEG"), JPEG)
+    # THEN the first reading stands
+    assert (result.fields["supplier"], result.fields["total"]) == ("CORNER GROCERY LTD", "11.54")
     assert result.text.index("CORNER GROCERY LTD") < result.text.index("TOTAL")
 
 
