@@ -45,6 +45,8 @@ MARKERS: dict[str, str] = {
     "cny": "CNY",
     "tnd": "TND",
     "xof": "XOF",
+    "rm": "MYR",  # the ringgit's symbol
+    "myr": "MYR",
 }
 
 _WORDY = sorted(MARKERS, key=len, reverse=True)

@@ -24,6 +24,11 @@ class Kind(Enum):
     IGNORE = "ignore"
 
 
+_TAX_NAME = r"(?:vat|tax|gst|btw|mwst|tva)"
+# 'Total sales (incl': words and a bracket between 'total' and what it includes.
+_SALES = r"(?: sales| amount| amt)? ?\(?"
+_INCLUDING = r"inc(?:l|lusive|luding)?\.?"
+
 _LEXICON: tuple[tuple[Kind, float, str], ...] = (
     (
         Kind.TOTAL,
@@ -45,6 +50,8 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|totaal (?:incl\.?(?:usief)? btw|te betalen|bedrag)|te betalen|factuur ?totaal"
         r"|totaalbedrag|naleznosc ogolem|do zaplaty",
     ),
+    # 'Total incl. GST@6%', 'TOTAL SALES (INCLUSIVE OF GST)': the sum with the tax in it.
+    (Kind.TOTAL, 3.0, rf"total{_SALES}{_INCLUDING} ?(?:of )?{_TAX_NAME}\)?"),
     (Kind.TOTAL, 2.0, r"total|totaal|summe|gesamt|razem|montant|bedrag|betrag|amount"),
     (
         Kind.SUBTOTAL,
@@ -53,8 +60,9 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|total (?:ht|h\.t\.?|hors taxes?|net|excl\.?(?:uding)?(?: (?:vat|tax|btw|tva))?)"
         r"|montant (?:ht|hors taxes?|net)|net amount|nettobetrag|netto(?:summe)?"
         r"|excl(?:usief|\.)? btw|(?:total )?before tax|grondslag|untaxed amount|ht"
-        r"|ohne (?:mwst|ust)\.?|excl(?:\.|uding)? (?:vat|tax|tva)|hors (?:tva|taxes?)",
+        r"|ohne (?:mwst|ust)\.?|excl(?:\.|uding)? (?:vat|tax|tva|gst)|hors (?:tva|taxes?)",
     ),
+    (Kind.SUBTOTAL, 3.0, rf"total{_SALES}\(?excl(?:\.|uding|usive)? ?(?:of )?{_TAX_NAME}\)?"),
     (Kind.SUBTOTAL, 2.0, r"net"),
     (
         Kind.TAX,
@@ -63,6 +71,8 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|(?:sales )?tax(?:es)?(?: amount)?|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer"
         r"|btw(?: bedrag)?|gst|[cis]gst|kwota vat|iva|hst|pst|qst",
     ),
+    # 'GST @6% included in total RM 0.42': the tax, though the line says 'total'.
+    (Kind.TAX, 3.0, rf"{_TAX_NAME} ?(?:@ ?[\d.,]+ ?% )?included in (?:the )?total"),
     (
         Kind.IGNORE,
         0.0,
@@ -72,6 +82,9 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|ust-?id\w*|steuer-?nr\.?|incl(?:\.|usief|usive|us|uded)? (?:of )?(?:btw|vat|tax|tva"
         r"|mwst|gst)|(?:prices|prijzen|preise) \w+ (?:inclusief|inclusive|inkl\.?) \w+"
         r"|tax invoice|tva acquittee|inclusive of|vat invoice"
+        r"|(?:company|co\.?) (?:reg(?:istration)?\.? ?)?(?:no\.?|number|nr\.?)"
+        # A count of items, not a sum: 'Total qty: 3', 'Total item(s): 7'.
+        r"|total (?:qty|quantity|items?|pieces|pcs|units)(?:\(s\))?"
         r"|(?:po|p\.o\.|purchase order|order|customer|account|client|kunden|klant|contract|booking"
         r"|dossier)[ -]?(?:number|no\.?|nr\.?|nummer|n°|#|numero)",
     ),

@@ -3,9 +3,10 @@ against each other (subtotal + tax = total)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.extraction.fields.amounts import Amount
@@ -23,6 +24,9 @@ _TOLERANCE = Decimal("0.011")
 _CROSS_CHECK_DEPTH = 5
 # ... as long as they score at most this far below the best one.
 _CROSS_CHECK_MARGIN = 1.5
+# Cash rounding moves a total by a few cents (to 0.05 in Malaysia and the Netherlands).
+_ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ed)? adj|afronding|arrondi|rundung)")
+_MAX_ROUNDING = Decimal("0.05")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,10 @@ class Money:
 
 def read_money(rows: Sequence[Row]) -> Money:
     candidates = [_candidate(rows, row, amount) for row in rows for amount in row.amounts]
+    return _rounded(_best_money(candidates), candidates, rows)
+
+
+def _best_money(candidates: Sequence[Candidate]) -> Money:
     totals = _ranked(candidates, Kind.TOTAL)
     subtotals = _ranked(candidates, Kind.SUBTOTAL)
     taxes = _ranked(candidates, Kind.TAX)
@@ -68,6 +76,28 @@ def read_money(rows: Sequence[Row]) -> Money:
     if subtotal is not None and subtotal.value < total.value:
         return Money(total, subtotal, total.value - subtotal.value, confidence, 0.5)
     return Money(total, subtotal, None, confidence, 0.0)
+
+
+def _rounded(money: Money, candidates: Sequence[Candidate], rows: Sequence[Row]) -> Money:
+    """Cash rounding ('Total 12.32, Rounding -0.02, Total 12.30'): what is paid is the
+    total plus the rounding, when a total-labelled amount further down says so."""
+    total = money.total
+    if total is None:
+        return money
+    for row in rows[total.row.index + 1 :]:
+        if not _ROUNDING.search(row.folded):
+            continue
+        for step in (amount.value for amount in row.amounts):
+            paid = total.value + step
+            if step and abs(step) <= _MAX_ROUNDING:
+                rounded = next(
+                    (c for c in candidates if c.kind is Kind.TOTAL and c.value == paid
+                     and c.row.index > row.index),
+                    None,
+                )  # fmt: skip
+                if rounded is not None:
+                    return replace(money, total=rounded)
+    return money
 
 
 def _cross_checked(
