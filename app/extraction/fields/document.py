@@ -25,7 +25,8 @@ class Row:
     labels: tuple[Label, ...]
     amounts: tuple[Amount, ...]
     dates: tuple[DateMatch, ...]
-    # 0 at the top of its page, 1 at the bottom.
+    # 0 at the top of its page's text, 1 at the bottom: a receipt photographed on a table
+    # starts well below the top of the picture.
     position: float
 
     @property
@@ -39,6 +40,8 @@ class Row:
 def read_rows(pages: Sequence[Page]) -> list[Row]:
     rows: list[Row] = []
     for page in pages:
+        top = min((line.top for line in page.lines), default=0.0)
+        height = max((line.bottom for line in page.lines), default=0.0) - top
         for line in page.lines:
             folded = fold(line.text)
             dates = find_dates(folded)
@@ -52,7 +55,7 @@ def read_rows(pages: Sequence[Page]) -> list[Row]:
                     labels=tuple(find_labels(folded)),
                     amounts=tuple(find_amounts(masked)),
                     dates=tuple(dates),
-                    position=line.top / page.height if page.height else 0.0,
+                    position=(line.top - top) / height if height > 0 else 0.0,
                 )
             )
     return rows

@@ -16,7 +16,8 @@ from app.extraction.fields.text import fold
 _LEGAL_FORM = re.compile(
     r"(?<![a-z])(?:b\.?v\.?|n\.?v\.?|gmbh|ag|s\.?a\.?s?\.?|sarl|eurl|sasu|ltd\.?|limited|inc\.?"
     r"|llc|llp|plc|pvt\.?|corp\.?|corporation|company|co\.|kg|ohg|ug|e\.k\.|s\.?r\.?l\.?"
-    r"|s\.?p\.?a\.?|oy|ab|a/s|aps|bvba|vof|sprl|gbr|sp\. z o\.o\.|spolka akcyjna)(?![a-z])"
+    r"|s\.?p\.?a\.?|oy|ab|a/s|aps|bvba|vof|sprl|gbr|sp\. z o\.o\.|spolka akcyjna"
+    r"|sdn\.? bhd\.?|bhd\.?|berhad|s/b|pte\.?)(?![a-z])"
 )
 _LEGAL_CONTEXT = re.compile(
     r"capital|siege social|rcs|siret|siren|registered office|regd\.? office|kvk|hrb"
@@ -26,7 +27,10 @@ _CUT = re.compile(
     r"\s+[-|]\s+|,\s*(?=\d)|\s{2,}|\s+(?:au capital|capital|rcs|siret|siren|kvk|hrb"
     r"|registered|vat|tva|btw|tel|phone|fax)(?![a-z])"
     # 'e-Luscious Nederland B.V. iov Saeco.com': a company acting on another's behalf.
-    r"|\s+(?:i\.?o\.?v\.?|on behalf of|pour le compte de|im auftrag (?:von|der|des)|c/o)(?![a-z])",
+    r"|\s+(?:i\.?o\.?v\.?|on behalf of|pour le compte de|im auftrag (?:von|der|des)|c/o)(?![a-z])"
+    # The company number printed after the name: '(123456 X)', '(CO. NO: 98765-T)', '654321-U'.
+    r"|\s*\((?:co(?:mpany)?\.? ?(?:reg\.? ?)?no\.? ?:? ?)?\d{4,}[ -]?[a-z]?\)?"
+    r"|\s+\d{5,}-[a-z](?![a-z])",
 )
 _TITLE = re.compile(
     r"^(?:invoices?|factures?|rechnung(?:en)?|factuur|facturen|receipts?|payment receipt|recu"
@@ -36,10 +40,19 @@ _TITLE = re.compile(
 )
 _ADDRESS = re.compile(
     r"(?<![a-z])(?:rue|avenue|av\.|bd|boulevard|chemin|street|st\.|road|rd\.|lane|straat|weg"
-    r"|laan|plein|strasse|str\.|platz|cedex|p\.?o\.? box|bp|postbus)(?![a-z])"
+    r"|laan|plein|strasse|str\.|platz|cedex|p\.?o\.? box|bp|postbus"
+    r"|jalan|jln|lorong|persiaran|lebuh|taman|tmn)(?![a-z])"
     # Dutch and German streets are one word: Dorpsstraat, Hauptstraße, Kirchweg.
     r"|[a-z](?:straat|strasse|straße|str\.|weg|laan|gracht|plein|singel|kade|dijk|allee)"
     r"\s*\d"
+)
+_OWNER = re.compile(r"(?:owned|operated|managed) by|(?:division|subsidiary) of")
+# A country on a line of its own ends an address block.
+_COUNTRY = re.compile(
+    r"(?:malaysia|singapore|indonesia|thailand|india|australia|new zealand|canada|usa"
+    r"|united (?:states|kingdom)|uk|ireland|france|belgique|belgie|belgium|nederland"
+    r"|the netherlands|netherlands|deutschland|germany|luxembourg|suisse|schweiz|switzerland"
+    r"|osterreich|austria|italia|italy|espana|spain|portugal|polska|poland)\.?"
 )
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
@@ -74,32 +87,55 @@ def registered_name(rows: Sequence[Row]) -> Supplier:
 def _best_name(rows: Sequence[Row], *, registered_only: bool = False) -> Supplier:
     everything = "\n".join(row.folded for row in rows)
     domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
-    best: tuple[float, int, str] | None = None
+    scored: list[tuple[float, str]] = []
     for row in rows:
         if row.line.page > 0:
             break  # the issuer is named on the first page
-        for text, named in _phrases(row):
+        for text, named in _phrases(rows, row):
             name = _clean(text)
             if name is None or (registered_only and not _has_legal_form(fold(name))):
                 continue
             score = _score(rows, row, name, everything, domains) + (3.0 if named else 0.0)
-            if best is None or score > best[0]:
-                best = (score, row.index, name)
-    if best is None or best[0] < 1.0:
+            scored.append((score, name))
+    if not scored:
         return Supplier(None, 0.0)
-    return Supplier(best[2], round(min(0.9, 0.2 + 0.1 * best[0]), 2))
+    score, name = max(scored, key=lambda pair: pair[0])  # the first of equals
+    if score < 1.0:
+        return Supplier(None, 0.0)
+    return Supplier(_spaced(name, scored), round(min(0.9, 0.2 + 0.1 * score), 2))
 
 
-def _phrases(row: Row) -> list[tuple[str, bool]]:
-    """The row's phrases, and the text right after a seller label ('Sold by: X'), which
+def _spaced(name: str, scored: Sequence[tuple[float, str]]) -> str:
+    """OCR drops the spaces of large type: 'DrukkerijSmit' in the letterhead is the
+    'Drukkerij Smit' of the footer."""
+    squeezed = fold(name).replace(" ", "")
+    same = [
+        other
+        for score, other in scored
+        if score >= 1.0 and fold(other).replace(" ", "") == squeezed and other.count(" ")
+    ]
+    return max(same, key=lambda other: other.count(" "), default=name)
+
+
+def _phrases(rows: Sequence[Row], row: Row) -> list[tuple[str, bool]]:
+    """The row's phrases, the row with the legal form wrapped onto the next line ('SUPER
+    STORE' over 'SDN BHD'), and the text right after a seller label ('Sold by: X'), which
     is marked as named by that label."""
     found = [(phrase.text, False) for phrase in row.line.phrases()]
+    below = rows[row.index + 1] if row.index + 1 < len(rows) else None
+    if below is not None and below.line.page == row.line.page and _only_legal_form(below):
+        found.append((f"{row.text} {below.text}", False))
     for label in row.labels:
         if label.kind is Kind.SELLER:
             rest = row.text[label.end :].lstrip(" :")
             if rest:
                 found.append((rest, True))
     return found
+
+
+def _only_legal_form(row: Row) -> bool:
+    cut = _CUT.search(row.folded)
+    return bool(_LEGAL_FORM.fullmatch(row.folded[: cut.start() if cut else None].strip(" .,")))
 
 
 @lru_cache(maxsize=4096)
@@ -123,6 +159,8 @@ def _clean(phrase: str) -> str | None:
     if " " not in name and ("_" in name or any(char.isdigit() for char in name)):
         return None  # an identifier, not a name
     if len(name.split()) > 7 or _TITLE.match(folded) or _WEB.search(folded):
+        return None
+    if _COUNTRY.fullmatch(folded):
         return None
     if _ADDRESS.search(folded) or any(
         _names_something_else(folded, lb) for lb in find_labels(folded)
@@ -148,6 +186,8 @@ def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: s
     score += 3.0 * _under_label(rows, row, Kind.SELLER) - 4.0 * _under_label(rows, row, Kind.BUYER)
     if any(label.kind is Kind.BUYER for label in row.labels):
         score -= 4.0
+    if _owner(rows, row, folded):
+        score -= 3.0
     if _LEGAL_CONTEXT.search(row.folded) or any(
         _LEGAL_CONTEXT.search(other.folded) for other in rows[row.index + 1 : row.index + 2]
     ):
@@ -161,6 +201,14 @@ def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: s
         mentions = len(re.findall(rf"(?<![a-z]){re.escape(core)}(?![a-z])", everything))
         score += min(0.4 * (mentions - 1), 2.0) + (1.0 if core in domains else 0.0)
     return score + (0.3 if name[:1].isupper() else 0.0)
+
+
+def _owner(rows: Sequence[Row], row: Row, name: str) -> bool:
+    """The company behind a shop ('Owned by: Angsana Supply Sdn Bhd' under the shop's
+    own name): the receipt is issued under the shop's name."""
+    before = row.folded[: max(row.folded.find(name), 0)]
+    above = rows[row.index - 1].folded[-20:] if row.index else ""
+    return bool(_OWNER.search(before) or _OWNER.match(name) or _OWNER.search(above))
 
 
 def _has_legal_form(folded: str) -> bool:
