@@ -13,6 +13,7 @@ _NUMBER = r"""
         \d{1,3}(?P<group>[.,'])\d{3}(?:(?P=group)\d{3})*(?:[.,]\d{1,2})?
       | \d{1,3}(?P<spaced>\ )\d{3}(?:\ \d{3})*(?:,\d{1,2})?(?![.\d])
       | \d+(?:[.,]\d{1,2})?
+      | (?<![^\s(])\.\d{2}(?!\d)
     )
 """
 _AMOUNT_RE = re.compile(
@@ -53,6 +54,8 @@ def _group(match: re.Match[str]) -> str | None:
 
 
 def _value(number: str, group: str | None) -> Decimal | None:
+    if number.startswith("."):  # '.45': a till's change or tax without its leading zero
+        number = "0" + number
     integer, decimals = number, ""
     if len(number) >= 3 and number[-3] in ".," and number[-3] != group:
         integer, decimals = number[:-3], number[-2:]

@@ -34,10 +34,11 @@ _PATTERNS = (
     re.compile(r"(?<![\d.])(?P<year>\d{4})[-/.](?P<b>\d{1,2})[-/.](?P<a>\d{1,2})(?!\d)"),
     # 05/03/2024, 5.3.24, 8-9-2022 (day or month first: decided per document)
     re.compile(rf"(?<![\d./])(?P<a>\d{{1,2}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P=sep){_YEAR}"),
-    # 19 april 2014, 7. Mai 2014, 1er juillet 2015, 12-Jan-24 (and OCR's '1, November')
+    # 19 april 2014, 7. Mai 2014, 1er juillet 2015, 12-Jan-24, 07/SEP/2019 (and OCR's
+    # '1, November')
     re.compile(
-        rf"(?<![\d])(?P<a>\d{{1,2}})(?:st|nd|rd|th|er|e|\.|,)?\s*(?:de\s+|-)?"
-        rf"(?P<month>{_MONTH})(?![a-z])\.?,?[\s-]*{_YEAR}"
+        rf"(?<![\d])(?P<a>\d{{1,2}})(?:st|nd|rd|th|er|e|\.|,)?\s*(?:de\s+|[-/])?"
+        rf"(?P<month>{_MONTH})(?![a-z])\.?,?[\s/-]*{_YEAR}"
     ),
     # August 3, 2014 / Jan 1, 2022
     re.compile(

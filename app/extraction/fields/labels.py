@@ -25,8 +25,9 @@ class Kind(Enum):
 
 
 _TAX_NAME = r"(?:vat|tax|gst|btw|mwst|tva)"
-# 'Total sales (incl': words and a bracket between 'total' and what it includes.
-_SALES = r"(?: sales| amount| amt)? ?\(?"
+# 'Total sales (incl', 'Total RM incl.': a word or a currency and a bracket between 'total'
+# and what it includes.
+_SALES = r"(?: sales| amount| amt| due| rm| myr| eur| usd| gbp| chf)? ?\(?"
 _INCLUDING = r"inc(?:l|lusive|luding)?\.?"
 
 _LEXICON: tuple[tuple[Kind, float, str], ...] = (
@@ -50,9 +51,15 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|totaal (?:incl\.?(?:usief)? btw|te betalen|bedrag)|te betalen|factuur ?totaal"
         r"|totaalbedrag|naleznosc ogolem|do zaplaty",
     ),
-    # 'Total incl. GST@6%', 'TOTAL SALES (INCLUSIVE OF GST)': the sum with the tax in it.
-    (Kind.TOTAL, 3.0, rf"total{_SALES}{_INCLUDING} ?(?:of )?{_TAX_NAME}\)?"),
-    (Kind.TOTAL, 2.0, r"total|totaal|summe|gesamt|razem|montant|bedrag|betrag|amount"),
+    # 'Total incl. GST@6%', 'TOTAL SALES (INCLUSIVE OF GST)', 'Total (GST incl)': the sum
+    # with the tax in it.
+    (
+        Kind.TOTAL,
+        3.0,
+        rf"total{_SALES}(?:{_INCLUDING} ?(?:of )?{_TAX_NAME}|{_TAX_NAME} ?{_INCLUDING})\)?",
+    ),
+    # 'Due' alone, at the start of a line: the amount due ('Change due' is not).
+    (Kind.TOTAL, 2.0, r"total|totaal|summe|gesamt|razem|montant|bedrag|betrag|amount|due"),
     (
         Kind.SUBTOTAL,
         3.0,
@@ -67,7 +74,7 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
     (
         Kind.TAX,
         3.0,
-        r"(?:montant|total) (?:de la )?tva|tva|vat(?: amount)?|total tax"
+        r"(?:montant|total) (?:de la )?tva|tva|vat(?: amount)?|total tax|(?:tax|gst|vat) total"
         r"|(?:sales )?tax(?:es)?(?: amount)?|mwst\.?|ust\.?|umsatzsteuer|mehrwertsteuer"
         r"|btw(?: bedrag)?|gst|[cis]gst|kwota vat|iva|hst|pst|qst",
     ),
@@ -161,7 +168,8 @@ _COMPILED = tuple(
 )
 # Labels that are only labels at the start of a line or before a colon: in running
 # text these little words are everywhere.
-_SHORT = {"le", "du", "of", "vom", "to", "from", "#", "n°", "data", "montant", "amount", "net"}
+_SHORT = {"le", "du", "of", "vom", "to", "from", "#", "n°", "data"}
+_SHORT |= {"montant", "amount", "net", "due"}  # the money words among them
 
 
 @dataclass(frozen=True, slots=True)

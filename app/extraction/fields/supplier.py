@@ -30,7 +30,9 @@ _CUT = re.compile(
     r"|\s+(?:i\.?o\.?v\.?|on behalf of|pour le compte de|im auftrag (?:von|der|des)|c/o)(?![a-z])"
     # The company number printed after the name: '(123456 X)', '(CO. NO: 98765-T)', '654321-U'.
     r"|\s*\((?:co(?:mpany)?\.? ?(?:reg\.? ?)?no\.? ?:? ?)?\d{4,}[ -]?[a-z]?\)?"
-    r"|\s+\d{5,}-[a-z](?![a-z])",
+    r"|\s+\d{5,}-[a-z](?![a-z])"
+    # A bracket left open at the end of the line: its rest wrapped onto the next one.
+    r"|\s*\([^)]*$",
 )
 _TITLE = re.compile(
     r"^(?:invoices?|factures?|rechnung(?:en)?|factuur|facturen|receipts?|payment receipt|recu"
@@ -46,6 +48,8 @@ _ADDRESS = re.compile(
     r"|[a-z](?:straat|strasse|straße|str\.|weg|laan|gracht|plein|singel|kade|dijk|allee)"
     r"\s*\d"
 )
+# A name broken at its '&': the line ends with it, or the next one starts with it.
+_WRAPPED = re.compile(r"(?:&|(?<![a-z])and) *\n|\n *&")
 _OWNER = re.compile(r"(?:owned|operated|managed) by|(?:division|subsidiary) of")
 # A country on a line of its own ends an address block.
 _COUNTRY = re.compile(
@@ -118,12 +122,12 @@ def _spaced(name: str, scored: Sequence[tuple[float, str]]) -> str:
 
 
 def _phrases(rows: Sequence[Row], row: Row) -> list[tuple[str, bool]]:
-    """The row's phrases, the row with the legal form wrapped onto the next line ('SUPER
-    STORE' over 'SDN BHD'), and the text right after a seller label ('Sold by: X'), which
-    is marked as named by that label."""
+    """The row's phrases, the row with the name wrapped onto the next line ('SUPER STORE'
+    over 'SDN BHD', 'LIM TILES &' over 'SANITARY WARE'), and the text right after a seller
+    label ('Sold by: X'), which is marked as named by that label."""
     found = [(phrase.text, False) for phrase in row.line.phrases()]
     below = rows[row.index + 1] if row.index + 1 < len(rows) else None
-    if below is not None and below.line.page == row.line.page and _only_legal_form(below):
+    if below is not None and below.line.page == row.line.page and _wraps_onto(row, below):
         found.append((f"{row.text} {below.text}", False))
     for label in row.labels:
         if label.kind is Kind.SELLER:
@@ -131,6 +135,10 @@ def _phrases(rows: Sequence[Row], row: Row) -> list[tuple[str, bool]]:
             if rest:
                 found.append((rest, True))
     return found
+
+
+def _wraps_onto(row: Row, below: Row) -> bool:
+    return _only_legal_form(below) or bool(_WRAPPED.search(f"{row.folded}\n{below.folded}"))
 
 
 def _only_legal_form(row: Row) -> bool:
@@ -153,22 +161,37 @@ def _clean(phrase: str) -> str | None:
         phrase, folded = phrase[: cut.start()], folded[: cut.start()]
     name = phrase.strip(" :;,-*()")
     folded = fold(name)
+    if _WRAPPED.search(f"\n{folded}\n"):
+        return None  # one half of a name broken at its '&'
+    if len(_LEGAL_FORM.sub("", folded).split()) > 7:
+        return None  # a sentence, not a name
     letters = sum(char.isalpha() for char in name)
     if letters < 2 or sum(char.isdigit() for char in name) > 0.25 * len(name):
         return None
     if " " not in name and ("_" in name or any(char.isdigit() for char in name)):
         return None  # an identifier, not a name
-    if len(name.split()) > 7 or _TITLE.match(folded) or _WEB.search(folded):
+    if _TITLE.match(folded) or _WEB.search(folded):
         return None
     if _COUNTRY.fullmatch(folded):
         return None
-    if _ADDRESS.search(folded) or any(
+    if (_ADDRESS.search(folded) and not _registered_name(folded)) or any(
         _names_something_else(folded, lb) for lb in find_labels(folded)
     ):
         return None
     if not _LEGAL_FORM.sub("", folded).strip(" .,"):
         return None  # 'SARL' alone is a legal form, not a name
     return name
+
+
+def _registered_name(folded: str) -> bool:
+    """'Park Lane Bakery Sdn Bhd': a street word in a name that ends in its legal form
+    and holds no house number."""
+    forms = list(_LEGAL_FORM.finditer(folded))
+    return (
+        bool(forms)
+        and not folded[forms[-1].end() :].strip(" .,")
+        and not any(char.isdigit() for char in folded)
+    )
 
 
 def _names_something_else(folded: str, label: Label) -> bool:

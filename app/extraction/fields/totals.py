@@ -25,8 +25,9 @@ _CROSS_CHECK_DEPTH = 5
 # ... as long as they score at most this far below the best one.
 _CROSS_CHECK_MARGIN = 1.5
 # Cash rounding moves a total by a few cents (to 0.05 in Malaysia and the Netherlands).
-_ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ed)? adj|afronding|arrondi|rundung)")
+_ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ed)? adj|rnd adj|afronding|arrondi|rundung)")
 _MAX_ROUNDING = Decimal("0.05")
+_ROUNDED_KINDS = {Kind.TOTAL, None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,8 @@ def _best_money(candidates: Sequence[Candidate]) -> Money:
 
 def _rounded(money: Money, candidates: Sequence[Candidate], rows: Sequence[Row]) -> Money:
     """Cash rounding ('Total 12.32, Rounding -0.02, Total 12.30'): what is paid is the
-    total plus the rounding, when a total-labelled amount further down says so."""
+    total plus the rounding, when an amount further down says so - labelled as a total or
+    not labelled at all ('Rounding 12.30', 'Total after adj incl. GST 12.30')."""
     total = money.total
     if total is None:
         return money
@@ -91,7 +93,7 @@ def _rounded(money: Money, candidates: Sequence[Candidate], rows: Sequence[Row])
             paid = total.value + step
             if step and abs(step) <= _MAX_ROUNDING:
                 rounded = next(
-                    (c for c in candidates if c.kind is Kind.TOTAL and c.value == paid
+                    (c for c in candidates if c.kind in _ROUNDED_KINDS and c.value == paid
                      and c.row.index > row.index),
                     None,
                 )  # fmt: skip

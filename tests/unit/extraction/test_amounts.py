@@ -78,3 +78,9 @@ def test_money_always_has_two_decimals() -> None:
 def test_an_amount_glued_to_its_label_by_ocr_is_still_read() -> None:
     assert amounts("Rechnungsbetrag6 865,23 €") == [("6865.23", "EUR")]
     assert amounts("TOTAL12.50") == [("12.50", None)]
+
+
+def test_cents_without_their_leading_zero_are_read() -> None:
+    assert amounts("Change RM .45") == [("0.45", "MYR")]
+    assert amounts("Tax .85") == [("0.85", None)]
+    assert amounts("Ref v.01  No.05") == []

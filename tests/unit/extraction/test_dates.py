@@ -29,6 +29,7 @@ def dates(text: str, month_first: bool = False) -> list[dt.date | None]:
         ("29 maart 2014", dt.date(2014, 3, 29)),
         ("3 mei 2021", dt.date(2021, 5, 3)),
         ("12-Jan-24", dt.date(2024, 1, 12)),
+        ("07/SEP/2019 18:40:02", dt.date(2019, 9, 7)),
     ],
 )
 def test_dates_in_numeric_and_written_forms(text: str, expected: dt.date) -> None:

@@ -27,6 +27,12 @@ def first_label(text: str) -> tuple[Kind, str]:
     [
         ("Total incl of GST 10.50", Kind.TOTAL, "total incl of gst"),
         ("TOTAL SALES (INCLUSIVE OF GST) : 21.20", Kind.TOTAL, "total sales (inclusive of gst)"),
+        ("TOTAL RM INC.GST: 6.35", Kind.TOTAL, "total rm inc.gst"),
+        ("Total EUR incl. of VAT 8.15", Kind.TOTAL, "total eur incl. of vat"),
+        ("Total (GST incl) 9.99", Kind.TOTAL, "total (gst incl)"),
+        ("TOTAL DUE (VAT INC): 18.40", Kind.TOTAL, "total due (vat inc)"),
+        ("Tax total: 9.00", Kind.TAX, "tax total"),
+        ("DUE 5.40", Kind.TOTAL, "due"),
         ("Total (excluding GST): 20.00", Kind.SUBTOTAL, "total (excluding gst)"),
         ("Sales excl GST 20.00", Kind.SUBTOTAL, "excl gst"),
         ("GST @ 6% included in total 1.20", Kind.TAX, "gst @ 6% included in total"),
@@ -78,3 +84,54 @@ def test_rm_is_the_ringgit_as_a_word_of_its_own() -> None:
     assert markers_in(fold("Total RM 5.40  Tax (RM)")) == ["MYR", "MYR"]
     assert markers_in(fold("FIRM 5.40")) == []
     assert fields("Kedai Contoh\nTotal  RM 5.40")["currency"] == "MYR"
+
+
+def test_due_alone_is_the_amount_due_but_change_due_is_not() -> None:
+    result = fields(
+        """
+        Bakeri Contoh
+        Item A   3   1.80   5.40
+        Due              5.40
+        Pay             10.00
+        Change due       4.60
+        """
+    )
+    assert result["total"] == "5.40"
+
+
+def test_a_tax_total_is_the_tax_not_the_total() -> None:
+    result = fields(
+        """
+        Kedai Contoh
+        Paint    3    53.00   159.00
+        GST                     9.00
+        Total                 159.00
+        Cash                  159.00
+        Tax total:              9.00
+        """
+    )
+    assert (result["total"], result["tax"]) == ("159.00", "9.00")
+
+
+@pytest.mark.parametrize(
+    ("adjustment", "rounded"),
+    [
+        ("Rounding adjustment RM .02", "Rounding RM 52.20"),
+        ("Rounding adj 0.02", "Total after adj incl. GST 52.20"),
+        ("Rnd adj 0.02", "Ttl aft rnd 52.20"),
+        ("Rounding adj 0.02", "52.20"),
+    ],
+)
+def test_the_rounded_total_below_a_rounding_need_not_be_labelled_a_total(
+    adjustment: str, rounded: str
+) -> None:
+    result = fields(
+        f"""
+        Kedai Contoh
+        Total sales (inclusive GST) RM 52.18
+        {adjustment}
+        {rounded}
+        Cash RM 50.00
+        """
+    )
+    assert result["total"] == "52.20"

@@ -43,6 +43,7 @@ def test_a_till_receipt_with_gst_included_and_cash_rounding() -> None:
         ("KEDAI BUKU ANGSANA SDN. BHD. (1234567-P)", "KEDAI BUKU ANGSANA SDN. BHD."),
         ("ANGSANA TRADING S/B (CO. NO: 98765-T)", "ANGSANA TRADING S/B"),
         ("ANGSANA CAKE HOUSE SDN BHD 862000-U", "ANGSANA CAKE HOUSE SDN BHD"),
+        ("KEDAI KAIN MELATI SDN BHD (CO\nNO. 55667-T)", "KEDAI KAIN MELATI SDN BHD"),
     ],
 )
 def test_the_company_number_after_a_name_is_not_part_of_it(header: str, supplier: str) -> None:
@@ -103,3 +104,23 @@ def test_a_name_read_without_its_spaces_is_given_them_back_from_elsewhere_on_the
         """
     )
     assert result["supplier"] == "Bakkerij Jansen"
+
+
+@pytest.mark.parametrize(
+    ("header", "supplier"),
+    [
+        ("CEMPAKA ELECTRICAL &\nPLUMBING SUPPLY", "CEMPAKA ELECTRICAL & PLUMBING SUPPLY"),
+        (
+            "THE ROTI HOUSE\n& KOPI CORNER (M) SDN. BHD.",
+            "THE ROTI HOUSE & KOPI CORNER (M) SDN. BHD.",
+        ),
+    ],
+)
+def test_a_name_broken_at_its_ampersand_is_read_whole(header: str, supplier: str) -> None:
+    text = f"{header}\nNo. 8, Jalan Kenanga 4\nCOMPANY NO. 123456-H\nTotal 12.00"
+    assert fields(text)["supplier"] == supplier
+
+
+def test_a_street_word_inside_a_registered_name_does_not_make_it_an_address() -> None:
+    result = fields("BRN : 765432-U\nPARK LANE BAKERY SDN BHD\n33 Jalan Kenanga 1\nTotal 6.00")
+    assert result["supplier"] == "PARK LANE BAKERY SDN BHD"
