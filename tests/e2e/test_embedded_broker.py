@@ -1,0 +1,156 @@
+"""The embedded broker's life: one server per state directory, however many processes
+start at once; it lives as long as one of them does, and no longer, whether they stop, are
+SIGKILLed, or its state directory is removed; `dossier embedded status|stop`. Real
+processes and a real redis-server; needs no installed service."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app import embedded
+from tests.support.embedded import (
+    BROKER_GONE_SECONDS,
+    broker_processes,
+    dossier,
+    embedded_processes,
+    redis_servers,
+    start_clients,
+    supervisors,
+    wait_until_nothing_left,
+)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+    with embedded_processes(tmp_path) as found:
+        yield found
+
+
+def _eventually(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + BROKER_GONE_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _kill(*clients: subprocess.Popen[bytes]) -> None:
+    for client in clients:
+        client.kill()
+        client.wait()
+
+
+def test_processes_starting_at_once_share_one_server(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+
+    clients = start_clients(variables, count=5)
+
+    assert len({url for _, url in clients}) == 1, clients
+    assert len(redis_servers(marker)) == 1
+    assert len(supervisors(marker)) == 1
+    state = embedded.status(Path(variables["DOSSIER_EMBEDDED_DIR"]))
+    assert state.running
+    assert {process.pid for process, _ in clients} <= set(state.clients)
+
+
+def test_the_server_stops_once_every_client_is_sigkilled(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+    clients = start_clients(variables, count=3)
+
+    _kill(*(process for process, _ in clients))
+
+    assert wait_until_nothing_left(marker) == []
+    assert not (Path(variables["DOSSIER_EMBEDDED_DIR"]) / embedded.STATE_FILE).exists()
+
+
+def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+    state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
+    (first, url), (second, _) = start_clients(variables, count=2)
+
+    _kill(first)
+    # The supervisor forgets a dead client in the same look that finds the others alive.
+    registration = state_dir / embedded.CLIENTS_DIR / str(first.pid)
+    _eventually(lambda: not registration.exists(), "the supervisor to see the first gone")
+
+    after = embedded.status(state_dir)
+    assert (after.url, after.clients) == (url, [second.pid])
+    assert len(redis_servers(marker)) == 1
+    _kill(second)
+    assert wait_until_nothing_left(marker) == []
+
+
+def test_the_server_stops_when_its_state_directory_is_removed(
+    env: tuple[dict[str, str], str],
+) -> None:
+    variables, marker = env
+    [(client, _)] = start_clients(variables)
+
+    shutil.rmtree(variables["DOSSIER_EMBEDDED_DIR"])
+
+    _eventually(lambda: broker_processes(marker) == [], "the broker to stop")
+    assert client.poll() is None, "the client should still run: the directory ended it"
+    _kill(client)
+
+
+def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+    state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
+    [(client, _)] = start_clients(variables)
+    before = embedded.status(state_dir)
+    assert before.supervisor_pid is not None
+
+    os.kill(before.supervisor_pid, signal.SIGKILL)
+
+    _eventually(lambda: redis_servers(marker) == [], "the orphaned redis-server to exit")
+    [(again, _)] = start_clients(variables)  # the next process starts a new one
+    assert embedded.status(state_dir).running
+    _kill(client, again)
+    assert wait_until_nothing_left(marker) == []
+
+
+def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], str]) -> None:
+    variables, _ = env
+    [(client, url)] = start_clients(variables)
+
+    shown = dossier(variables, "embedded", "status")
+
+    assert shown.returncode == 0, shown.stderr
+    assert url in shown.stdout
+    assert f"clients alive: 1: {client.pid}" in shown.stdout
+    _kill(client)
+
+
+def test_stop_ends_the_server_even_while_clients_run(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+    [(client, _)] = start_clients(variables)
+
+    stopped = dossier(variables, "embedded", "stop")
+
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped" in stopped.stdout
+    assert broker_processes(marker) == []
+    shown = dossier(variables, "embedded", "status")
+    assert shown.returncode == 1
+    assert "not running" in shown.stdout
+    _kill(client)
+
+
+def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], str]) -> None:
+    variables, marker = env
+
+    shown = dossier(variables, "embedded", "status")
+    stopped = dossier(variables, "embedded", "stop")
+
+    assert (shown.returncode, stopped.returncode) == (1, 0)
+    assert "not running" in shown.stdout
+    assert "not running" in stopped.stdout
+    assert not Path(variables["DOSSIER_EMBEDDED_DIR"]).exists(), "status created state"
+    assert broker_processes(marker) == []
