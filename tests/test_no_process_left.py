@@ -39,6 +39,7 @@ def test_starts_a_process_and_stops_it():
 def inner_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([REPO_ROOT, os.environ.get("PYTHONPATH", "")]))
     pytester.makeconftest('pytest_plugins = ["tests.support.leftovers"]')
+    pytester.makeini("[pytest]\nleftover_settle_seconds = 1\n")
     return pytester
 
 

@@ -26,10 +26,11 @@ from tests.support.embedded import (
     supervisors,
     wait_until_nothing_left,
 )
+from tests.support.leftovers import Scope
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
     with embedded_processes(tmp_path) as found:
         yield found
 
@@ -47,31 +48,31 @@ def _kill(*clients: subprocess.Popen[bytes]) -> None:
         client.wait()
 
 
-def test_processes_starting_at_once_share_one_server(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_processes_starting_at_once_share_one_server(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
 
     clients = start_clients(variables, count=5)
 
     assert len({url for _, url in clients}) == 1, clients
-    assert len(redis_servers(marker)) == 1
-    assert len(supervisors(marker)) == 1
+    assert len(redis_servers(scope)) == 1
+    assert len(supervisors(scope)) == 1
     state = embedded.status(Path(variables["DOSSIER_EMBEDDED_DIR"]))
     assert state.running
     assert {process.pid for process, _ in clients} <= set(state.clients)
 
 
-def test_the_server_stops_once_every_client_is_sigkilled(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_the_server_stops_once_every_client_is_sigkilled(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
     clients = start_clients(variables, count=3)
 
     _kill(*(process for process, _ in clients))
 
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []
     assert not (Path(variables["DOSSIER_EMBEDDED_DIR"]) / embedded.STATE_FILE).exists()
 
 
-def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
     state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
     (first, url), (second, _) = start_clients(variables, count=2)
 
@@ -82,26 +83,26 @@ def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], str])
 
     after = embedded.status(state_dir)
     assert (after.url, after.clients) == (url, [second.pid])
-    assert len(redis_servers(marker)) == 1
+    assert len(redis_servers(scope)) == 1
     _kill(second)
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []
 
 
 def test_the_server_stops_when_its_state_directory_is_removed(
-    env: tuple[dict[str, str], str],
+    env: tuple[dict[str, str], Scope],
 ) -> None:
-    variables, marker = env
+    variables, scope = env
     [(client, _)] = start_clients(variables)
 
     shutil.rmtree(variables["DOSSIER_EMBEDDED_DIR"])
 
-    _eventually(lambda: broker_processes(marker) == [], "the broker to stop")
+    _eventually(lambda: broker_processes(scope) == [], "the broker to stop")
     assert client.poll() is None, "the client should still run: the directory ended it"
     _kill(client)
 
 
-def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
     state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
     [(client, _)] = start_clients(variables)
     before = embedded.status(state_dir)
@@ -109,14 +110,14 @@ def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str]
 
     os.kill(before.supervisor_pid, signal.SIGKILL)
 
-    _eventually(lambda: redis_servers(marker) == [], "the orphaned redis-server to exit")
+    _eventually(lambda: redis_servers(scope) == [], "the orphaned redis-server to exit")
     [(again, _)] = start_clients(variables)  # the next process starts a new one
     assert embedded.status(state_dir).running
     _kill(client, again)
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []
 
 
-def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], str]) -> None:
+def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], Scope]) -> None:
     variables, _ = env
     [(client, url)] = start_clients(variables)
 
@@ -128,23 +129,23 @@ def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], st
     _kill(client)
 
 
-def test_stop_ends_the_server_even_while_clients_run(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_stop_ends_the_server_even_while_clients_run(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
     [(client, _)] = start_clients(variables)
 
     stopped = dossier(variables, "embedded", "stop")
 
     assert stopped.returncode == 0, stopped.stderr
     assert "stopped" in stopped.stdout
-    assert broker_processes(marker) == []
+    assert broker_processes(scope) == []
     shown = dossier(variables, "embedded", "status")
     assert shown.returncode == 1
     assert "not running" in shown.stdout
     _kill(client)
 
 
-def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], str]) -> None:
-    variables, marker = env
+def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], Scope]) -> None:
+    variables, scope = env
 
     shown = dossier(variables, "embedded", "status")
     stopped = dossier(variables, "embedded", "stop")
@@ -153,4 +154,4 @@ def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], str]) -> N
     assert "not running" in shown.stdout
     assert "not running" in stopped.stdout
     assert not Path(variables["DOSSIER_EMBEDDED_DIR"]).exists(), "status created state"
-    assert broker_processes(marker) == []
+    assert broker_processes(scope) == []

@@ -33,10 +33,11 @@ from tests.support.embedded import (
     redis_servers,
     wait_until_nothing_left,
 )
+from tests.support.leftovers import Scope
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
     with embedded_processes(tmp_path) as found:
         yield found
 
@@ -65,9 +66,9 @@ def _upload_extracted(base_url: str, exports: dict[str, str]) -> None:
 
 
 def test_procfile_processes_share_one_broker_and_sigkilled_leave_nothing(
-    env: tuple[dict[str, str], str], tmp_path: Path
+    env: tuple[dict[str, str], Scope], tmp_path: Path
 ) -> None:
-    variables, marker = env
+    variables, scope = env
     bootstrap = dossier(variables, "admin", "bootstrap")
     assert bootstrap.returncode == 0, bootstrap.stderr
     exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout))
@@ -79,12 +80,12 @@ def test_procfile_processes_share_one_broker_and_sigkilled_leave_nothing(
     wait_until(lambda: beat.pid in embedded.live_clients(state.directory) or None, "beat")
 
     assert {web.pid, worker.pid, beat.pid} <= set(state.clients)
-    assert [server.pid for server in redis_servers(marker)] == [state.redis_pid]
+    assert [server.pid for server in redis_servers(scope)] == [state.redis_pid]
 
     for process in (web, worker, beat):
         os.killpg(process.pid, signal.SIGKILL)  # each with its children, as a crash would
         process.wait()
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []
 
 
 def _run_demo(env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
@@ -98,20 +99,20 @@ def _run_demo(env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_the_demo_leaves_nothing_running(env: tuple[dict[str, str], str], tmp_path: Path) -> None:
-    variables, marker = env
+def test_the_demo_leaves_nothing_running(env: tuple[dict[str, str], Scope], tmp_path: Path) -> None:
+    variables, scope = env
 
     demo = _run_demo(variables, tmp_path)
 
     assert demo.wait(timeout=240) == 0, (tmp_path / "demo.log").read_text()[-3000:]
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []
     assert list(tmp_path.glob("dossier-demo-*")) == [], "the demo kept its state"
 
 
 def test_a_sigkilled_demo_leaves_nothing_running(
-    env: tuple[dict[str, str], str], tmp_path: Path
+    env: tuple[dict[str, str], Scope], tmp_path: Path
 ) -> None:
-    variables, marker = env
+    variables, scope = env
     demo = _run_demo(variables, tmp_path)
 
     def worker_running() -> bool | None:
@@ -125,4 +126,4 @@ def test_a_sigkilled_demo_leaves_nothing_running(
     demo.kill()
     demo.wait()
 
-    assert wait_until_nothing_left(marker) == []
+    assert wait_until_nothing_left(scope) == []

@@ -22,12 +22,12 @@ from tests.support.embedded import (
     is_supervisor,
     wait_until_nothing_left,
 )
-from tests.support.leftovers import marked_processes
+from tests.support.leftovers import Scope
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], str]]:
-    with embedded_processes(tmp_path) as (env, marker):
+def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], Scope]]:
+    with embedded_processes(tmp_path) as (env, scope):
         bootstrap = dossier(env, "admin", "bootstrap")
         assert bootstrap.returncode == 0, bootstrap.stderr
         exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout))
@@ -35,13 +35,13 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Pop
         command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
         with (tmp_path / "serve.log").open("ab") as log:
             process = start(command, env, log)
-        yield f"http://127.0.0.1:{port}", exports, process, marker
+        yield f"http://127.0.0.1:{port}", exports, process, scope
 
 
 def test_serve_runs_web_worker_and_beat_and_stops_them_all(
-    served: tuple[str, dict[str, str], subprocess.Popen[bytes], str],
+    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Scope],
 ) -> None:
-    base_url, exports, process, marker = served
+    base_url, exports, process, scope = served
     wait_until(lambda: ready(base_url), "dossier serve to be ready")
     headers = {"Authorization": f"Bearer {exports['DOSSIER_TOKEN']}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as api:
@@ -57,6 +57,6 @@ def test_serve_runs_web_worker_and_beat_and_stops_them_all(
     process.wait(timeout=60)
 
     # serve stops its worker and beat before it exits; the broker follows by itself.
-    left = [p for p in marked_processes(marker) if not (is_redis_server(p) or is_supervisor(p))]
+    left = [p for p in scope.processes() if not (is_redis_server(p) or is_supervisor(p))]
     assert left == [], "the worker or beat outlived dossier serve"
-    assert wait_until_nothing_left(marker) == [], "the embedded broker outlived serve"
+    assert wait_until_nothing_left(scope) == [], "the embedded broker outlived serve"

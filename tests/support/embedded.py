@@ -7,18 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.leftovers import (
-    MARKER_VARIABLE,
-    Leftover,
-    kill,
-    marked_processes,
-    wait_until_none,
-)
+from tests.support.leftovers import MARKER_VARIABLE, Leftover, Scope
 
 BROKER_GONE_SECONDS = 30.0  # a generous bound: the supervisor polls twice a second
 
@@ -32,22 +25,22 @@ time.sleep(600)
 
 
 @contextmanager
-def embedded_processes(tmp: Path) -> Iterator[tuple[dict[str, str], str]]:
+def embedded_processes(tmp: Path) -> Iterator[tuple[dict[str, str], Scope]]:
     """The environment of Dossier processes on the embedded defaults in `tmp`, and the
-    marker they carry; whatever carries it is killed on the way out, pass or fail."""
-    marker = f"test-{uuid.uuid4().hex[:12]}"
+    scope that finds them; whatever it finds is killed on the way out, pass or fail."""
+    scope = Scope.new(tmp, prefix="test")
     env = {
         "DOSSIER_DATABASE_URL": f"sqlite:///{tmp / 'dossier.db'}",
         "DOSSIER_BROKER_URL": "embedded",
         "DOSSIER_BROKER_KEY_PREFIX": "",
         "DOSSIER_STORAGE_DIR": str(tmp / "blobs"),
         "DOSSIER_EMBEDDED_DIR": str(tmp / "state"),
-        MARKER_VARIABLE: " ".join(filter(None, [os.environ.get(MARKER_VARIABLE), marker])),
+        MARKER_VARIABLE: scope.environment(),
     }
     try:
-        yield env, marker
+        yield env, scope
     finally:
-        kill(marked_processes(marker))
+        scope.kill()
 
 
 def is_redis_server(process: Leftover) -> bool:
@@ -58,21 +51,21 @@ def is_supervisor(process: Leftover) -> bool:
     return "app.embedded_supervisor" in process.command
 
 
-def redis_servers(marker: str) -> list[Leftover]:
-    return [p for p in marked_processes(marker) if is_redis_server(p)]
+def redis_servers(scope: Scope) -> list[Leftover]:
+    return [p for p in scope.processes() if is_redis_server(p)]
 
 
-def supervisors(marker: str) -> list[Leftover]:
-    return [p for p in marked_processes(marker) if is_supervisor(p)]
+def supervisors(scope: Scope) -> list[Leftover]:
+    return [p for p in scope.processes() if is_supervisor(p)]
 
 
-def broker_processes(marker: str) -> list[Leftover]:
-    """The embedded redis-servers and their supervisors among the marked processes."""
-    return [p for p in marked_processes(marker) if is_redis_server(p) or is_supervisor(p)]
+def broker_processes(scope: Scope) -> list[Leftover]:
+    """The embedded redis-servers and their supervisors among the scope's processes."""
+    return [p for p in scope.processes() if is_redis_server(p) or is_supervisor(p)]
 
 
-def wait_until_nothing_left(marker: str) -> list[Leftover]:
-    return wait_until_none(marker, timeout=BROKER_GONE_SECONDS)
+def wait_until_nothing_left(scope: Scope) -> list[Leftover]:
+    return scope.wait_until_none(timeout=BROKER_GONE_SECONDS)
 
 
 def start_clients(env: dict[str, str], count: int = 1) -> list[tuple[subprocess.Popen[bytes], str]]:
