@@ -63,10 +63,11 @@ def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
     so only start long-lived children from the main thread with it."""
     if _libc is None:
         return None
-    libc, parent = _libc, os.getpid()
+    # Looked up here: the child, between fork and exec, should do as little as it can.
+    prctl, parent = _libc.prctl, os.getpid()
 
     def arm() -> None:
-        libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
+        prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
         # The parent may have died before prctl ran: then nobody would ever signal us.
         if os.getppid() != parent:
             os.kill(os.getpid(), sig)

@@ -5,6 +5,7 @@ processes and a real redis-server; needs no installed service."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from app import embedded
+from app import embedded, processes
+from tests.e2e.conftest import free_port
 from tests.support.embedded import (
     BROKER_GONE_SECONDS,
     broker_processes,
@@ -155,3 +157,40 @@ def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], Scope]) ->
     assert "not running" in stopped.stdout
     assert not Path(variables["DOSSIER_EMBEDDED_DIR"]).exists(), "status created state"
     assert broker_processes(scope) == []
+
+
+def test_a_server_an_older_dossier_left_running_is_stopped(
+    env: tuple[dict[str, str], Scope],
+) -> None:
+    variables, scope = env
+    state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
+    state_dir.mkdir(parents=True)
+    port = free_port()
+    # As Dossier used to start it: daemonised, recorded in redis.json without a supervisor.
+    subprocess.run(
+        [
+            str(embedded.redis_server_binary()),
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(state_dir / "old.pid"),
+            "--dir",
+            str(state_dir),
+        ],
+        check=True,
+    )
+    _eventually(lambda: (state_dir / "old.pid").exists(), "the old server to start")
+    old = int((state_dir / "old.pid").read_text())
+    url = f"redis://127.0.0.1:{port}/0"
+    (state_dir / embedded.STATE_FILE).write_text(json.dumps({"url": url, "pid": old}))
+
+    [(client, new_url)] = start_clients(variables)
+
+    assert new_url != url
+    _eventually(lambda: processes.start_time(old) is None, "the old server to stop")
+    _kill(client)
+    assert wait_until_nothing_left(scope) == []
