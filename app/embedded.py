@@ -80,6 +80,8 @@ def stop(directory: Path) -> bool:
         running = _supervisor_alive(state)
         if running:
             _terminate(state)
+        elif "supervisor" not in state:
+            running = _retire_unsupervised(state)
         (directory / STATE_FILE).unlink(missing_ok=True)
         for registration in _registrations(directory):
             registration.unlink(missing_ok=True)
@@ -182,16 +184,18 @@ def _answers(url: str) -> bool:
         client.close()
 
 
-def _retire_unsupervised(state: dict[str, object]) -> None:
+def _retire_unsupervised(state: dict[str, object]) -> bool:
     """An older Dossier daemonised the server and left it running: stop such a one."""
     pid = int(str(state.get("pid", 0)))
     try:
         name = (processes.PROC / str(pid) / "comm").read_text().strip()
     except OSError:
-        return
-    if pid > 0 and name == "redis-server":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGTERM)
+        return False
+    if pid <= 0 or name != "redis-server":
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
+    return True
 
 
 def _start(directory: Path) -> dict[str, object]:

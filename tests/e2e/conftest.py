@@ -26,6 +26,8 @@ from app.persistence.migrate import upgrade
 from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher
 from tests.support import services
+from tests.support.embedded import embedded_processes
+from tests.support.leftovers import Scope
 from worker.celery_app import create_celery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,6 +161,14 @@ def _delete_keys(key_prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{key_prefix}*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
+    """The environment of processes on the embedded defaults in this test's directory, and
+    the scope that finds every process they lead to (killed afterwards, pass or fail)."""
+    with embedded_processes(tmp_path) as found:
+        yield found
 
 
 def poll(

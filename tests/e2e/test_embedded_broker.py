@@ -11,10 +11,8 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from app import embedded, processes
 from tests.e2e.conftest import free_port
@@ -22,7 +20,6 @@ from tests.support.embedded import (
     BROKER_GONE_SECONDS,
     broker_processes,
     dossier,
-    embedded_processes,
     redis_servers,
     start_clients,
     supervisors,
@@ -30,11 +27,7 @@ from tests.support.embedded import (
 )
 from tests.support.leftovers import Scope
 
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
-    with embedded_processes(tmp_path) as found:
-        yield found
+EmbeddedEnv = tuple[dict[str, str], Scope]
 
 
 def _eventually(condition: Callable[[], bool], what: str) -> None:
@@ -50,8 +43,10 @@ def _kill(*clients: subprocess.Popen[bytes]) -> None:
         client.wait()
 
 
-def test_processes_starting_at_once_share_one_server(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_processes_starting_at_once_share_one_server(
+    embedded_env: EmbeddedEnv,
+) -> None:
+    variables, scope = embedded_env
 
     clients = start_clients(variables, count=5)
 
@@ -63,8 +58,10 @@ def test_processes_starting_at_once_share_one_server(env: tuple[dict[str, str], 
     assert {process.pid for process, _ in clients} <= set(state.clients)
 
 
-def test_the_server_stops_once_every_client_is_sigkilled(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_the_server_stops_once_every_client_is_sigkilled(
+    embedded_env: EmbeddedEnv,
+) -> None:
+    variables, scope = embedded_env
     clients = start_clients(variables, count=3)
 
     _kill(*(process for process, _ in clients))
@@ -73,8 +70,8 @@ def test_the_server_stops_once_every_client_is_sigkilled(env: tuple[dict[str, st
     assert not (Path(variables["DOSSIER_EMBEDDED_DIR"]) / embedded.STATE_FILE).exists()
 
 
-def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_the_server_lives_while_one_client_does(embedded_env: EmbeddedEnv) -> None:
+    variables, scope = embedded_env
     state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
     (first, url), (second, _) = start_clients(variables, count=2)
 
@@ -91,9 +88,9 @@ def test_the_server_lives_while_one_client_does(env: tuple[dict[str, str], Scope
 
 
 def test_the_server_stops_when_its_state_directory_is_removed(
-    env: tuple[dict[str, str], Scope],
+    embedded_env: EmbeddedEnv,
 ) -> None:
-    variables, scope = env
+    variables, scope = embedded_env
     [(client, _)] = start_clients(variables)
 
     shutil.rmtree(variables["DOSSIER_EMBEDDED_DIR"])
@@ -103,8 +100,10 @@ def test_the_server_stops_when_its_state_directory_is_removed(
     _kill(client)
 
 
-def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_a_sigkilled_supervisor_takes_its_server_along(
+    embedded_env: EmbeddedEnv,
+) -> None:
+    variables, scope = embedded_env
     state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
     [(client, _)] = start_clients(variables)
     before = embedded.status(state_dir)
@@ -119,8 +118,10 @@ def test_a_sigkilled_supervisor_takes_its_server_along(env: tuple[dict[str, str]
     assert wait_until_nothing_left(scope) == []
 
 
-def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], Scope]) -> None:
-    variables, _ = env
+def test_status_reports_the_server_and_its_clients(
+    embedded_env: EmbeddedEnv,
+) -> None:
+    variables, _ = embedded_env
     [(client, url)] = start_clients(variables)
 
     shown = dossier(variables, "embedded", "status")
@@ -131,8 +132,10 @@ def test_status_reports_the_server_and_its_clients(env: tuple[dict[str, str], Sc
     _kill(client)
 
 
-def test_stop_ends_the_server_even_while_clients_run(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_stop_ends_the_server_even_while_clients_run(
+    embedded_env: EmbeddedEnv,
+) -> None:
+    variables, scope = embedded_env
     [(client, _)] = start_clients(variables)
 
     stopped = dossier(variables, "embedded", "stop")
@@ -146,8 +149,8 @@ def test_stop_ends_the_server_even_while_clients_run(env: tuple[dict[str, str], 
     _kill(client)
 
 
-def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], Scope]) -> None:
-    variables, scope = env
+def test_status_and_stop_when_nothing_runs(embedded_env: EmbeddedEnv) -> None:
+    variables, scope = embedded_env
 
     shown = dossier(variables, "embedded", "status")
     stopped = dossier(variables, "embedded", "stop")
@@ -160,9 +163,9 @@ def test_status_and_stop_when_nothing_runs(env: tuple[dict[str, str], Scope]) ->
 
 
 def test_a_server_an_older_dossier_left_running_is_stopped(
-    env: tuple[dict[str, str], Scope],
+    embedded_env: EmbeddedEnv,
 ) -> None:
-    variables, scope = env
+    variables, scope = embedded_env
     state_dir = Path(variables["DOSSIER_EMBEDDED_DIR"])
     state_dir.mkdir(parents=True)
     port = free_port()

@@ -10,11 +10,9 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from app import embedded
 from app.local import start
@@ -29,17 +27,12 @@ from tests.e2e.conftest import (
 )
 from tests.support.embedded import (
     dossier,
-    embedded_processes,
     redis_servers,
     wait_until_nothing_left,
 )
 from tests.support.leftovers import Scope
 
-
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
-    with embedded_processes(tmp_path) as found:
-        yield found
+EmbeddedEnv = tuple[dict[str, str], Scope]
 
 
 def _start_procfile(env: dict[str, str], tmp: Path, port: int) -> list[subprocess.Popen[bytes]]:
@@ -66,9 +59,9 @@ def _upload_extracted(base_url: str, exports: dict[str, str]) -> None:
 
 
 def test_procfile_processes_share_one_broker_and_sigkilled_leave_nothing(
-    env: tuple[dict[str, str], Scope], tmp_path: Path
+    embedded_env: EmbeddedEnv, tmp_path: Path
 ) -> None:
-    variables, scope = env
+    variables, scope = embedded_env
     bootstrap = dossier(variables, "admin", "bootstrap")
     assert bootstrap.returncode == 0, bootstrap.stderr
     exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout))
@@ -99,8 +92,8 @@ def _run_demo(env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_the_demo_leaves_nothing_running(env: tuple[dict[str, str], Scope], tmp_path: Path) -> None:
-    variables, scope = env
+def test_the_demo_leaves_nothing_running(embedded_env: EmbeddedEnv, tmp_path: Path) -> None:
+    variables, scope = embedded_env
 
     demo = _run_demo(variables, tmp_path)
 
@@ -109,10 +102,8 @@ def test_the_demo_leaves_nothing_running(env: tuple[dict[str, str], Scope], tmp_
     assert list(tmp_path.glob("dossier-demo-*")) == [], "the demo kept its state"
 
 
-def test_a_sigkilled_demo_leaves_nothing_running(
-    env: tuple[dict[str, str], Scope], tmp_path: Path
-) -> None:
-    variables, scope = env
+def test_a_sigkilled_demo_leaves_nothing_running(embedded_env: EmbeddedEnv, tmp_path: Path) -> None:
+    variables, scope = embedded_env
     demo = _run_demo(variables, tmp_path)
 
     def worker_running() -> bool | None:
