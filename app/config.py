@@ -15,6 +15,7 @@ DEFAULT_CONTENT_TYPES = (
     "image/jpeg",
     "image/png",
     "text/plain",
+    "application/xml",  # e-invoices only: CII and UBL roots (app/domain/filetypes.py)
 )
 
 

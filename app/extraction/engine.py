@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.domain.filetypes import JPEG, PDF, PNG, TEXT
 from app.errors import UnreadableDocument
-from app.extraction import ExtractionResult
+from app.extraction import ExtractionResult, einvoice
 from app.extraction.fields import read_fields, read_registered_name
 from app.extraction.layout import Box, Page, group_lines, page_from_text
 from app.extraction.ocr import decode_image, recognise, recognise_upright
@@ -41,6 +41,10 @@ class InvoiceEngine:
         started = time.perf_counter()
         if not data:
             raise UnreadableDocument("The document is empty.")
+        # E-invoices (an XML attached to a PDF, or the XML alone) are read from the XML.
+        attached = einvoice.find(data, content_type)
+        if attached is not None:
+            return einvoice.extract(attached, data, _printed_page, started)
         if content_type == PDF:
             pages, source = _read_pdf(data)
         elif content_type in (JPEG, PNG):
@@ -63,6 +67,14 @@ class InvoiceEngine:
         return ExtractionResult(
             f"{self.name}/{source}", text, fields, time.perf_counter() - started
         )
+
+
+def _printed_page(data: bytes) -> tuple[str, dict[str, Any]]:
+    """An e-invoice PDF's page, read as any PDF, to compare with its XML."""
+    pages, _ = _read_pdf(data)
+    fields = read_fields(pages)
+    fields["pages"] = len(pages)
+    return "\f".join("\n".join(line.text for line in page.lines) for page in pages), fields
 
 
 def _read_pdf(data: bytes) -> tuple[list[Page], str]:

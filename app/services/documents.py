@@ -62,10 +62,10 @@ def validate_upload(incoming: Incoming, settings: Settings) -> str:
             f"The file is {incoming.size} bytes; the limit is {settings.max_upload_bytes} bytes."
         )
     content_type = filetypes.sniff(incoming.head)
-    if content_type is None or content_type not in settings.allowed_content_types:
-        raise UnsupportedFileType(
-            "This file is not a PDF, JPEG, PNG or plain-text document Dossier can read."
-        )
+    if content_type is None:
+        raise UnsupportedFileType(filetypes.refusal(incoming.head))
+    if content_type not in settings.allowed_content_types:
+        raise UnsupportedFileType(f"This Dossier does not accept {content_type} files.")
     return content_type
 
 
