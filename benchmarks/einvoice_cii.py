@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from einvoice_spec import Spec
+from benchmarks.einvoice_spec import Spec
 from lxml import etree
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import facturx
-from einvoice_cii import PREFIXES as CII_PREFIXES
-from einvoice_cii import cii
-from einvoice_spec import Spec, random_spec
-from einvoice_ubl import CUSTOMIZATIONS
-from einvoice_ubl import PREFIXES as UBL_PREFIXES
-from einvoice_ubl import ubl
-from einvoice_zugferd1 import zugferd1
+from benchmarks.einvoice_cii import PREFIXES as CII_PREFIXES
+from benchmarks.einvoice_cii import cii
+from benchmarks.einvoice_spec import Spec, random_spec
+from benchmarks.einvoice_ubl import CUSTOMIZATIONS
+from benchmarks.einvoice_ubl import PREFIXES as UBL_PREFIXES
+from benchmarks.einvoice_ubl import ubl
+from benchmarks.einvoice_zugferd1 import zugferd1
 from pypdf import PdfReader, PdfWriter
-from synthetic_receipts import Case
+from benchmarks.synthetic_receipts import Case
 
 from app.demo_samples import text_pdf
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from einvoice_spec import Spec
+from benchmarks.einvoice_spec import Spec
 from lxml import etree
 
 RSM = "urn:ferd:CrossIndustryDocument:invoice:1p0"

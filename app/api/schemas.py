@@ -38,6 +38,45 @@ class FileListOut(BaseModel):
     items: list[FileOut]
 
 
+class VatBreakdownOut(BaseModel):
+    """One VAT rate of an e-invoice (EN 16931 BG-23); amounts as strings, "123.45"."""
+
+    category: str | None = Field(description="VAT category code (BT-118): S, Z, E, AE, K ...")
+    rate: str | None = Field(description="Rate in percent (BT-119).")
+    basis: str | None = Field(description="Taxable amount (BT-116).")
+    tax: str | None = Field(description="VAT amount (BT-117).")
+    exemption_reason: str | None = None
+
+
+class InvoiceLineOut(BaseModel):
+    """One line of an e-invoice (EN 16931 BG-25)."""
+
+    number: str | None
+    description: str | None
+    quantity: str | None
+    unit: str | None = Field(description="UN/ECE Recommendation 20 unit code (C62, HUR ...).")
+    unit_price: str | None = Field(description="Net price of one unit, as the XML gives it.")
+    net_amount: str | None
+    vat_category: str | None
+    vat_rate: str | None
+
+
+class FieldsOut(BaseModel):
+    """What the engine read: supplier, date, total, tax, currency, invoice_number and
+    confidence, and for e-invoices net, amount_due, due_date, seller_vat_id, buyer,
+    type_code, profile, iban, syntax and the lines and VAT breakdown typed below."""
+
+    model_config = ConfigDict(extra="allow")
+
+    vat_breakdown: list[VatBreakdownOut] | None = Field(default=None, description="E-invoices.")
+    lines: list[InvoiceLineOut] | None = Field(default=None, description="E-invoices.")
+    warnings: list[str] | None = Field(
+        default=None,
+        description="E-invoices: values that could not be read, or the printed page "
+        "disagreeing with the XML (the XML's values are kept).",
+    )
+
+
 class DocumentOut(BaseModel):
     id: uuid.UUID
     client_file_id: uuid.UUID
@@ -47,7 +86,7 @@ class DocumentOut(BaseModel):
     status: str
     reason: str | None = Field(description="Why it was skipped or failed.")
     created_at: datetime
-    fields: dict[str, Any] | None = Field(description="Extracted fields, once extracted.")
+    fields: FieldsOut | None = Field(description="Extracted fields, once extracted.")
     engine: str | None
 
 

@@ -77,7 +77,7 @@ def _check_page(data: bytes, read_page: PageReader, fields: dict[str, Any]) -> s
         fields["warnings"].append(f"The printed page could not be read: {error.message}")
         return ""
     fields["pages"] = page.get("pages")
-    differ = crosscheck.disagreements(page, fields)
+    differ = crosscheck.disagreements(page, fields, text)
     if differ:
         fields["disagreements"] = {name: page[name] for name in differ}
         fields["warnings"].append(crosscheck.warning(page, differ))
