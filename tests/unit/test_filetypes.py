@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.filetypes import JPEG, PDF, PNG, TEXT, sniff
+from app.domain.filetypes import JPEG, PDF, PNG, TEXT, XML, refusal, sniff, xml_root
 
 INVOICES = Path(os.environ.get("DOSSIER_INVOICES_DIR", "/work/shared/data/invoices-dev"))
 
@@ -95,3 +95,52 @@ def test_invalid_utf8_early_in_the_text_is_not_text() -> None:
 def test_only_the_whole_magic_number_counts() -> None:
     assert sniff(b"%PDF") == TEXT
     assert sniff(b"%PDF-") == PDF
+
+
+CII = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:'
+    b'unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:ram="urn:x">'
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        CII,
+        b"\xef\xbb\xbf" + CII,  # a byte-order mark
+        CII.replace(b"?>\n", b"?>\n<!-- written by an ERP -->\n<?pi x?>\n"),
+        b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">',
+        b"<ubl:CreditNote xmlns:ubl='urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2'>",
+        b'<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0">',
+        CII.decode().replace("UTF-8", "UTF-16").encode("utf-16"),
+    ],
+    ids=["cii", "bom", "comments", "ubl", "ubl-credit-note", "zugferd-1", "utf-16"],
+)
+def test_e_invoice_xml_by_its_root(data: bytes) -> None:
+    assert sniff(data) == XML
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0"?>\n<order><id>1</id></order>',
+        b'<Invoice xmlns="urn:example:not-ubl"><ID>1</ID></Invoice>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    ],
+    ids=["no-namespace", "invoice-of-another-standard", "svg"],
+)
+def test_other_xml_is_refused_with_its_root_named(data: bytes) -> None:
+    assert sniff(data) is None
+    reason = refusal(data)
+    assert "not an e-invoice" in reason
+    assert "UBL 2.1" in reason
+    assert xml_root(data) is not None
+    assert xml_root(data)[1] in reason  # type: ignore[index]
+
+
+def test_html_stays_plain_text() -> None:
+    assert sniff(b"<!DOCTYPE html>\n<html><body>Total 12.00 EUR</body></html>") == TEXT
+
+
+def test_the_refusal_of_a_binary_names_what_is_read() -> None:
+    assert "XML e-invoice" in refusal(b"MZ\x90\x00\x03")
