@@ -9,13 +9,21 @@ from typing import Annotated, Any
 import typer
 
 OUTPUT_FIELDS = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+# Shown when the engine gives them (e-invoices, app/extraction/einvoice/).
+EINVOICE_FIELDS = (
+    "net", "amount_due", "due_date", "seller_vat_id", "buyer", "type_code", "profile", "iban",
+    "vat_breakdown", "lines", "warnings", "disagreements",
+)  # fmt: skip
 
 
 def extract_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            exists=True, dir_okay=False, readable=True, help="PDF, JPEG, PNG or text files."
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="PDF, JPEG, PNG or text files, or e-invoice XML (CII, UBL).",
         ),
     ],
     as_json: Annotated[
@@ -38,19 +46,22 @@ def extract_command(
 
 def extract_file(engine: Any, path: Path) -> dict[str, Any]:
     """The CLI's record for one file: the fields, the engine and the time, or an error."""
-    from app.domain.filetypes import sniff
+    from app.domain.filetypes import refusal, sniff, xml_root
     from app.errors import UnreadableDocument
 
     data = path.read_bytes()
     content_type = sniff(data)
     if content_type is None:
-        return {"file": str(path), "error": "Not a PDF, JPEG, PNG or text file."}
+        if xml_root(data[:8192]) is not None:
+            return {"file": str(path), "error": refusal(data)}
+        return {"file": str(path), "error": "Not a PDF, JPEG, PNG, text file or e-invoice XML."}
     try:
         result = engine.extract(data, content_type)
     except UnreadableDocument as error:
         return {"file": str(path), "error": error.message}
     record: dict[str, Any] = {"file": str(path)}
     record.update({name: result.fields.get(name) for name in OUTPUT_FIELDS})
+    record.update({name: result.fields[name] for name in EINVOICE_FIELDS if name in result.fields})
     record.update({"engine": result.engine, "seconds": round(result.seconds, 3)})
     return record
 
@@ -59,4 +70,7 @@ def _human(record: dict[str, Any]) -> str:
     if "error" in record:
         return f"{record['file']}: {record['error']}"
     shown = ", ".join(f"{name}={record[name]}" for name in OUTPUT_FIELDS)
-    return f"{record['file']}: {shown} ({record['engine']}, {record['seconds']:.2f} s)"
+    if "lines" in record:
+        shown += f", {len(record['lines'])} lines"
+    line = f"{record['file']}: {shown} ({record['engine']}, {record['seconds']:.2f} s)"
+    return "\n".join([line, *(f"  warning: {text}" for text in record.get("warnings", []))])

@@ -63,3 +63,34 @@ def test_without_json_the_fields_are_readable(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "total=73.85" in result.output
     assert "supplier=Boulangerie Martin SARL" in result.output
+
+
+def test_an_e_invoice_gives_its_own_keys_beside_the_usual_ones(tmp_path: Path) -> None:
+    from benchmarks.einvoice_ubl import ubl
+    from tests.unit.extraction.einvoice_samples import known_spec
+
+    path = tmp_path / "invoice.xml"
+    path.write_bytes(ubl(known_spec()))
+
+    result = CliRunner().invoke(cli, ["extract", "--json", str(path)])
+
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert list(record)[:7] == [
+        "file", "supplier", "date", "total", "tax", "currency", "invoice_number",
+    ]  # fmt: skip
+    assert (record["total"], record["net"], record["amount_due"]) == ("331.47", "279.84", "231.47")
+    assert record["engine"] == "einvoice/ubl"
+    assert len(record["lines"]) == 2
+    assert record["vat_breakdown"][1]["basis"] == "249.90"
+    assert record["warnings"] == []
+
+
+def test_xml_that_is_no_e_invoice_is_refused_with_its_root(tmp_path: Path) -> None:
+    path = tmp_path / "order.xml"
+    path.write_bytes(b'<?xml version="1.0"?><Order xmlns="urn:example:orders"/>')
+
+    result = CliRunner().invoke(cli, ["extract", "--json", str(path)])
+
+    assert result.exit_code == 1
+    assert "not an e-invoice" in json.loads(result.output)["error"]
