@@ -146,7 +146,7 @@ def write_extracted_data(
         table = csv.DictWriter(text, fieldnames=[*FIXED_COLUMNS, *field_names])
         table.writeheader()
         for entry in entries():
-            flat = {name: _cell(value) for name, value in entry.fields.items()}
+            flat = {name: _cell(entry.fields.get(name)) for name in field_names}
             fixed = {k: _cell(v) for k, v in _row(entry).items() if k != "fields"}
             table.writerow({**fixed, **flat})
             write(text.getvalue().encode("utf-8"))

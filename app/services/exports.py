@@ -25,6 +25,7 @@ from app.persistence.exports import (
 from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services import bundle, messages
+from app.services.bundle_lines import TABLED_FIELDS, write_lines
 from app.services.queries import visible_file
 from app.storage import BlobStore
 
@@ -126,7 +127,9 @@ def build(
 
     try:
         listing, field_names = bundle.write_documents(writer, entries(), _reader(blobs), progress)
-        bundle.write_extracted_data(writer, entries, field_names)
+        columns = [name for name in field_names if name not in TABLED_FIELDS]
+        bundle.write_extracted_data(writer, entries, columns)
+        write_lines(writer, entries)
     except BaseException:
         writer.discard()
         raise

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.domain.model import Action, Actor, DocumentStatus
+from app.extraction import Engine as ExtractionEngine
 from app.extraction.text import TextLayerEngine
 from app.persistence.db import make_engine, make_session_factory
 from app.persistence.migrate import upgrade
@@ -177,9 +178,9 @@ class Office:
         assert documents.gate(self.uow, document_id) == "extract"
         return document_id
 
-    def extracted(self, data: bytes = RECEIPT) -> uuid.UUID:
+    def extracted(self, data: bytes = RECEIPT, engine: ExtractionEngine | None = None) -> uuid.UUID:
         document_id = self.queued(data)
-        engine = TextLayerEngine()
+        engine = engine or TextLayerEngine()
         limits = extraction.ExtractionLimits.from_settings(self.settings)
         outcome = extraction.extract(self.uow, self.blobs, engine, document_id, limits)
         assert outcome == "extracted"

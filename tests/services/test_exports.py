@@ -21,6 +21,7 @@ from app.persistence.exports import ExportBundle, export_key
 from app.persistence.models import utcnow
 from app.services import admin, deletion, exports, messages
 from app.services import bundle as bundle_module
+from app.services.bundle_lines import LINE_COLUMNS
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
@@ -109,12 +110,45 @@ def test_a_file_read_in_several_chunks_gives_every_row_once_oldest_first(
     assert all(r["characters"] for r in table if r["status"] == "extracted")
 
 
+def test_e_invoice_lines_get_a_table_of_their_own(
+    office: Office, filled: dict[uuid.UUID, bytes]
+) -> None:
+    from app.extraction.engine import InvoiceEngine
+    from benchmarks.einvoice_ubl import ubl
+    from tests.unit.extraction.einvoice_samples import known_spec
+
+    invoice_id = office.extracted(ubl(known_spec()), engine=InvoiceEngine())
+
+    _, bundle = build(office)
+
+    lines = json.loads(bundle.read("extracted/lines.json"))
+    table = list(csv.DictReader(io.StringIO(bundle.read("extracted/lines.csv").decode())))
+    assert [row["document_id"] for row in lines] == [str(invoice_id)] * 2
+    assert lines[0]["description"] == "Conseil en organisation"
+    assert (lines[1]["quantity"], lines[1]["unit_price"], lines[1]["net_amount"]) == (
+        "12",
+        "2.4950",
+        "29.94",
+    )
+    assert [row["vat_rate"] for row in table] == ["20", "5.5"]
+    assert {row["invoice_number"] for row in table} == {"FA-2026-0042"}
+    documents = list(csv.DictReader(io.StringIO(bundle.read("extracted/documents.csv").decode())))
+    assert "lines" not in documents[0]  # in their own table
+    invoice = next(row for row in documents if row["document_id"] == str(invoice_id))
+    assert (invoice["net"], invoice["amount_due"]) == ("279.84", "231.47")
+    assert "249.90" in invoice["vat_breakdown"]
+
+
 def test_an_empty_file_exports_empty_tables(office: Office) -> None:
     built, bundle = build(office)
 
     assert json.loads(bundle.read("extracted/documents.json")) == []
     assert bundle.read("extracted/documents.csv").decode().splitlines() == [
         ",".join(bundle_module.FIXED_COLUMNS)
+    ]
+    assert json.loads(bundle.read("extracted/lines.json")) == []
+    assert bundle.read("extracted/lines.csv").decode().splitlines() == [
+        ",".join(LINE_COLUMNS)
     ]
     assert (built.status, built.documents_total) == ("ready", 0)
 
