@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.demo_einvoices import FACTURX_FIELDS, UBL_FIELDS, facturx_invoice, ubl_invoice
 from app.demo_samples import Sample, invoice, receipt
 from app.demo_steps import Steps
 from app.demo_tables import (
+    einvoice_table,
     events_table,
     files_table,
     footprint_table,
@@ -57,6 +59,7 @@ class Story(Steps):
     def tell(self) -> None:
         self.open_practice()
         self.first_documents()
+        self.einvoices()
         self.deactivate_bakery()
         self.reactivate_bakery()
         self.sweeper_recovers_a_lost_message()
@@ -96,6 +99,33 @@ class Story(Steps):
         statuses = self.settle([document for _, document in uploaded], "the first uploads")
         self.expect_statuses(statuses, "extracted", "the first uploads")
         self.show(self.documents("Extracted by the worker", uploaded))
+
+    def einvoices(self) -> None:
+        self.chapter(
+            "E-invoices are read exactly from their XML",
+            f"{STUDIO} receives a Factur-X PDF (the invoice's CII XML inside the PDF) and a "
+            "UBL invoice delivered as XML. Their fields, lines and VAT breakdown come from "
+            "the XML, not from reading the page; the Factur-X page is still read and "
+            "compared with its XML.",
+        )
+        expected = {
+            self.upload(STUDIO, self.staff, facturx_invoice()): ("einvoice/factur-x", FACTURX_FIELDS),
+            self.upload(STUDIO, self.staff, ubl_invoice()): ("einvoice/ubl", UBL_FIELDS),
+        }
+        statuses = self.settle(expected, "the e-invoices")
+        self.expect_statuses(statuses, "extracted", "the e-invoices")
+        views = []
+        for document_id, (engine, fields) in expected.items():
+            view = queries.get_document(self.uow(), self.actor(self.staff), document_id)
+            read = {key: (view.fields or {}).get(key) for key in fields}
+            self.expect(view.engine == engine, f"{view.filename} was read by {view.engine}")
+            self.expect(read == fields, f"{view.filename}: read {read}, not {fields}")
+            self.expect(len((view.fields or {}).get("lines", [])) == 2, "lines are missing")
+            self.expect(not (view.fields or {}).get("warnings"), f"{view.filename} warns")
+            views.append(view)
+        self.show(self.documents("Read from the XML", [(STUDIO, d) for d in expected]))
+        for view in views:
+            self.show(einvoice_table(view))
 
     def deactivate_bakery(self) -> None:
         self.chapter(

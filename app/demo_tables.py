@@ -45,6 +45,22 @@ def documents_table(title: str, rows: list[tuple[str, DocumentView, str]]) -> Ta
     return table
 
 
+def einvoice_table(view: DocumentView) -> Table:
+    """An e-invoice's lines, VAT breakdown and totals, as the XML gives them."""
+    fields = view.fields or {}
+    table = _table(f"{view.filename} ({view.engine})", "Line", "Quantity", "Unit price",
+                   "Net", "VAT %")  # fmt: skip
+    for line in fields.get("lines", []):
+        quantity = f"{line['quantity']} {line['unit'] or ''}".strip()
+        table.add_row(line["description"], quantity, line["unit_price"], line["net_amount"],
+                      line["vat_rate"])  # fmt: skip
+    for row in fields.get("vat_breakdown", []):
+        table.add_row(f"VAT {row['rate']} % on {row['basis']}", "", "", "", row["tax"])
+    for key in ("net", "tax", "total", "amount_due"):
+        table.add_row(f"[bold]{key}[/]", "", "", fields.get(key) or "", "")
+    return table
+
+
 def jobs_table(title: str, jobs: list[tuple[str, JobResult]]) -> Table:
     table = _table(title, "Request", "Outcome", "What it did")
     for request, job in jobs:

@@ -62,7 +62,7 @@ def extract(
     if not any(fields[name] for name in ("supplier", "invoice_number", "total")):
         raise UnreadableDocument("The e-invoice XML gives no seller, number or total.")
     if source.kind == "xml":
-        text = "\n".join(_words(root))
+        text = "\n".join([*_summary(fields), "", *_words(root)])
         engine = "einvoice/ubl" if invoice.syntax == "ubl" else "einvoice/cii"
     else:
         text = _check_page(data, read_page, fields)
@@ -82,6 +82,24 @@ def _check_page(data: bytes, read_page: PageReader, fields: dict[str, Any]) -> s
         fields["disagreements"] = {name: page[name] for name in differ}
         fields["warnings"].append(crosscheck.warning(page, differ))
     return text
+
+
+def _summary(fields: dict[str, Any]) -> list[str]:
+    """The invoice in a few readable lines, ahead of the XML's words in the text kept."""
+    currency = fields["currency"] or ""
+    lines = [
+        fields["supplier"] or "",
+        f"Invoice {fields['invoice_number'] or ''} of {fields['date'] or ''}".strip(),
+        *(
+            f"{line['description']}: {line['quantity']} x {line['unit_price']} = "
+            f"{line['net_amount']}"
+            for line in fields["lines"]
+        ),
+    ]
+    for label, key in (("Net", "net"), ("VAT", "tax"), ("Total", "total")):
+        if fields[key] is not None:
+            lines.append(f"{label} {fields[key]} {currency}")
+    return lines
 
 
 def _words(root: etree._Element) -> list[str]:
