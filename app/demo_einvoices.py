@@ -119,13 +119,16 @@ _UBL = """<?xml version="1.0" encoding="UTF-8"?>
  <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="C62">2</cbc:InvoicedQuantity>
   <cbc:LineExtensionAmount currencyID="EUR">900.00</cbc:LineExtensionAmount>
   <cac:Item><cbc:Name>LED-Flächenleuchte 60 W</cbc:Name><cac:ClassifiedTaxCategory>
-   <cbc:ID>S</cbc:ID><cbc:Percent>19</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>
+   <cbc:ID>S</cbc:ID><cbc:Percent>19</cbc:Percent>
+   <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>
   </cac:ClassifiedTaxCategory></cac:Item>
-  <cac:Price><cbc:PriceAmount currencyID="EUR">450.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
+  <cac:Price><cbc:PriceAmount currencyID="EUR">450.00</cbc:PriceAmount></cac:Price>
+ </cac:InvoiceLine>
  <cac:InvoiceLine><cbc:ID>2</cbc:ID><cbc:InvoicedQuantity unitCode="HUR">2</cbc:InvoicedQuantity>
   <cbc:LineExtensionAmount currencyID="EUR">150.00</cbc:LineExtensionAmount>
   <cac:Item><cbc:Name>Einweisung vor Ort</cbc:Name><cac:ClassifiedTaxCategory>
-   <cbc:ID>S</cbc:ID><cbc:Percent>15</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>
+   <cbc:ID>S</cbc:ID><cbc:Percent>15</cbc:Percent>
+   <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme>
   </cac:ClassifiedTaxCategory></cac:Item>
   <cac:Price><cbc:PriceAmount currencyID="EUR">75.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
 </Invoice>

@@ -80,6 +80,19 @@ class Steps:
 
     # ---- acting -----------------------------------------------------------------------
 
+    def expect_read(
+        self, document_id: uuid.UUID, engine: str, expected: dict[str, str]
+    ) -> queries.DocumentView:
+        """An e-invoice read from its XML: these values, its lines, and no warning."""
+        view = queries.get_document(self.uow(), self.actor(self.staff), document_id)
+        fields = view.fields or {}
+        read = {key: fields.get(key) for key in expected}
+        self.expect(view.engine == engine, f"{view.filename} was read by {view.engine}")
+        self.expect(read == expected, f"{view.filename}: read {read}, not {expected}")
+        self.expect(bool(fields.get("lines")), f"{view.filename}: no lines were read")
+        self.expect(not fields.get("warnings"), f"{view.filename}: {fields.get('warnings')}")
+        return view
+
     def uow(self) -> UnitOfWork:
         return self.runtime.uow()
 

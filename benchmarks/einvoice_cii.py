@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from benchmarks.einvoice_spec import Spec
 from lxml import etree
+
+from benchmarks.einvoice_spec import Spec
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -78,7 +79,9 @@ def _line(w: Writer, transaction: Any, number: int, item: Any, spec: Spec) -> No
     line = w.ram(transaction, "IncludedSupplyChainTradeLineItem")
     w.ram(line, "AssociatedDocumentLineDocument/LineID", str(number))
     w.ram(line, "SpecifiedTradeProduct/Name", item.description)
-    w.ram(line, "SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount", str(item.price))
+    w.ram(
+        line, "SpecifiedLineTradeAgreement/NetPriceProductTradePrice/ChargeAmount", str(item.price)
+    )
     w.ram(line, "SpecifiedLineTradeDelivery/BilledQuantity", str(item.quantity), unitCode=item.unit)
     settlement = w.ram(line, "SpecifiedLineTradeSettlement")
     _tax(w, w.ram(settlement, "ApplicableTradeTax"), item.category, item.rate)

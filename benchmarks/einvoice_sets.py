@@ -12,17 +12,16 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import facturx
+from pypdf import PdfReader, PdfWriter
+
+from app.demo_samples import text_pdf
 from benchmarks.einvoice_cii import PREFIXES as CII_PREFIXES
 from benchmarks.einvoice_cii import cii
 from benchmarks.einvoice_spec import Spec, random_spec
-from benchmarks.einvoice_ubl import CUSTOMIZATIONS
+from benchmarks.einvoice_ubl import CUSTOMIZATIONS, ubl
 from benchmarks.einvoice_ubl import PREFIXES as UBL_PREFIXES
-from benchmarks.einvoice_ubl import ubl
 from benchmarks.einvoice_zugferd1 import zugferd1
-from pypdf import PdfReader, PdfWriter
 from benchmarks.synthetic_receipts import Case
-
-from app.demo_samples import text_pdf
 
 logging.getLogger("factur-x").setLevel(logging.WARNING)
 FACTURX_PROFILES = ["minimum", "basicwl", "basic", "en16931", "extended"]
@@ -34,7 +33,9 @@ def printed_page(spec: Spec) -> bytes:
     lines = [spec.seller, f"TVA {spec.seller_vat}", "", f"Bill to: {spec.buyer}"]
     lines += [f"{'Credit note' if spec.credit else 'Invoice'} No. {spec.number}"]
     lines += [f"Invoice date: {spec.issue:%d/%m/%Y}", ""]
-    lines += [f"{item.description}  {item.quantity} x {item.price}  {item.net}" for item in spec.items]
+    lines += [
+        f"{item.description}  {item.quantity} x {item.price}  {item.net}" for item in spec.items
+    ]
     lines += ["", f"Total excl. VAT: {sign}{spec.net} {spec.currency}"]
     lines += [f"VAT: {sign}{spec.tax} {spec.currency}"]
     lines += [f"Total: {sign}{spec.total} {spec.currency}"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.einvoice_spec import Spec
 from lxml import etree
+
+from benchmarks.einvoice_spec import Spec
 
 INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.einvoice_spec import Spec
 from lxml import etree
+
+from benchmarks.einvoice_spec import Spec
 
 RSM = "urn:ferd:CrossIndustryDocument:invoice:1p0"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
@@ -29,7 +30,9 @@ def _date(parent: Any, path: str, value: Any) -> None:
 
 
 def zugferd1(spec: Spec) -> bytes:
-    root = etree.Element(f"{{{RSM}}}CrossIndustryDocument", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT})
+    root = etree.Element(
+        f"{{{RSM}}}CrossIndustryDocument", nsmap={"rsm": RSM, "ram": RAM, "udt": UDT}
+    )
     context = _add(root, "SpecifiedExchangedDocumentContext", ns=RSM)
     _add(context, "GuidelineSpecifiedDocumentContextParameter/ID", COMFORT)
     header = _add(root, "HeaderExchangedDocument", ns=RSM)

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/extraction_eval.py --synthetic 24
     .venv/bin/python benchmarks/extraction_eval.py DIR --verbose --engine module:Class
     .venv/bin/python benchmarks/extraction_eval.py --boxes DIR
+    .venv/bin/python benchmarks/extraction_eval.py --einvoices 70 --einvoice-xml 70
 
 DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same stem
 with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
@@ -12,7 +13,9 @@ receipt photos rendered on the spot, `--hard N` harder ones (see synthetic_recei
 `--invoices N` scanned A4 invoices (synthetic_invoices.py), `--credit-notes N` scanned
 credit notes (negative total and tax), `--brands N` invoices of a brand issued by a
 company of another name, `--sideways N` receipt photos turned a quarter with no EXIF tag,
-`--upside-down N` receipt photos turned 180 degrees with no EXIF tag. `--boxes DIR` reads
+`--upside-down N` receipt photos turned 180 degrees with no EXIF tag, `--einvoices N` PDFs
+with their e-invoice XML attached (Factur-X at every profile, XRechnung, ZUGFeRD 1.0) and
+`--einvoice-xml N` standalone CII and UBL files (see einvoice_sets.py). `--boxes DIR` reads
 receipts given as positioned text lines with their key fields (the ICDAR 2019 SROIE
 layout, see box_receipts.py) straight into the field reader: perfect OCR text, no OCR.
 
@@ -42,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from box_receipts import BoxCase, read_box_cases, same_supplier  # noqa: E402
+from einvoice_sets import make_embedded, make_standalone  # noqa: E402
 from synthetic_invoices import make_invoices  # noqa: E402
 from synthetic_receipts import make_cases, make_sideways, make_upside_down  # noqa: E402
 
@@ -80,6 +84,8 @@ def main() -> None:
     parser.add_argument("--brands", type=int, default=0, metavar="N", help="brand invoices")
     parser.add_argument("--sideways", type=int, default=0, metavar="N", help="turned photos")
     parser.add_argument("--upside-down", type=int, default=0, metavar="N", help="180° photos")
+    parser.add_argument("--einvoices", type=int, default=0, metavar="N", help="PDFs with XML")
+    parser.add_argument("--einvoice-xml", type=int, default=0, metavar="N", help="CII/UBL XML")
     parser.add_argument("--boxes", type=Path, metavar="DIR", help="text lines + key fields")
     parser.add_argument("--seed", type=int, default=0, help="other generated documents")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
@@ -95,6 +101,8 @@ def main() -> None:
         *make_invoices(args.brands, seed=13 + args.seed, variant="brand"),
         *make_sideways(args.sideways, seed=19 + args.seed),
         *make_upside_down(args.upside_down, seed=23 + args.seed),
+        *make_embedded(args.einvoices, seed=31 + args.seed),
+        *make_standalone(args.einvoice_xml, seed=37 + args.seed),
     ]
     cases += [(c.name, c.data, c.truth) for c in generated]
     box_cases, unreadable_dates = read_box_cases(args.boxes) if args.boxes else ([], 0)
@@ -133,7 +141,9 @@ def _directory_cases(directory: Path) -> list[tuple[str, bytes, dict[str, Any]]]
 
 def _run(engine: Engine, name: str, data: bytes, truth: dict[str, Any]) -> Outcome:
     content_type = sniff(data) or "application/octet-stream"
-    kind = {"application/pdf": "pdf", "text/plain": "text"}.get(content_type, "image")
+    kind = {"application/pdf": "pdf", "text/plain": "text", "application/xml": "xml"}.get(
+        content_type, "image"
+    )
     cpu_started = time.thread_time()
     try:
         result = engine.extract(data, content_type)
@@ -143,6 +153,8 @@ def _run(engine: Engine, name: str, data: bytes, truth: dict[str, Any]) -> Outco
     cpu = time.thread_time() - cpu_started
     if result.engine.endswith("/ocr") and kind == "pdf":
         kind = "scanned pdf"
+    if result.engine.startswith("einvoice/"):
+        kind = f"e-inv {kind}"
     found = {field: result.fields.get(field) for field in FIELDS}
     pages = int(result.fields.get("pages", 1))
     return Outcome(name, kind, result.seconds, cpu, pages, _scores(found, _expected(truth)), found)
@@ -221,6 +233,7 @@ def _report(outcomes: list[Outcome], verbose: bool) -> None:
         hits = sum(1 for s in scored if s)
         share = 100 * hits / len(scored) if scored else 0.0
         print(f"  {field:15} {hits:3}/{len(scored):<3} {share:5.1f} %")
+    _accuracy_by_kind(outcomes)
     print(f"\ntime per document by kind (load average {os.getloadavg()[0]:.1f})")
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
@@ -234,6 +247,21 @@ def _report(outcomes: list[Outcome], verbose: bool) -> None:
             f"  max {max(seconds):.3f} s  per page: median {per_page:.4f} s,"
             f" thread CPU {cpu_per_page:.4f} s"
         )
+
+
+def _accuracy_by_kind(outcomes: list[Outcome]) -> None:
+    kinds = sorted({o.kind for o in outcomes})
+    if len(kinds) < 2:
+        return
+    print(f"\nby kind: {'kind':11} " + " ".join(f"{f[:8]:>8}" for f in FIELDS))
+    for kind in kinds:
+        cells = []
+        for field in FIELDS:
+            scored = [o.scores[field] for o in outcomes if o.kind == kind]
+            scored = [score for score in scored if score is not None]
+            hits = sum(1 for score in scored if score)
+            cells.append(f"{100 * hits / len(scored):7.1f}%" if scored else f"{'-':>8}")
+        print(f"         {kind:11} " + " ".join(cells))
 
 
 def _mark(score: bool | None) -> str:

@@ -45,9 +45,7 @@ def test_a_ubl_invoice_upload_gives_exact_fields_lines_and_vat(
     client: TestClient, world: World, runtime: Runtime, worker: FakeWorker,
     filename: str, content_type: str,
 ) -> None:  # fmt: skip
-    document = extracted(
-        client, world, runtime, worker, ubl(known_spec()), filename, content_type
-    )
+    document = extracted(client, world, runtime, worker, ubl(known_spec()), filename, content_type)
 
     assert document["status"] == "extracted"
     assert document["content_type"] == "application/xml"

@@ -147,9 +147,7 @@ def test_an_empty_file_exports_empty_tables(office: Office) -> None:
         ",".join(bundle_module.FIXED_COLUMNS)
     ]
     assert json.loads(bundle.read("extracted/lines.json")) == []
-    assert bundle.read("extracted/lines.csv").decode().splitlines() == [
-        ",".join(LINE_COLUMNS)
-    ]
+    assert bundle.read("extracted/lines.csv").decode().splitlines() == [",".join(LINE_COLUMNS)]
     assert (built.status, built.documents_total) == ("ready", 0)
 
 

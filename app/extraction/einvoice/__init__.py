@@ -48,9 +48,7 @@ def find(data: bytes, content_type: str) -> Source | None:
     return None
 
 
-def extract(
-    source: Source, data: bytes, read_page: PageReader, started: float
-) -> ExtractionResult:
+def extract(source: Source, data: bytes, read_page: PageReader, started: float) -> ExtractionResult:
     """The fields from the XML; for a PDF, the page read too and compared."""
     root = xmlsafe.parse(source.xml)
     qname = etree.QName(root)
@@ -103,8 +101,5 @@ def _summary(fields: dict[str, Any]) -> list[str]:
 
 
 def _words(root: etree._Element) -> list[str]:
-    return [
-        text.strip()
-        for text in root.itertext()
-        if text.strip() and len(text) <= _MAX_TEXT_NODE
-    ]
+    texts = (str(text).strip() for text in root.itertext())
+    return [text for text in texts if text and len(text) <= _MAX_TEXT_NODE]

@@ -78,7 +78,9 @@ def read_cii(root: etree._Element) -> EInvoice:
     settlement = _under(read, transaction, dialect.settlement)
     invoice = EInvoice(
         syntax=dialect.syntax,
-        profile=read.text(root, f"{dialect.context}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
+        profile=read.text(
+            root, f"{dialect.context}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"
+        ),
         number=read.text(document, "ram:ID"),
         type_code=read.text(document, "ram:TypeCode"),
         issue_date=read.date(document, "ram:IssueDateTime/udt:DateTimeString"),
@@ -144,7 +146,8 @@ def _tax_total(
     currency in a second element, told apart by its currencyID."""
     amounts = _all(read, summation, "ram:TaxTotalAmount")
     same = [node for node in amounts if node.get("currencyID") in (None, currency)]
-    return (same or amounts or [None])[0]
+    chosen = same or amounts
+    return chosen[0] if chosen else None
 
 
 def _vat_row(read: Reader, node: etree._Element, dialect: Dialect) -> VatRow:

@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 # UNTDID 1001 codes of documents that credit the buyer (EN 16931 allows these for BT-3).
-CREDIT_NOTE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"})
+CREDIT_NOTE_CODES = frozenset(
+    {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+)
 CENT = Decimal("0.01")
 # The keys that both the page and the XML give: where they disagree, a warning names them.
 MAIN_FIELDS = ("supplier", "date", "total", "currency", "invoice_number")

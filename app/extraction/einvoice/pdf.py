@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -33,15 +34,15 @@ def embedded_xml(data: bytes) -> Attachment | None:
     """The e-invoice attached to the PDF `data`, or None: none attached, or a PDF pypdf
     cannot open (the page reader then says what is wrong with it)."""
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        names = list(reader.attachments)
+        attachments = PdfReader(io.BytesIO(data), strict=False).attachments
+        names = list(attachments)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         log.debug("no attachments read: %s", error)
         return None
     known = sorted((n for n in names if n.casefold() in KNOWN_NAMES), key=_preference)
     others = [n for n in names if n.casefold().endswith(".xml") and n not in known]
     for name in known + others:
-        for content in _contents(reader, name):
+        for content in _contents(attachments, name):
             root = xml_root(content[:8192])
             if root in EINVOICE_ROOTS:
                 return Attachment(name, content, KNOWN_NAMES.get(name.casefold(), "pdf"))
@@ -52,9 +53,9 @@ def _preference(name: str) -> int:
     return list(KNOWN_NAMES).index(name.casefold())
 
 
-def _contents(reader: PdfReader, name: str) -> list[bytes]:
+def _contents(attachments: Mapping[str, list[bytes]], name: str) -> list[bytes]:
     try:
-        return list(reader.attachments[name])
+        return list(attachments[name])
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         log.info("attachment %s cannot be read: %s", name, error)
         return []

@@ -25,7 +25,8 @@ def read_ubl(root: etree._Element) -> EInvoice:
         type_code=read.text(root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode"),
         issue_date=read.date(root, "cbc:IssueDate"),
         # A CreditNote has no DueDate of its own: its payment means carry it.
-        due_date=read.date(root, "cbc:DueDate") or read.date(root, "cac:PaymentMeans/cbc:PaymentDueDate"),
+        due_date=read.date(root, "cbc:DueDate")
+        or read.date(root, "cac:PaymentMeans/cbc:PaymentDueDate"),
         currency=read.text(root, "cbc:DocumentCurrencyCode"),
         seller=_party_name(read, root, _SELLER),
         seller_vat_id=read.text(
@@ -41,9 +42,11 @@ def read_ubl(root: etree._Element) -> EInvoice:
     invoice.amount_due = read.decimal(totals, "cbc:PayableAmount")
     tax_total = _tax_total(read, root, invoice.currency)
     invoice.tax = read.decimal(tax_total, "cbc:TaxAmount")
-    invoice.vat_breakdown = [
-        _vat_row(read, node) for node in read.nodes(tax_total, "cac:TaxSubtotal")
-    ] if tax_total is not None else []
+    invoice.vat_breakdown = (
+        [_vat_row(read, node) for node in read.nodes(tax_total, "cac:TaxSubtotal")]
+        if tax_total is not None
+        else []
+    )
     line_path = "cac:CreditNoteLine" if credit else "cac:InvoiceLine"
     quantity = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
     invoice.lines = [_line(read, node, quantity) for node in read.nodes(root, line_path)]
@@ -67,7 +70,8 @@ def _tax_total(read: Reader, root: etree._Element, currency: str | None) -> etre
         for node in totals
         if read.attribute(node, "cbc:TaxAmount", "currencyID") in (None, currency)
     ]
-    return (same or totals or [None])[0]
+    chosen = same or totals
+    return chosen[0] if chosen else None
 
 
 def _vat_row(read: Reader, node: etree._Element) -> VatRow:
@@ -83,7 +87,8 @@ def _vat_row(read: Reader, node: etree._Element) -> VatRow:
 def _line(read: Reader, node: etree._Element, quantity: str) -> Line:
     return Line(
         number=read.text(node, "cbc:ID"),
-        description=read.text(node, "cac:Item/cbc:Name") or read.text(node, "cac:Item/cbc:Description"),
+        description=read.text(node, "cac:Item/cbc:Name")
+        or read.text(node, "cac:Item/cbc:Description"),
         quantity=read.decimal(node, quantity),
         unit=read.attribute(node, quantity, "unitCode"),
         unit_price=read.decimal(node, "cac:Price/cbc:PriceAmount"),

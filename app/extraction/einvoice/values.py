@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ class Reader:
         self.warnings: list[str] = []
 
     def nodes(self, node: etree._Element, path: str) -> list[etree._Element]:
-        found = node.xpath(path, namespaces=self.namespaces)
+        found = _compiled(path, tuple(sorted(self.namespaces.items())))(node)
         return [item for item in found if isinstance(item, etree._Element)]  # type: ignore[union-attr]
 
     def node(self, node: etree._Element, path: str) -> etree._Element | None:
@@ -66,6 +67,12 @@ class Reader:
                 pass
         self.warnings.append(f"{_name(path)} is not a date: {text!r}.")
         return None
+
+
+@lru_cache(maxsize=512)
+def _compiled(path: str, namespaces: tuple[tuple[str, str], ...]) -> etree.XPath:
+    """Compiled once per path and namespace set: an invoice asks each path per line."""
+    return etree.XPath(path, namespaces=dict(namespaces))
 
 
 def _name(path: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import pairwise
 
-from benchmarks.einvoice_spec import Adjustment, Item, Spec
 from benchmarks.einvoice_sets import attached_pdf, facturx_pdf, printed_page
+from benchmarks.einvoice_spec import Adjustment, Item, Spec
 
 __all__ = ["attached_pdf", "facturx_pdf", "known_spec", "printed_page"]
 
@@ -51,7 +52,7 @@ def billion_laughs() -> bytes:
     """Each entity ten of the one before: &lol9; would expand to 10^9 'lol's."""
     names = ["lol", *(f"lol{i}" for i in range(1, 10))]
     entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY {name} "{f"&{before};" * 10}">' for before, name in zip(names, names[1:])
+        f'<!ENTITY {name} "{f"&{before};" * 10}">' for before, name in pairwise(names)
     )
     return (
         f'<?xml version="1.0"?>\n<!DOCTYPE rsm:CrossIndustryInvoice [{entities}]>\n'
@@ -76,6 +77,4 @@ def huge_xml(megabytes: int = 50) -> bytes:
 
 
 def deep_xml(depth: int = 5000) -> bytes:
-    return (
-        CII_ROOT.encode() + b"<a>" * depth + b"</a>" * depth + b"</rsm:CrossIndustryInvoice>"
-    )
+    return CII_ROOT.encode() + b"<a>" * depth + b"</a>" * depth + b"</rsm:CrossIndustryInvoice>"

@@ -136,7 +136,11 @@ def test_ubl_invoice_gives_every_field_exactly(prefixes: int) -> None:
 def test_ubl_credit_note_gives_negative_amounts_and_its_due_date() -> None:
     _, fields = read(ubl(known_spec(credit=True), "xrechnung"))
 
-    assert (fields["total"], fields["tax"], fields["amount_due"]) == ("-331.47", "-51.63", "-331.47")
+    assert (fields["total"], fields["tax"], fields["amount_due"]) == (
+        "-331.47",
+        "-51.63",
+        "-331.47",
+    )
     assert fields["due_date"] == "2026-12-03"
     assert [line["net_amount"] for line in fields["lines"]] == ["-255.00", "-29.94"]
 
