@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
-from app.domain.filetypes import EINVOICE_ROOTS, xml_root
+from app.domain.filetypes import EINVOICE_ROOTS, SNIFF_BYTES, xml_root
 
 log = logging.getLogger(__name__)
+# What pypdf raises on a damaged or hostile file.
+_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 # Attachment name (case folded) -> the engine suffix that says what was read.
 KNOWN_NAMES = {
@@ -34,19 +38,43 @@ def embedded_xml(data: bytes) -> Attachment | None:
     """The e-invoice attached to the PDF `data`, or None: none attached, or a PDF pypdf
     cannot open (the page reader then says what is wrong with it)."""
     try:
-        attachments = PdfReader(io.BytesIO(data), strict=False).attachments
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        attachments = reader.attachments
         names = list(attachments)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except _PDF_ERRORS as error:
         log.debug("no attachments read: %s", error)
         return None
+    found = _first_einvoice(names, lambda name: _contents(attachments, name))
+    if found is None and not names:
+        # Some writers list the XML only among the document's associated files (/AF, as
+        # PDF/A-3 asks), not in the embedded-files name tree pypdf reads.
+        associated = _associated_files(reader)
+        found = _first_einvoice(list(associated), lambda name: [associated[name]])
+    return found
+
+
+def _first_einvoice(names: list[str], contents: Callable[[str], list[bytes]]) -> Attachment | None:
     known = sorted((n for n in names if n.casefold() in KNOWN_NAMES), key=_preference)
     others = [n for n in names if n.casefold().endswith(".xml") and n not in known]
     for name in known + others:
-        for content in _contents(attachments, name):
-            root = xml_root(content[:8192])
-            if root in EINVOICE_ROOTS:
+        for content in contents(name):
+            if xml_root(content[:SNIFF_BYTES]) in EINVOICE_ROOTS:
                 return Attachment(name, content, KNOWN_NAMES.get(name.casefold(), "pdf"))
     return None
+
+
+def _associated_files(reader: PdfReader) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    try:
+        catalog = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+        for reference in catalog.get("/AF") or []:
+            spec = reference.get_object()
+            embedded = spec["/EF"].get_object()
+            stream = (embedded.get("/UF") or embedded["/F"]).get_object()
+            files[str(spec.get("/UF") or spec.get("/F") or "")] = stream.get_data()
+    except _PDF_ERRORS as error:
+        log.info("associated files cannot be read: %s", error)
+    return files
 
 
 def _preference(name: str) -> int:
@@ -56,6 +84,6 @@ def _preference(name: str) -> int:
 def _contents(attachments: Mapping[str, list[bytes]], name: str) -> list[bytes]:
     try:
         return list(attachments[name])
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except _PDF_ERRORS as error:
         log.info("attachment %s cannot be read: %s", name, error)
         return []

@@ -78,3 +78,30 @@ def huge_xml(megabytes: int = 50) -> bytes:
 
 def deep_xml(depth: int = 5000) -> bytes:
     return CII_ROOT.encode() + b"<a>" * depth + b"</a>" * depth + b"</rsm:CrossIndustryInvoice>"
+
+
+def associated_only_pdf(page: bytes, xml: bytes, name: str) -> bytes:
+    """The XML among the catalog's associated files (/AF) only, with no embedded-files
+    name tree, as some PDF/A-3 writers leave it."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import TextStringObject as Text
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(page)))
+    stream = DecodedStreamObject()
+    stream.set_data(xml)
+    stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): Text(name),
+            NameObject("/UF"): Text(name),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(stream)}),
+        }
+    )
+    writer._root_object[NameObject("/AF")] = ArrayObject([writer._add_object(spec)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

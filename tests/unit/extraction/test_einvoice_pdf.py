@@ -124,3 +124,39 @@ def test_a_plain_pdf_still_goes_to_the_page_reader(invoice_pdf: bytes) -> None:
 
     assert engine == "invoice/text-layer"
     assert "warnings" not in fields
+
+
+def test_an_xml_listed_only_among_the_associated_files_is_found() -> None:
+    from tests.unit.extraction.einvoice_samples import associated_only_pdf
+
+    spec = known_spec()
+    pdf = associated_only_pdf(printed_page(spec), cii(spec, "basic"), "factur-x.xml")
+    assert b"/EmbeddedFiles" not in pdf
+
+    engine, fields = extract(pdf)
+
+    assert engine == "einvoice/factur-x"
+    assert fields["total"] == "331.47"
+
+
+@pytest.mark.parametrize(
+    ("field", "page_value", "xml_value", "text"),
+    [
+        ("supplier", "Facturé à Dupont", "Atelier Verrier Lemoine SARL", "LEMOINE Verrier\n"),
+        ("date", "2026-12-03", "2026-11-03", "Date : 03.11.2026"),
+        ("date", "2026-12-03", "2026-11-03", "Issued 2026/11/03"),
+        ("date", "2026-12-03", "2026-11-03", "le 3 novembre 2026"),
+        ("date", "2026-12-03", "2026-11-03", "November 3, 2026"),
+        ("total", "20.00", "1234.50", "Total 1.234,50 €"),
+        ("total", "20.00", "1234.50", "Total $1,234.50"),
+        ("invoice_number", "2026", "FA-2026-0042", "Facture n° FA - 2026 - 0042"),
+        ("currency", "USD", "EUR", "Total 12,00 €"),
+    ],
+)
+def test_the_xml_value_in_print_is_no_disagreement(
+    field: str, page_value: str, xml_value: str, text: str
+) -> None:
+    from app.extraction.einvoice.crosscheck import disagreements
+
+    assert disagreements({field: page_value}, {field: xml_value}, text) == []
+    assert disagreements({field: page_value}, {field: xml_value}, "nothing here") == [field]
