@@ -13,6 +13,10 @@ from app.errors import UnreadableDocument
 
 # Real e-invoices are kilobytes; a few hundred lines with attachments stay far below this.
 MAX_XML_BYTES = 16 * 1024 * 1024
+# A parsed element costs lxml about 250 bytes: this caps a tree near 50 MB. An invoice of
+# 5,000 lines has some 150,000 elements; big files are big for their attachments (base64
+# text, cheap to hold), not for their elements.
+MAX_ELEMENTS = 200_000
 # A DTD's markers in the encodings XML files come in (UTF-8 covers ASCII and Latin-1).
 _DTD_MARKERS = [
     marker.encode(encoding)
@@ -30,6 +34,12 @@ def parse(data: bytes) -> etree._Element:
         )
     if any(marker in data for marker in _DTD_MARKERS):
         raise _dtd_refused()
+    # Counted before parsing, at memchr speed: each element has a start and an end tag.
+    if data.count(b"<") > 2 * MAX_ELEMENTS + 10:
+        raise UnreadableDocument(
+            f"The e-invoice XML has more than {MAX_ELEMENTS:,} elements; Dossier reads "
+            "e-invoices of up to that many."
+        )
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,

@@ -101,3 +101,27 @@ def test_a_hostile_xml_attached_to_a_pdf_fails_the_document() -> None:
     assert sniff(pdf) == PDF
 
     assert "DTD" in refused(pdf, PDF)
+
+
+def test_a_flood_of_small_elements_is_refused_before_building_a_tree() -> None:
+    """16 MB of '<a>1</a>' would be two million elements, half a gigabyte in lxml."""
+    from tests.unit.extraction.einvoice_samples import CII_ROOT
+
+    data = CII_ROOT.encode() + b"<a>1</a>" * 2_000_000 + b"</rsm:CrossIndustryInvoice>"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    reason = refused(data)
+
+    assert "200,000 elements" in reason
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+
+
+def test_an_invoice_of_thousands_of_lines_is_still_read() -> None:
+    import dataclasses
+
+    spec = known_spec()
+    many = dataclasses.replace(spec, items=spec.items * 1500, adjustments=[])
+
+    result = ENGINE.extract(cii(many, "en16931"), XML)
+
+    assert len(result.fields["lines"]) == 3000
