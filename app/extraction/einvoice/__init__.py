@@ -56,14 +56,14 @@ def extract(source: Source, data: bytes, read_page: PageReader, started: float) 
         raise UnreadableDocument(f"The XML's root element {qname.text} is not an e-invoice.")
     invoice = read_ubl(root) if qname.localname in {"Invoice", "CreditNote"} else read_cii(root)
     fields = invoice.fields()
-    fields["syntax"] = invoice.syntax
     if not any(fields[name] for name in ("supplier", "invoice_number", "total")):
         raise UnreadableDocument("The e-invoice XML gives no seller, number or total.")
     if source.kind == "xml":
         text = "\n".join([*_summary(fields), "", *_words(root)])
         engine = "einvoice/ubl" if invoice.syntax == "ubl" else "einvoice/cii"
     else:
-        text = _check_page(data, read_page, fields)
+        # A page with no text (a scan OCR could not read) still leaves the XML's words.
+        text = _check_page(data, read_page, fields) or "\n".join(_summary(fields))
         engine = f"einvoice/{source.kind}"
     return ExtractionResult(engine, text, fields, time.perf_counter() - started)
 

@@ -92,6 +92,7 @@ class EInvoice:
             "buyer": self.buyer,
             "type_code": self.type_code,
             "profile": self.profile,
+            "syntax": self.syntax,
             "iban": self.iban,
             "vat_breakdown": [_vat_row(row, sign) for row in self.vat_breakdown],
             "lines": [_line(line, sign) for line in self.lines],
