@@ -94,3 +94,24 @@ def test_xml_that_is_no_e_invoice_is_refused_with_its_root(tmp_path: Path) -> No
 
     assert result.exit_code == 1
     assert "not an e-invoice" in json.loads(result.output)["error"]
+
+
+def test_without_json_an_e_invoice_shows_its_lines_and_warnings(tmp_path: Path) -> None:
+    import dataclasses
+
+    from benchmarks.einvoice_cii import cii
+    from tests.unit.extraction.einvoice_samples import facturx_pdf, known_spec, printed_page
+
+    spec = known_spec()
+    other = dataclasses.replace(spec, seller="Brauhaus Kessler GmbH", number="RE-7781")
+    path = tmp_path / "facture.pdf"
+    path.write_bytes(facturx_pdf(printed_page(other), cii(spec, "en16931"), "en16931"))
+
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+
+    assert result.exit_code == 0, result.output
+    first, warning = result.output.splitlines()
+    assert "total=331.47" in first
+    assert "2 lines" in first
+    assert "einvoice/factur-x" in first
+    assert warning.startswith("  warning: The printed page and the embedded XML disagree on ")
