@@ -65,7 +65,7 @@ def validate_upload(incoming: Incoming, settings: Settings) -> str:
     if content_type is None:
         raise UnsupportedFileType(filetypes.refusal(incoming.head))
     if content_type not in settings.allowed_content_types:
-        raise UnsupportedFileType(f"This Dossier does not accept {content_type} files.")
+        raise UnsupportedFileType(f"Files of this type ({content_type}) are not accepted here.")
     return content_type
 
 

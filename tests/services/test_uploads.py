@@ -88,8 +88,18 @@ def test_an_upload_of_exactly_the_limit_is_accepted(office: Office) -> None:
 def test_a_type_the_settings_do_not_allow_is_refused(office: Office) -> None:
     office.settings.allowed_content_types = ("application/pdf",)
 
-    with pytest.raises(UnsupportedFileType):
+    with pytest.raises(UnsupportedFileType, match=r"\(text/plain\) are not accepted here"):
         upload(office, office.receipt(1))
+
+
+def test_xml_that_is_not_an_e_invoice_is_refused_with_its_root(office: Office) -> None:
+    order = b'<?xml version="1.0"?>\n<po:Order xmlns:po="urn:example:orders"/>'
+
+    with pytest.raises(UnsupportedFileType, match=r"root element is \{urn:example:orders\}Order"):
+        upload(office, order)
+
+    with office.uow:
+        assert office.uow.session.scalar(select(func.count()).select_from(Document)) == 0
 
 
 @pytest.mark.parametrize(
