@@ -162,7 +162,8 @@ def random_spec(rng: random.Random, index: int, *, credit: bool = False) -> Spec
         items.append(Item("Formation professionnelle", Decimal("1"), "C62", Decimal("300"),
                           Decimal("0"), "E"))  # fmt: skip
     adjustments = []
-    if rng.random() < 0.35:
+    # A discount smaller than what it discounts: a credit note for a negative sum is none.
+    if rng.random() < 0.35 and sum(item.net for item in items) > 30:
         adjustments.append(Adjustment(False, Decimal("15.00"), "Remise fidélité", items[0].rate))
     if rng.random() < 0.25:
         adjustments.append(Adjustment(True, Decimal("9.90"), "Frais de port", rates[0]))

