@@ -6,6 +6,7 @@ from. Coordinates grow rightwards and downwards, in the reader's own unit.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -59,10 +60,9 @@ class Line:
 
     def x_at(self, offset: int) -> float:
         """Horizontal position of a character, interpolated inside its box."""
-        index = 0
-        for position, start in enumerate(self.starts):
-            if start <= offset:
-                index = position
+        # Bisection: values are placed on long lines too, and a scan per value would make
+        # reading such a line quadratic.
+        index = max(bisect_right(self.starts, offset) - 1, 0)
         box = self.boxes[index]
         share = (offset - self.starts[index]) / max(len(box.text), 1)
         return box.left + min(max(share, 0.0), 1.0) * (box.right - box.left)
