@@ -15,7 +15,7 @@ help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
 	@echo "make test       run the whole test suite"
 	@echo "make lint       ruff check and ruff format --check"
-	@echo "make typecheck  mypy (strict on app/ and worker/)"
+	@echo "make typecheck  mypy (strict on app/, worker/ and training/)"
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"

@@ -1,0 +1,133 @@
+"""The generated corpus: deterministic, every family in every language, truth that adds up
+and that the PDF's own text layer shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from training.corpus import FAMILIES, LANGUAGES, Rendered, generate, generate_rendered, main
+
+TRUTH_KEYS = {
+    "supplier",
+    "date",
+    "due_date",
+    "total",
+    "net",
+    "tax",
+    "amount_due",
+    "currency",
+    "invoice_number",
+    "document_type",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Rendered]:
+    """One document per family and language."""
+    return list(generate_rendered(7, 1))
+
+
+def pdf_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def test_the_families_are_distinct_in_six_languages() -> None:
+    assert len(FAMILIES) >= 7
+    assert len(set(FAMILIES)) == len(FAMILIES)
+    assert LANGUAGES == ("en", "fr", "de", "nl", "es", "it")
+
+
+def test_the_same_seed_gives_the_same_bytes() -> None:
+    def run(seed: int) -> list[bytes]:
+        return [s.data for s in generate(seed, 2, families=FAMILIES[:3], languages=["de", "fr"])]
+
+    first = run(11)
+    assert first == run(11)
+    assert first != run(12)
+
+
+def test_every_family_renders_in_every_language(corpus: list[Rendered]) -> None:
+    seen = {(item.sample.family, item.sample.language) for item in corpus}
+    assert seen == {(family, language) for family in FAMILIES for language in LANGUAGES}
+    for item in corpus:
+        assert item.sample.data.startswith(b"%PDF-")
+        assert item.sample.content_type == "application/pdf"
+
+
+def test_the_truth_adds_up(corpus: list[Rendered]) -> None:
+    for item in corpus:
+        truth, document = item.sample.truth, item.document
+        assert set(truth) == TRUTH_KEYS
+        total = Decimal(str(truth["total"]))
+        if truth["net"] is not None:
+            assert Decimal(str(truth["net"])) + Decimal(str(truth["tax"])) == total
+        prepaid = document.prepaid * document.sign
+        assert Decimal(str(truth["amount_due"])) == total - prepaid
+        negative = truth["document_type"] == "credit_note"
+        assert (total < 0) == negative, item.sample.family
+        dt.date.fromisoformat(str(truth["date"]))
+        if truth["due_date"] is not None:
+            assert truth["due_date"] > str(truth["date"])
+        assert truth["currency"] in {"EUR", "GBP", "USD", "CHF"}
+
+
+def test_the_text_layer_shows_the_truth_as_printed(corpus: list[Rendered]) -> None:
+    missing = []
+    for item in corpus:
+        document = item.document
+        text = pdf_text(item.sample.data)
+        printed_total = document.style.number(document.shown(document.total))
+        for expected in (printed_total, document.number, document.supplier.name):
+            if expected not in text:
+                missing.append((item.sample.family, item.sample.language, expected))
+    assert missing == []
+
+
+def test_unknown_names_fail_before_any_work() -> None:
+    with pytest.raises(ValueError, match="unknown family no-such-layout"):
+        generate(1, 1, families=["no-such-layout"])
+    with pytest.raises(ValueError, match="unknown language"):
+        generate(1, 1, languages=["pt"])
+    with pytest.raises(ValueError, match="unknown kind"):
+        generate(1, 1, kinds=["tiff"])
+    with pytest.raises(ValueError, match="negative"):
+        generate(1, -1)
+
+
+def test_the_command_line_writes_documents_with_their_truth(tmp_path: Path) -> None:
+    code = main(
+        [
+            "--out",
+            str(tmp_path),
+            "--seed",
+            "3",
+            "--per-family",
+            "1",
+            "--families",
+            FAMILIES[0],
+            "--languages",
+            "it",
+        ]
+    )
+    assert code == 0
+    pdf = tmp_path / f"{FAMILIES[0]}-it-000.pdf"
+    truth = json.loads((tmp_path / f"{FAMILIES[0]}-it-000.pdf.json").read_text())
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert truth["family"] == FAMILIES[0]
+    assert truth["language"] == "it"
+    assert set(truth) >= TRUTH_KEYS
+
+
+def test_the_command_line_refuses_an_unknown_family(tmp_path: Path) -> None:
+    assert main(["--out", str(tmp_path), "--families", "nope"]) == 2
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,9 @@
+"""Every layout family, by name, in a fixed order."""
+
+from __future__ import annotations
+
+from training.families import letters
+from training.families.base import Family
+
+ALL: tuple[Family, ...] = (*letters.FAMILIES,)
+BY_NAME: dict[str, Family] = {family.name: family for family in ALL}
