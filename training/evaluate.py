@@ -1,6 +1,6 @@
 """Measure the learned reader against the rules on documents it was not trained on.
 
-    .venv/bin/python -m training.evaluate [--per-family 12] [--lofo] [--held-out] [--dev]
+    .venv/bin/python -m training.evaluate [--per-family 8] [--lofo] [--held-out] [--dev]
 
 - leave-one-family-out: for each layout family, a model trained on all the others reads
   that family's documents;
@@ -22,8 +22,8 @@ from typing import Any
 from app.extraction.fields import read_fields
 from app.extraction.learned.model import parse_model
 from app.extraction.learned.reader import read_learned
-from training.sources import ROOT, Document, corpus_documents, dev_documents, legacy_documents
-from training.train import fit
+from training.sources import ROOT, Document, dev_documents
+from training.train import examples, fit, training_documents
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from extraction_eval import same_value
@@ -91,16 +91,13 @@ def _share(results: Sequence[bool]) -> str:
     return f"{sum(results)}/{len(results)} {100 * sum(results) / len(results):5.1f} %"
 
 
-def generated(seed: int, per_family: int) -> list[Document]:
-    return [*corpus_documents(seed, per_family), *legacy_documents(seed, per_family * 2)]
-
-
 def leave_one_family_out(documents: Sequence[Document]) -> None:
     families = sorted({d.family for d in documents})
+    prepared = examples(documents)
     before: Tally = defaultdict(list)
     after: Tally = defaultdict(list)
     for family in families:
-        model = fit([d for d in documents if d.family != family])
+        model = fit([p for p, d in zip(prepared, documents, strict=True) if d.family != family])
         one_before, one_after = measure(model, [d for d in documents if d.family == family])
         report(f"family {family} (trained without it)", one_before, one_after)
         for field in SCORED:
@@ -110,9 +107,9 @@ def leave_one_family_out(documents: Sequence[Document]) -> None:
 
 
 def held_out(per_family: int) -> None:
-    train = [d for d in generated(0, per_family) if not _held_out(d)]
-    test = [d for d in generated(HELD_OUT_SEED, per_family) if _held_out(d)]
-    model = fit(train)
+    train = [d for d in training_documents(0, per_family) if not _held_out(d)]
+    test = [d for d in training_documents(HELD_OUT_SEED, per_family) if _held_out(d)]
+    model = fit(examples(train))
     report(
         f"held out: {len(test)} documents of families {HELD_OUT_FAMILIES} or languages"
         f" {HELD_OUT_LANGUAGES}, seed {HELD_OUT_SEED}",
@@ -135,7 +132,7 @@ def dev(model: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-family", type=int, default=12)
+    parser.add_argument("--per-family", type=int, default=8)
     parser.add_argument("--lofo", action="store_true", help="leave-one-family-out")
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--dev", action="store_true")
@@ -145,7 +142,7 @@ def main() -> None:
     VERBOSE = args.verbose
     everything = not (args.lofo or args.held_out or args.dev)
     if args.lofo or everything:
-        leave_one_family_out(generated(0, args.per_family))
+        leave_one_family_out(training_documents(0, args.per_family))
     if args.held_out or everything:
         held_out(args.per_family)
     if args.dev or everything:

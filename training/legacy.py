@@ -55,7 +55,7 @@ def documents(seed: int, count: int) -> Iterator[Document]:
 
 def _invoices(seed: int, count: int, variant: str, family: str) -> Iterator[Document]:
     draw, scan = synthetic_invoices.ImageDraw.Draw, synthetic_invoices._scan
-    synthetic_invoices.ImageDraw.Draw = _Recorder  # type: ignore[assignment, misc]
+    synthetic_invoices.ImageDraw.Draw = _Recorder
     synthetic_invoices._scan = lambda page, rng: str(id(page)).encode()
     try:
         cases = synthetic_invoices.make_invoices(count, seed=seed, variant=variant)
@@ -67,7 +67,7 @@ def _invoices(seed: int, count: int, variant: str, family: str) -> Iterator[Docu
             truth = _truth(case.truth) | {"due_date": _due_date(boxes, language, case.truth)}
             yield Document(case.name, family, language, [page], truth)
     finally:
-        synthetic_invoices.ImageDraw.Draw = draw  # type: ignore[misc]
+        synthetic_invoices.ImageDraw.Draw = draw
         synthetic_invoices._scan = scan
         _Recorder.pages.clear()
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from app.extraction.engine import _read_pdf
 from app.extraction.layout import Box, Line, Page, group_lines
+from training.corpus import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = Path("/work/shared/data/invoices-dev")
@@ -40,11 +41,7 @@ class Document:
 def corpus_documents(
     seed: int, per_family: int, families: tuple[str, ...] | None = None
 ) -> Iterator[Document]:
-    """The generated corpus's text PDFs (empty when `training.corpus` is not there yet)."""
-    try:
-        from training.corpus import generate  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return
+    """The generated corpus's text PDFs."""
     for index, sample in enumerate(generate(seed, per_family, families=families)):
         if sample.content_type != "application/pdf":
             continue

@@ -1,6 +1,6 @@
 """Train the learned reader's model: `make train-extraction` (deterministic, seeded).
 
-    .venv/bin/python -m training.train [--seed 0] [--per-family 12] [--out PATH]
+    .venv/bin/python -m training.train [--seed 0] [--per-family 8] [--out PATH]
 
 Examples are the candidates of generated documents (`training.sources`), one per value
 and field, labelled by whether the value is the field's truth. One logistic regression per
@@ -46,21 +46,26 @@ def is_truth(field: str, candidate: Candidate, truth: dict[str, Any]) -> bool | 
     if expected is None:
         return False
     if isinstance(candidate.value, dt.date):
-        return candidate.value.isoformat() == expected
+        return bool(candidate.value.isoformat() == expected)
     return abs(candidate.value) == abs(Decimal(str(expected)))
 
 
-def fit(documents: Sequence[Document], names: Sequence[str] | None = None) -> dict[str, Any]:
-    """The model file's content, trained on `documents`."""
-    names = list(names or feature_names())
-    prepared = [(prepare(document.pages), document.truth) for document in documents]
+Example = tuple[Prepared, dict[str, Any]]
+
+
+def examples(documents: Sequence[Document]) -> list[Example]:
+    """Each document's candidates with its truth (computed once, fitted many times)."""
+    return [(prepare(document.pages), document.truth) for document in documents]
+
+
+def fit(prepared: Sequence[Example]) -> dict[str, Any]:
+    """The model file's content, trained on the documents' candidates."""
+    names = feature_names()
     fields = {field: _fit_field(field, prepared, names) for field in FIELDS}
-    return {"version": 1, "trained_on": f"{len(documents)} documents", "fields": fields}
+    return {"version": 1, "trained_on": f"{len(prepared)} documents", "fields": fields}
 
 
-def _fit_field(
-    field: str, prepared: Sequence[tuple[Prepared, dict[str, Any]]], names: Sequence[str]
-) -> dict[str, Any]:
+def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) -> dict[str, Any]:
     index = {name: column for column, name in enumerate(names)}
     rows: list[list[float]] = []
     labels: list[int] = []
@@ -104,7 +109,7 @@ def _vector(candidate: Candidate, index: dict[str, int]) -> list[float]:
 
 def _best_threshold(
     field: str,
-    prepared: Sequence[tuple[Prepared, dict[str, Any]]],
+    prepared: Sequence[Example],
     model: LogisticRegression,
     index: dict[str, int],
 ) -> float:
@@ -135,11 +140,11 @@ def write_model(model: dict[str, Any], path: Path) -> None:
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--per-family", type=int, default=12)
+    parser.add_argument("--per-family", type=int, default=8)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args(list(argv) if argv is not None else None)
     documents = training_documents(args.seed, args.per_family)
-    model = fit(documents)
+    model = fit(examples(documents))
     write_model(model, args.out)
     for field, spec in model["fields"].items():
         print(

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 _LINE_OVERLAP = 0.5
 # Boxes closer than this many line heights belong to one phrase (a name, a label).
 _PHRASE_GAP = 1.0
+# No printed line holds more characters than this: a line's boxes are kept up to it, so
+# every later step on a line (labels, dates, amounts, names) costs at most this much.
+MAX_LINE_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,21 @@ def group_lines(page: int, boxes: Iterable[Box]) -> tuple[Line, ...]:
             rows[-1].append(box)
         else:
             rows.append([box])
-    return tuple(Line(page, tuple(sorted(row, key=lambda b: b.left))) for row in rows)
+    return tuple(Line(page, _capped(sorted(row, key=lambda b: b.left))) for row in rows)
+
+
+def _capped(boxes: Sequence[Box]) -> tuple[Box, ...]:
+    """The line's boxes up to MAX_LINE_CHARS characters (a longer box is cut)."""
+    kept: list[Box] = []
+    room = MAX_LINE_CHARS
+    for box in boxes:
+        if room <= 0:
+            break
+        if len(box.text) > room:
+            box = Box(box.text[:room], box.left, box.top, box.right, box.bottom)
+        kept.append(box)
+        room -= len(box.text) + 1
+    return tuple(kept)
 
 
 def _non_empty(boxes: Iterable[Box]) -> list[Box]:
@@ -143,8 +160,8 @@ def page_from_text(text: str, number: int = 0) -> Page:
         if not stripped.strip():
             continue
         indent = len(stripped) - len(stripped.lstrip())
-        boxes = _split_columns(stripped.lstrip(), indent, row)
-        lines.append(Line(number, tuple(boxes)))
+        boxes = _split_columns(stripped.lstrip()[:MAX_LINE_CHARS], indent, row)
+        lines.append(Line(number, _capped(boxes)))
     width = max((len(raw) for raw in text.splitlines()), default=1)
     return Page(number, float(width), float(max(len(text.splitlines()), 1)), tuple(lines))
 

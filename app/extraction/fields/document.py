@@ -17,11 +17,10 @@ _COLUMN_DEPTH = 3
 COLUMN_DISCOUNT = 0.8
 # Hard caps that keep every later step bounded whatever the upload holds (docs/extraction.md,
 # "Bounded work"). A document's lines beyond the first MAX_ROWS are not read: 50 pages of
-# 100 lines. A line is read up to MAX_LINE_CHARS characters: no printed line is longer,
-# and a 480 KB line of 'Total ' is not one. A line gives at most MAX_VALUES_PER_LINE
-# amounts and as many dates: a row of an item table has a handful.
+# 100 lines. Lines are cut at MAX_LINE_CHARS characters when they are built (layout.py).
+# A line gives at most MAX_VALUES_PER_LINE amounts and as many dates: a row of an item
+# table has a handful.
 MAX_ROWS = 5000
-MAX_LINE_CHARS = 400
 MAX_VALUES_PER_LINE = 24
 
 
@@ -51,8 +50,7 @@ def read_rows(pages: Sequence[Page]) -> list[Row]:
         top = min((line.top for line in page.lines), default=0.0)
         height = max((line.bottom for line in page.lines), default=0.0) - top
         for line in page.lines[: MAX_ROWS - len(rows)]:
-            # Folding keeps one character per character: offsets stay those of line.text.
-            folded = fold(line.text[:MAX_LINE_CHARS])
+            folded = fold(line.text)
             dates = find_dates(folded)[:MAX_VALUES_PER_LINE]
             # Dates are blanked first: '01.05.14' is not the amount 1.05.
             masked = _blank(folded, [(d.start, d.end) for d in dates])

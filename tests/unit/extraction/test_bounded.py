@@ -13,9 +13,9 @@ import pytest
 
 from app.domain.filetypes import PDF, TEXT
 from app.extraction.engine import MAX_PAGES, InvoiceEngine, _read_pdf
-from app.extraction.fields.document import MAX_LINE_CHARS, MAX_ROWS, MAX_VALUES_PER_LINE, read_rows
+from app.extraction.fields.document import MAX_ROWS, MAX_VALUES_PER_LINE, read_rows
 from app.extraction.fields.labels import find_labels
-from app.extraction.layout import page_from_text
+from app.extraction.layout import MAX_LINE_CHARS, page_from_text
 from app.extraction.learned.candidates import MAX_CANDIDATES
 from app.extraction.learned.reader import prepare
 from tests.unit.extraction.samples import long_invoice_pdf, many_numbers, total_flood
