@@ -6,7 +6,7 @@ item table, totals and footer. Each draws at a given place and returns where it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from training.document import Document, Line, Party
@@ -30,7 +30,7 @@ def when(doc: Document, day: dt.date) -> str:
 
 
 def meta_value(doc: Document, key: str) -> str:
-    values = {
+    values: dict[str, Callable[[], str]] = {
         "number": lambda: doc.number,
         "date": lambda: when(doc, doc.issue),
         "due_date": lambda: when(doc, doc.due) if doc.due else "",

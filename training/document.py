@@ -7,6 +7,7 @@ notes, and the truth (what a reader should extract) carries that sign.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -61,6 +62,7 @@ class Spec:
     shows_due: bool = True
     shows_tax: bool = True
     discount: bool = False
+    mixed_rates: bool = False
 
 
 @dataclass
@@ -180,11 +182,22 @@ def make_document(rng: random.Random, language: str, spec: Spec) -> Document:
         related_number=invoice_number(rng, issue - dt.timedelta(days=40), "invoice"),
         negative_print=rng.random() < 0.5,
     )
+    if spec.variant == "advance":
+        advance(rng, doc)
     if spec.discount:
         doc.discount_rate = Decimal(rng.choice((2, 3, 5, 10)))
     if spec.variant == "final":
         doc.prepaid = cents(doc.total * Decimal(rng.choice((20, 30, 40, 50))) / 100)
     return doc
+
+
+def advance(rng: random.Random, doc: Document) -> None:
+    """An advance invoice bills a share of the order; the order's value is printed too."""
+    pct = rng.choice((20, 25, 30, 40, 50))
+    order_value = doc.subtotal
+    text = doc.labels.get("advance_line", pct=str(pct), ref=doc.order_ref)
+    doc.lines = [Line(text, Decimal(1), cents(order_value * pct / 100), doc.lines[0].rate)]
+    doc.extra["order_value"] = str(order_value)
 
 
 def invoice_number(rng: random.Random, issue: dt.date, kind: str) -> str:
@@ -276,9 +289,13 @@ def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> l
     items = ITEMS[language]
     lines = []
     for index in range(count):
-        price = cents(Decimal(rng.randrange(500, 250000)) / 100)
+        # Log-uniform: many small prices, a few large ones, as on real invoices.
+        price = cents(Decimal(str(round(math.exp(rng.uniform(1.6, 7.8)), 2))))
         quantity = Decimal(rng.choice((1, 1, 1, 2, 3, 4, 5, 8, 10, 12)))
-        rate = main if rng.random() < 0.85 or spec.discount else rng.choice(rates)
+        if spec.mixed_rates:
+            rate = rates[index % len(rates)]
+        else:
+            rate = main if rng.random() < 0.85 or spec.discount else rng.choice(rates)
         lines.append(
             Line(items[(index + rng.randrange(len(items))) % len(items)], quantity, price, rate)
         )

@@ -122,7 +122,7 @@ class Style:
         group, mark = NUMBER_STYLES[self.number_style]
         sign = "-" if value < 0 else ""
         whole, cents = f"{abs(value):.2f}".split(".")
-        parts = []
+        parts: list[str] = []
         while len(whole) > 3:
             parts.insert(0, whole[-3:])
             whole = whole[:-3]

@@ -4,12 +4,14 @@ and that the PDF's own text layer shows."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
 from training.corpus import FAMILIES, LANGUAGES, Rendered, generate, generate_rendered, main
 
@@ -41,8 +43,8 @@ def pdf_text(data: bytes) -> str:
         document.close()
 
 
-def test_the_families_are_distinct_in_six_languages() -> None:
-    assert len(FAMILIES) >= 7
+def test_there_are_at_least_twenty_families_in_six_languages() -> None:
+    assert len(FAMILIES) >= 20
     assert len(set(FAMILIES)) == len(FAMILIES)
     assert LANGUAGES == ("en", "fr", "de", "nl", "es", "it")
 
@@ -91,6 +93,28 @@ def test_the_text_layer_shows_the_truth_as_printed(corpus: list[Rendered]) -> No
             if expected not in text:
                 missing.append((item.sample.family, item.sample.language, expected))
     assert missing == []
+
+
+def test_photos_are_jpegs_of_the_same_documents() -> None:
+    samples = list(
+        generate(
+            5, 1, families=["receipt-till", "multi-page"], languages=["nl"], kinds=["pdf", "photo"]
+        )
+    )
+    assert [(s.family, s.kind) for s in samples] == [
+        ("receipt-till", "pdf"),
+        ("receipt-till", "photo"),
+        ("multi-page", "pdf"),
+        ("multi-page", "photo"),
+    ]
+    for pdf, photo in (samples[0:2], samples[2:4]):
+        assert photo.truth == pdf.truth
+        assert photo.content_type == "image/jpeg"
+        with Image.open(io.BytesIO(photo.data)) as image:
+            assert image.format == "JPEG"
+            assert min(image.size) >= 500
+    again = list(generate(5, 1, families=["receipt-till"], languages=["nl"], kinds=["photo"]))
+    assert again[0].data == samples[1].data
 
 
 def test_unknown_names_fail_before_any_work() -> None:
