@@ -288,6 +288,7 @@ def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> l
     main = rates[0]
     items = ITEMS[language]
     lines = []
+    picks = rng.sample(range(len(items)), min(count, len(items)))
     for index in range(count):
         # Log-uniform: many small prices, a few large ones, as on real invoices.
         price = cents(Decimal(str(round(math.exp(rng.uniform(1.6, 7.8)), 2))))
@@ -296,7 +297,5 @@ def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> l
             rate = rates[index % len(rates)]
         else:
             rate = main if rng.random() < 0.85 or spec.discount else rng.choice(rates)
-        lines.append(
-            Line(items[(index + rng.randrange(len(items))) % len(items)], quantity, price, rate)
-        )
+        lines.append(Line(items[picks[index % len(picks)]], quantity, price, rate))
     return lines

@@ -91,7 +91,7 @@ def till(doc: Document, rng: random.Random) -> bytes:
     items(slip, doc)
     slip.rule()
     total = f"{doc.style.country.currency} {doc.style.number(doc.total)}"
-    slip.row(labels.get("total").upper(), total, bold=True, size=10)
+    slip.row(labels.get("receipt_total"), total, bold=True, size=10)
     slip.gap()
     if rng.random() < 0.5:
         slip.row(labels.get("card"), doc.style.number(doc.total))
@@ -119,7 +119,7 @@ def restaurant(doc: Document, rng: random.Random) -> bytes:
     slip.rule("=")
     items(slip, doc)
     slip.rule("=")
-    slip.row(labels.get("total"), doc.style.money(doc.total), bold=True, size=11)
+    slip.row(labels.get("receipt_total"), doc.style.money(doc.total), bold=True, size=11)
     for rate, net, tax in doc.breakdown():
         slip.row(f"{labels.get('vat_included')} {doc.style.rate(rate)}", doc.style.number(tax))
         slip.row(f"{labels.get('net')}", doc.style.number(net))
@@ -135,12 +135,12 @@ def cash_receipt(doc: Document, rng: random.Random) -> bytes:
     pen = Pen((148.0, 105.0))
     labels, party = doc.labels, doc.supplier
     pen.box(6, 6, 136, 93)
-    pen.text(12, 16, labels.get("receipt").upper(), 15, bold=True)
+    pen.text(12, 16, labels.get("cash_receipt"), 15, bold=True)
     pen.text(136, 16, f"{labels.get('receipt_number')} {doc.number}", 8.5, align="right")
     pen.box(88, 21, 48, 10, fill=0.93)
     pen.text(133, 28, doc.style.money(doc.total), 12, bold=True, align="right")
     pen.text(12, 28, f"{labels.get('vat_included')}", 8)
-    pen.text(12, 42, f"{labels.get('bill_to')}: {doc.buyer.name}", 9)
+    pen.text(12, 42, f"{labels.get('received_from')}: {doc.buyer.name}", 9)
     pen.line(12, 43.5, 136, 43.5, 0.2)
     pen.text(12, 54, f"{labels.get('description')}: {doc.lines[0].description}", 9)
     pen.line(12, 55.5, 136, 55.5, 0.2)

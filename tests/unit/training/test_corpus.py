@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from training.corpus import FAMILIES, LANGUAGES, Rendered, generate, generate_rendered, main
+from training.labels import VOCABULARIES
 
 TRUTH_KEYS = {
     "supplier",
@@ -155,3 +156,9 @@ def test_the_command_line_writes_documents_with_their_truth(tmp_path: Path) -> N
 def test_the_command_line_refuses_an_unknown_family(tmp_path: Path) -> None:
     assert main(["--out", str(tmp_path), "--families", "nope"]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_language_has_every_label() -> None:
+    keys = {language: set(words) for language, words in VOCABULARIES.items()}
+    assert set(keys) == set(LANGUAGES)
+    assert all(found == keys["en"] for found in keys.values())
