@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from training.labels import Labels
 from training.locales import Style, draw_style
-from training.names import GOODS, ITEMS, WORDS, cities
+from training.names import FUELS, GOODS, ITEMS, WORDS, cities
 
 CENT = Decimal("0.01")
 
@@ -38,6 +38,13 @@ class Party:
     web: str
     director: str
     contact: str
+
+    @property
+    def town(self) -> str:
+        """The town alone: after a leading postcode, or before a trailing one."""
+        if self.city[:1].isdigit():
+            return self.city.split()[-1]
+        return self.city.split()[0].rstrip(",")
 
 
 @dataclass(frozen=True)
@@ -274,6 +281,12 @@ def iban(rng: random.Random, country: str) -> str:
 def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> list[Line]:
     rates = [Decimal(rate) for rate in style.country.vat_rates]
     count = rng.randint(*spec.lines)
+    if spec.variant == "fuel":
+        litres = Decimal(rng.randrange(1500, 7000)) / 100
+        per_litre = Decimal(rng.randrange(1459, 1999)) / 1000
+        fuel = Line(rng.choice(FUELS[language]), litres, per_litre, rates[0])
+        shop = make_lines(rng, language, style, Spec(kind="receipt", lines=(0, 2)))
+        return [fuel, *shop]
     if spec.kind == "receipt":
         goods = rng.sample(GOODS[language], min(count, len(GOODS[language])))
         return [

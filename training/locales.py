@@ -118,10 +118,10 @@ class Style:
     def language(self) -> str:
         return self.country.language
 
-    def number(self, value: Decimal) -> str:
+    def number(self, value: Decimal, places: int = 2) -> str:
         group, mark = NUMBER_STYLES[self.number_style]
         sign = "-" if value < 0 else ""
-        whole, cents = f"{abs(value):.2f}".split(".")
+        whole, cents = f"{abs(value):.{places}f}".split(".")
         parts: list[str] = []
         while len(whole) > 3:
             parts.insert(0, whole[-3:])

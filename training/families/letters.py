@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from training import blocks
@@ -143,6 +144,51 @@ def sidebar(doc: Document, rng: random.Random) -> bytes:
     return pen.finish()
 
 
+def place_date_letter(doc: Document, rng: random.Random) -> bytes:
+    """A letter dated only by "Town, date" over the subject: no date label at all."""
+    pen = Pen(face="serif")
+    labels = doc.labels
+    blocks.letterhead(pen, doc, 20, 20, size=14)
+    blocks.sender_line(pen, doc, 20, 47)
+    blocks.address(pen, doc.buyer, 20, 53)
+    place = labels.get("place_date", city=doc.supplier.town, date=blocks.when(doc, doc.issue))
+    pen.text(190, 82, place, 9.5, align="right")
+    pen.text(20, 94, f"{blocks.title(doc)} {doc.number}", 11, bold=True)
+    pen.text(20, 104, labels.get("salutation"), 9.5)
+    pen.text(20, 110, labels.get("we_invoice", date=blocks.when(doc, doc.delivery)), 9.5)
+    y = blocks.table(pen, doc, doc.lines, 20, 120, 170, style="plain")
+    pen.line(20, y - 2, 190, y - 2, 0.3)
+    y = blocks.totals(pen, doc, 190, y + 4, width=85)
+    y = blocks.terms(pen, doc, 20, y + 6)
+    pen.text(20, y + 6, labels.get("regards"), 9.5)
+    pen.text(20, y + 16, doc.supplier.director, 9.5)
+    blocks.footer(pen, doc)
+    return pen.finish()
+
+
+def bill_ship_to(doc: Document, rng: random.Random) -> bytes:
+    """Title, number and date stacked top right; bill-to and ship-to blocks side by side;
+    a balance due repeated under the total."""
+    pen = Pen()
+    labels = doc.labels
+    pen.text(190, 24, blocks.title(doc).upper(), 22, bold=True, align="right", gray=0.2)
+    blocks.meta(pen, doc, blocks.meta_keys(doc, "order_ref"), 120, 32, right=190, colon=True)
+    blocks.letterhead(pen, doc, 20, 20, size=12)
+    blocks.address(pen, doc.buyer, 20, 60, heading=labels.get("bill_to"))
+    depot = dataclasses.replace(
+        doc.buyer, street=f"{doc.buyer.street.split()[0]} {rng.randrange(1, 99)}b"
+    )
+    blocks.address(pen, depot, 110, 60, heading=labels.get("ship_to"))
+    y = blocks.table(pen, doc, doc.lines, 20, 86, 170, style="striped")
+    rows = blocks.total_rows(doc)
+    if not doc.prepaid:
+        rows.append((labels.get("amount_due"), doc.amount_due, True))
+    y = blocks.totals(pen, doc, 190, y + 4, width=80, boxed=True, rows=rows)
+    blocks.terms(pen, doc, 20, y + 6)
+    blocks.footer(pen, doc, style="line")
+    return pen.finish()
+
+
 FAMILIES = (
     Family("letterhead-left", letterhead_left),
     Family("letterhead-right", letterhead_right),
@@ -151,4 +197,6 @@ FAMILIES = (
     Family("centered-header", centered_header),
     Family("banner-title", banner_title),
     Family("sidebar", sidebar),
+    Family("place-date-letter", place_date_letter),
+    Family("bill-ship-to", bill_ship_to),
 )

@@ -74,7 +74,8 @@ def items(slip: Slip, doc: Document) -> None:
 
 def vat_summary(slip: Slip, doc: Document) -> None:
     labels = doc.labels
-    slip.row(f"{labels.get('vat_col')}", f"{labels.get('net')[:10]:>10} {labels.get('tax')[:8]:>8}")
+    heads = f"{labels.get('net_short'):>10} {labels.get('tax_short'):>8}"
+    slip.row(labels.get("vat_col"), heads)
     for rate, net, tax in doc.breakdown():
         amounts = f"{doc.style.number(net):>10} {doc.style.number(tax):>8}"
         slip.row(doc.style.rate(rate), amounts)
@@ -144,7 +145,7 @@ def cash_receipt(doc: Document, rng: random.Random) -> bytes:
     pen.line(12, 43.5, 136, 43.5, 0.2)
     pen.text(12, 54, f"{labels.get('description')}: {doc.lines[0].description}", 9)
     pen.line(12, 55.5, 136, 55.5, 0.2)
-    pen.text(12, 68, f"{party.city.split()[-1]}, {blocks.when(doc, doc.issue)}", 9)
+    pen.text(12, 68, f"{party.town}, {blocks.when(doc, doc.issue)}", 9)
     pen.line(12, 69.5, 70, 69.5, 0.2)
     pen.text(80, 80, party.name, 9, bold=True)
     pen.text(80, 84.5, party.street, 8)
@@ -153,10 +154,40 @@ def cash_receipt(doc: Document, rng: random.Random) -> bytes:
     return pen.finish()
 
 
+def fuel(doc: Document, rng: random.Random) -> bytes:
+    """A fuel station slip: litres at a three-decimal price, card terminal lines."""
+    labels, style = doc.labels, doc.style
+    slip = Slip(size=7.5)
+    header(slip, doc)
+    moment = f"{blocks.when(doc, doc.issue)} {rng.randrange(6, 23):02d}:{rng.randrange(60):02d}"
+    slip.row(moment, f"{labels.get('pump')} {rng.randrange(1, 12)}")
+    slip.row(f"{labels.get('receipt_number')} {doc.number}")
+    slip.rule()
+    first, *shop = doc.lines
+    slip.row(first.description, bold=True)
+    per_litre = f"{style.number(first.unit_price, 3)} {style.country.currency}/l"
+    slip.row(f"  {style.number(first.quantity)} l x {per_litre}", style.number(first.amount))
+    for line in shop:
+        slip.row(line.description[:24], style.number(line.amount))
+    slip.rule()
+    slip.row(labels.get("receipt_total"), style.money(doc.total), bold=True, size=10)
+    slip.gap()
+    slip.row(labels.get("card"), style.money(doc.total))
+    slip.row(f"**** **** **** {rng.randrange(1000, 9999)}", f"TID {rng.randrange(10**7, 10**8)}")
+    slip.rule()
+    vat_summary(slip, doc)
+    slip.gap()
+    slip.row(labels.get("thanks"), align="center")
+    return slip.render()
+
+
 RECEIPT = Spec(kind="receipt", shows_due=False, lines=(2, 9))
 FAMILIES = (
     Family("receipt-till", till, RECEIPT, narrow=True),
     Family("receipt-restaurant", restaurant, RECEIPT, narrow=True),
+    Family(
+        "receipt-fuel", fuel, Spec(kind="receipt", variant="fuel", shows_due=False), narrow=True
+    ),
     Family(
         "cash-receipt",
         cash_receipt,

@@ -152,6 +152,26 @@ def footer_heavy(doc: Document, rng: random.Random) -> bytes:
     return pen.finish()
 
 
+def totals_in_table(doc: Document, rng: random.Random) -> bytes:
+    """Net, VAT and total as the last rows of the item grid, under the amount column."""
+    pen = Pen(face="condensed")
+    blocks.letterhead(pen, doc, 105, 20, align="center", size=15)
+    blocks.address(pen, doc.buyer, 20, 50, heading=doc.labels.get("bill_to"))
+    blocks.meta(pen, doc, blocks.meta_keys(doc, "delivery_date"), 120, 50, label_width=36)
+    pen.text(20, 84, blocks.title(doc), 14, bold=True)
+    y = blocks.table(pen, doc, doc.lines, 20, 92, 170, style="grid")
+    row_h = 8.5 * 0.62
+    y -= 2
+    for label, amount, bold in blocks.total_rows(doc):
+        pen.box(20, y - row_h + 1.2, 170, row_h, fill=0.9 if bold else None)
+        pen.text(20 + 170 * 0.76, y, label, 8.5, bold=bold, align="right")
+        pen.text(188, y, blocks.money(doc, amount), 8.5, bold=bold, align="right")
+        y += row_h
+    blocks.terms(pen, doc, 20, y + 8)
+    blocks.footer(pen, doc)
+    return pen.finish()
+
+
 FAMILIES = (
     Family("boxed-meta", boxed_meta),
     Family("mono-printout", mono_printout),
@@ -159,4 +179,5 @@ FAMILIES = (
     Family("vat-breakdown", vat_breakdown, Spec(lines=(3, 7), mixed_rates=True)),
     Family("discount", discount, Spec(discount=True)),
     Family("footer-heavy", footer_heavy),
+    Family("totals-in-table", totals_in_table),
 )

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("Netto", "Netto-Umsatz"),
+    "tax_short": ("MwSt", "USt", "Steuer"),
+    "place_date": ("{city}, {date}", "{city}, den {date}"),
+    "salutation": ("Sehr geehrte Damen und Herren,",),
+    "we_invoice": (
+        "für unsere Lieferung vom {date} berechnen wir Ihnen:",
+        "für unsere Leistungen vom {date} erlauben wir uns zu berechnen:",
+    ),
+    "ship_to": ("Lieferadresse", "Lieferanschrift"),
+    "pump": ("Säule", "Zapfsäule"),
     "receipt_total": ("SUMME", "Summe", "Gesamt", "Zu zahlen", "TOTAL"),
     "cash_receipt": ("QUITTUNG", "Quittung", "Barquittung"),
     "received_from": ("Erhalten von", "Von"),

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("Net", "Net amt"),
+    "tax_short": ("VAT", "Tax"),
+    "place_date": ("{city}, {date}",),
+    "salutation": ("Dear Sir or Madam,", "Dear Customer,"),
+    "we_invoice": (
+        "For our delivery of {date} we invoice you as follows:",
+        "We charge you for the work carried out on {date}:",
+    ),
+    "ship_to": ("Ship to", "Deliver to"),
+    "pump": ("Pump", "Pump no."),
     "receipt_total": ("TOTAL", "Total", "Amount paid", "BALANCE DUE"),
     "cash_receipt": ("RECEIPT", "Cash receipt", "Payment receipt"),
     "received_from": ("Received from", "From"),

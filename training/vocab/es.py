@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("Base", "Base imp."),
+    "tax_short": ("Cuota", "IVA"),
+    "place_date": ("{city}, a {date}", "{city}, {date}"),
+    "salutation": ("Estimados señores:",),
+    "we_invoice": (
+        "Por el suministro del {date} le facturamos:",
+        "Por los trabajos realizados el {date}:",
+    ),
+    "ship_to": ("Enviar a", "Dirección de entrega"),
+    "pump": ("Surtidor",),
     "receipt_total": ("TOTAL", "Total a pagar", "TOTAL EUR"),
     "cash_receipt": ("RECIBO", "Recibo"),
     "received_from": ("Recibí de", "Recibido de"),

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("HT", "Base HT"),
+    "tax_short": ("TVA", "Montant"),
+    "place_date": ("{city}, le {date}",),
+    "salutation": ("Madame, Monsieur,",),
+    "we_invoice": (
+        "Pour notre livraison du {date}, nous vous facturons :",
+        "Suite à notre intervention du {date}, veuillez trouver notre facture :",
+    ),
+    "ship_to": ("Livrer à", "Adresse de livraison"),
+    "pump": ("Pompe", "Pistolet"),
     "receipt_total": ("TOTAL TTC", "Total", "À PAYER", "MONTANT"),
     "cash_receipt": ("REÇU", "Quittance", "Reçu de paiement"),
     "received_from": ("Reçu de", "Reçu de M./Mme"),

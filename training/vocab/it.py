@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("Imponibile", "Netto"),
+    "tax_short": ("Imposta", "IVA"),
+    "place_date": ("{city}, {date}", "{city}, lì {date}"),
+    "salutation": ("Spettabile ditta,", "Gentile cliente,"),
+    "we_invoice": ("Per la fornitura del {date} Vi addebitiamo:",),
+    "ship_to": ("Destinazione merce", "Luogo di consegna"),
+    "pump": ("Erogatore", "Pompa"),
     "receipt_total": ("TOTALE", "Totale complessivo", "TOTALE DA PAGARE"),
     "cash_receipt": ("RICEVUTA", "Ricevuta"),
     "received_from": ("Ricevuto da", "Ricevo da"),

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 WORDS: dict[str, tuple[str, ...]] = {
+    "net_short": ("Netto", "Excl."),
+    "tax_short": ("BTW",),
+    "place_date": ("{city}, {date}",),
+    "salutation": ("Geachte heer, mevrouw,",),
+    "we_invoice": ("Voor onze levering van {date} brengen wij u in rekening:",),
+    "ship_to": ("Afleveradres",),
+    "pump": ("Pomp",),
     "receipt_total": ("TOTAAL", "Te betalen", "Totaal"),
     "cash_receipt": ("KWITANTIE", "Kwitantie"),
     "received_from": ("Ontvangen van",),
