@@ -285,3 +285,20 @@ def terms(pen: Pen, doc: Document, x: float, y: float, size: float = 8.5) -> flo
         pen.text(x, y, doc.labels.get("terms_days", days="30"), size)
     pen.text(x, y + size * 0.5, doc.labels.get("thanks"), size)
     return y + size
+
+
+def close(
+    pen: Pen,
+    doc: Document,
+    y: float,
+    *,
+    footer_style: str = "columns",
+    width: float = 80,
+    boxed: bool = False,
+    rows: list[tuple[str, Decimal, bool]] | None = None,
+) -> bytes:
+    """The usual end of a page: totals on the right under `y`, terms, the footer."""
+    y = totals(pen, doc, 190, y + 4, width, boxed=boxed, rows=rows)
+    terms(pen, doc, 20, y + 6)
+    footer(pen, doc, style=footer_style)
+    return pen.finish()

@@ -19,10 +19,7 @@ def letterhead_left(doc: Document, rng: random.Random) -> bytes:
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 120, 52, label_width=36)
     pen.text(20, 92, blocks.title(doc), 16, bold=True)
     y = blocks.table(pen, doc, doc.lines, 20, 104, 170, style="rules")
-    y = blocks.totals(pen, doc, 190, y + 4)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y)
 
 
 def letterhead_right(doc: Document, rng: random.Random) -> bytes:
@@ -35,10 +32,7 @@ def letterhead_right(doc: Document, rng: random.Random) -> bytes:
         pen, doc, blocks.meta_keys(doc, "order_ref"), 20, 98, label_width=40, colon=True
     )
     y = blocks.table(pen, doc, doc.lines, 20, y + 6, 170, style="grid", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
 def sender_line_window(doc: Document, rng: random.Random) -> bytes:
@@ -53,10 +47,7 @@ def sender_line_window(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 100, f"{blocks.title(doc)} {doc.number}", 12, bold=True)
     y = blocks.table(pen, doc, doc.lines, 20, 112, 170, style="plain")
     pen.line(110, y - 1, 190, y - 1, 0.4)
-    y = blocks.totals(pen, doc, 190, y + 4)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y)
 
 
 def buyer_right(doc: Document, rng: random.Random) -> bytes:
@@ -69,10 +60,7 @@ def buyer_right(doc: Document, rng: random.Random) -> bytes:
         pen, doc, blocks.meta_keys(doc, "order_date"), 20, 88, colon=True, label_width=42
     )
     y = blocks.table(pen, doc, doc.lines, 20, y + 8, 170, style="striped", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, width=75)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=75, footer_style="line")
 
 
 def centered_header(doc: Document, rng: random.Random) -> bytes:
@@ -85,10 +73,7 @@ def centered_header(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 58, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 115, 58, right=190)
     y = blocks.table(pen, doc, doc.lines, 20, 90, 170, style="grid")
-    y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
 def banner_title(doc: Document, rng: random.Random) -> bytes:
@@ -100,10 +85,7 @@ def banner_title(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 68, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "order_ref"), 120, 68, right=190)
     y = blocks.table(pen, doc, doc.lines, 20, 100, 170, style="dark")
-    y = blocks.totals(pen, doc, 190, y + 4, width=70)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=70)
 
 
 def sidebar(doc: Document, rng: random.Random) -> bytes:
@@ -183,10 +165,7 @@ def bill_ship_to(doc: Document, rng: random.Random) -> bytes:
     rows = blocks.total_rows(doc)
     if not doc.prepaid:
         rows.append((labels.get("amount_due"), doc.amount_due, True))
-    y = blocks.totals(pen, doc, 190, y + 4, width=80, boxed=True, rows=rows)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=80, boxed=True, rows=rows, footer_style="line")
 
 
 FAMILIES = (

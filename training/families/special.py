@@ -63,10 +63,7 @@ def advance_invoice(doc: Document, rng: random.Random) -> bytes:
     order_value = Decimal(doc.extra["order_value"])
     pen.text(20, y + 4, f"{labels.get('order_value')}: {blocks.money(doc, order_value)}", 9)
     y = blocks.table(pen, doc, doc.lines, 20, y + 14, 170, style="rules")
-    y = blocks.totals(pen, doc, 190, y + 4)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y)
 
 
 def final_invoice(doc: Document, rng: random.Random) -> bytes:
@@ -82,10 +79,7 @@ def final_invoice(doc: Document, rng: random.Random) -> bytes:
         (f"{label} ({doc.related_number})" if amount == -doc.prepaid else label, amount, bold)
         for label, amount, bold in rows
     ]
-    y = blocks.totals(pen, doc, 190, y + 4, width=95, rows=rows)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=95, rows=rows, footer_style="line")
 
 
 def continuation_header(pen: Pen, doc: Document, page: int, pages: int) -> None:
@@ -145,10 +139,7 @@ def service_period(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 62, heading=doc.labels.get("bill_to"))
     pen.text(20, 92, blocks.title(doc), 15, bold=True)
     y = blocks.table(pen, doc, doc.lines, 20, 102, 170, style="rules", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, width=80)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=80)
 
 
 def persons(doc: Document, rng: random.Random) -> bytes:

@@ -34,10 +34,7 @@ def boxed_meta(doc: Document, rng: random.Random) -> bytes:
     keys = blocks.meta_keys(doc, "customer_no", "order_ref")
     y = meta_boxes(pen, doc, keys, 20, 68, 170)
     y = blocks.table(pen, doc, doc.lines, 20, y + 4, 170, style="grid", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y, boxed=True)
 
 
 def mono_printout(doc: Document, rng: random.Random) -> bytes:
@@ -121,10 +118,7 @@ def discount(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 60, blocks.title(doc), 15, bold=True)
     y = meta_boxes(pen, doc, blocks.meta_keys(doc, "delivery_date"), 20, 65, 170)
     y = blocks.table(pen, doc, doc.lines, 20, y + 4, 170, style="rules")
-    y = blocks.totals(pen, doc, 190, y + 4, width=85)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=85, footer_style="line")
 
 
 def footer_heavy(doc: Document, rng: random.Random) -> bytes:

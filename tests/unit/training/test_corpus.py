@@ -16,22 +16,18 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from training.corpus import FAMILIES, LANGUAGES, Rendered, generate, generate_rendered, main
+from training.corpus import (
+    FAMILIES,
+    LANGUAGES,
+    TRUTH_KEYS,
+    Rendered,
+    generate,
+    generate_rendered,
+    main,
+)
 from training.labels import VOCABULARIES
 
 ROOT = Path(__file__).resolve().parents[3]
-TRUTH_KEYS = {
-    "supplier",
-    "date",
-    "due_date",
-    "total",
-    "net",
-    "tax",
-    "amount_due",
-    "currency",
-    "invoice_number",
-    "document_type",
-}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +70,7 @@ def test_every_family_renders_in_every_language(corpus: list[Rendered]) -> None:
 def test_the_truth_adds_up(corpus: list[Rendered]) -> None:
     for item in corpus:
         truth, document = item.sample.truth, item.document
-        assert set(truth) == TRUTH_KEYS
+        assert tuple(truth) == TRUTH_KEYS
         total = Decimal(str(truth["total"]))
         if truth["net"] is not None:
             assert Decimal(str(truth["net"])) + Decimal(str(truth["tax"])) == total
@@ -181,7 +177,7 @@ def test_the_command_line_writes_documents_with_their_truth(tmp_path: Path) -> N
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert truth["family"] == FAMILIES[0]
     assert truth["language"] == "it"
-    assert set(truth) >= TRUTH_KEYS
+    assert set(truth) >= set(TRUTH_KEYS)
 
 
 def test_the_command_line_refuses_an_unknown_family(tmp_path: Path) -> None:
