@@ -38,6 +38,7 @@ class Party:
     web: str
     director: str
     contact: str
+    brand: str = ""  # the distinctive word of the name, as a logo would show it
 
     @property
     def town(self) -> str:
@@ -248,6 +249,7 @@ def make_party(rng: random.Random, style: Style) -> Party:
         web=f"www.{domain}.{tld}",
         director=person,
         contact=contact,
+        brand=stem,
     )
 
 

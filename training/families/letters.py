@@ -8,7 +8,7 @@ import random
 from training import blocks
 from training.document import Document
 from training.families.base import Family
-from training.names import SOFTWARE
+from training.names import SOFTWARE, WORDS
 from training.render_pdf import Pen
 
 
@@ -38,7 +38,7 @@ def letterhead_right(doc: Document, rng: random.Random) -> bytes:
 def sender_line_window(doc: Document, rng: random.Random) -> bytes:
     """DIN 5008 style: a tiny sender line above the window, an info block to the right."""
     pen = Pen()
-    brand = doc.supplier.name.split()[0]
+    brand = doc.supplier.brand
     pen.text(190, 22, brand.upper(), 22, bold=True, align="right", gray=0.35)
     blocks.sender_line(pen, doc, 20, 47)
     blocks.address(pen, doc.buyer, 20, 53, attention=doc.buyer.contact)
@@ -158,7 +158,8 @@ def bill_ship_to(doc: Document, rng: random.Random) -> bytes:
     blocks.letterhead(pen, doc, 20, 20, size=12)
     blocks.address(pen, doc.buyer, 20, 60, heading=labels.get("bill_to"))
     depot = dataclasses.replace(
-        doc.buyer, street=f"{doc.buyer.street.split()[0]} {rng.randrange(1, 99)}b"
+        doc.buyer,
+        street=f"{rng.choice(WORDS[doc.style.language]['street'])} {rng.randrange(1, 99)}",
     )
     blocks.address(pen, depot, 110, 60, heading=labels.get("ship_to"))
     y = blocks.table(pen, doc, doc.lines, 20, 86, 170, style="striped")
