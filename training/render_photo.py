@@ -53,14 +53,14 @@ def render_page(pdf: bytes, width: int) -> Image.Image:
 def place_on_table(page: Image.Image, rng: random.Random) -> Image.Image:
     """Paper on a darker surface, turned a few degrees and seen at a slant, in one warp."""
     width, height = page.size
-    pad_x, pad_y = int(width * 0.1), int(height * 0.06)
+    pad_x, pad_y = int(width * 0.12), int(height * 0.08)
     table = tuple(rng.randint(40, 150) for _ in range(3))
     canvas = Image.new("RGB", (width + 2 * pad_x, height + 2 * pad_y), table)
     canvas.paste(page, (pad_x, pad_y))
     size = canvas.size
     turn = np.radians(rng.uniform(-4, 4))
     centre_x, centre_y = size[0] / 2, size[1] / 2
-    jitter = 0.04
+    jitter = 0.035  # with the padding, keeps the paper's corners in the frame
 
     def source(x: float, y: float) -> tuple[float, float]:
         """Where the output corner (x, y) looks in the flat canvas."""
