@@ -6,7 +6,7 @@ item table, totals and footer. Each draws at a given place and returns where it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from training.document import Document, Line, Party
@@ -30,7 +30,7 @@ def when(doc: Document, day: dt.date) -> str:
 
 
 def meta_value(doc: Document, key: str) -> str:
-    values = {
+    values: dict[str, Callable[[], str]] = {
         "number": lambda: doc.number,
         "date": lambda: when(doc, doc.issue),
         "due_date": lambda: when(doc, doc.due) if doc.due else "",
@@ -157,10 +157,11 @@ def table(
     """Item rows under a header; `style` is grid, rules, plain, striped or dark."""
     labels = doc.labels
     heads = [labels.get("description"), labels.get("qty"), labels.get("unit_price")]
-    stops = [x + 2, x + width * 0.58, x + width * 0.76]  # description left, numbers right
+    # Description left-aligned at its stop, the numbers right-aligned at theirs.
+    stops = [x + 2, x + width * 0.58, x + width * 0.76]
     if vat_column:
+        stops = [x + 2, x + width * 0.5, x + width * 0.68, x + width * 0.8]
         heads.append(labels.get("vat_col"))
-        stops.append(x + width * 0.85)
     heads.append(labels.get("amount"))
     stops.append(x + width - 2)
     row_h = size * 0.62
@@ -170,7 +171,10 @@ def table(
         pen.box(x, y - row_h + 1.2, width, row_h, fill=0.9)
     gray = 1.0 if style == "dark" else 0.0
     for index, (head, stop) in enumerate(zip(heads, stops, strict=True)):
-        pen.text(stop, y, head, size, bold=True, align="left" if index == 0 else "right", gray=gray)
+        room = stop - stops[index - 1] - 2 if index > 1 else width * 0.15
+        head_size = min(size, size * room / max(pen.measure(head, size, bold=True), 0.1))
+        align = "left" if index == 0 else "right"
+        pen.text(stop, y, head, head_size, bold=True, align=align, gray=gray)
     if style in ("rules", "striped"):
         pen.line(x, y + 1.6, x + width, y + 1.6, 0.5)
     y += row_h
@@ -281,3 +285,20 @@ def terms(pen: Pen, doc: Document, x: float, y: float, size: float = 8.5) -> flo
         pen.text(x, y, doc.labels.get("terms_days", days="30"), size)
     pen.text(x, y + size * 0.5, doc.labels.get("thanks"), size)
     return y + size
+
+
+def close(
+    pen: Pen,
+    doc: Document,
+    y: float,
+    *,
+    footer_style: str = "columns",
+    width: float = 80,
+    boxed: bool = False,
+    rows: list[tuple[str, Decimal, bool]] | None = None,
+) -> bytes:
+    """The usual end of a page: totals on the right under `y`, terms, the footer."""
+    y = totals(pen, doc, 190, y + 4, width, boxed=boxed, rows=rows)
+    terms(pen, doc, 20, y + 6)
+    footer(pen, doc, style=footer_style)
+    return pen.finish()

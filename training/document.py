@@ -7,13 +7,14 @@ notes, and the truth (what a reader should extract) carries that sign.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from training.labels import Labels
 from training.locales import Style, draw_style
-from training.names import GOODS, ITEMS, WORDS, cities
+from training.names import FUELS, GOODS, ITEMS, WORDS, cities
 
 CENT = Decimal("0.01")
 
@@ -37,6 +38,14 @@ class Party:
     web: str
     director: str
     contact: str
+    brand: str = ""  # the distinctive word of the name, as a logo would show it
+
+    @property
+    def town(self) -> str:
+        """The town alone: after a leading postcode, or before a trailing one."""
+        if self.city[:1].isdigit():
+            return self.city.split()[-1]
+        return self.city.split()[0].rstrip(",")
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Spec:
     shows_due: bool = True
     shows_tax: bool = True
     discount: bool = False
+    mixed_rates: bool = False
 
 
 @dataclass
@@ -180,11 +190,22 @@ def make_document(rng: random.Random, language: str, spec: Spec) -> Document:
         related_number=invoice_number(rng, issue - dt.timedelta(days=40), "invoice"),
         negative_print=rng.random() < 0.5,
     )
+    if spec.variant == "advance":
+        advance(rng, doc)
     if spec.discount:
         doc.discount_rate = Decimal(rng.choice((2, 3, 5, 10)))
     if spec.variant == "final":
         doc.prepaid = cents(doc.total * Decimal(rng.choice((20, 30, 40, 50))) / 100)
     return doc
+
+
+def advance(rng: random.Random, doc: Document) -> None:
+    """An advance invoice bills a share of the order; the order's value is printed too."""
+    pct = rng.choice((20, 25, 30, 40, 50))
+    order_value = doc.subtotal
+    text = doc.labels.get("advance_line", pct=str(pct), ref=doc.order_ref)
+    doc.lines = [Line(text, Decimal(1), cents(order_value * pct / 100), doc.lines[0].rate)]
+    doc.extra["order_value"] = str(order_value)
 
 
 def invoice_number(rng: random.Random, issue: dt.date, kind: str) -> str:
@@ -228,6 +249,7 @@ def make_party(rng: random.Random, style: Style) -> Party:
         web=f"www.{domain}.{tld}",
         director=person,
         contact=contact,
+        brand=stem,
     )
 
 
@@ -261,6 +283,12 @@ def iban(rng: random.Random, country: str) -> str:
 def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> list[Line]:
     rates = [Decimal(rate) for rate in style.country.vat_rates]
     count = rng.randint(*spec.lines)
+    if spec.variant == "fuel":
+        litres = Decimal(rng.randrange(1500, 7000)) / 100
+        per_litre = Decimal(rng.randrange(1459, 1999)) / 1000
+        fuel = Line(rng.choice(FUELS[language]), litres, per_litre, rates[0])
+        shop = make_lines(rng, language, style, Spec(kind="receipt", lines=(0, 2)))
+        return [fuel, *shop]
     if spec.kind == "receipt":
         goods = rng.sample(GOODS[language], min(count, len(GOODS[language])))
         return [
@@ -275,11 +303,14 @@ def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> l
     main = rates[0]
     items = ITEMS[language]
     lines = []
+    picks = rng.sample(range(len(items)), min(count, len(items)))
     for index in range(count):
-        price = cents(Decimal(rng.randrange(500, 250000)) / 100)
+        # Log-uniform: many small prices, a few large ones, as on real invoices.
+        price = cents(Decimal(str(round(math.exp(rng.uniform(1.6, 7.8)), 2))))
         quantity = Decimal(rng.choice((1, 1, 1, 2, 3, 4, 5, 8, 10, 12)))
-        rate = main if rng.random() < 0.85 or spec.discount else rng.choice(rates)
-        lines.append(
-            Line(items[(index + rng.randrange(len(items))) % len(items)], quantity, price, rate)
-        )
+        if spec.mixed_rates:
+            rate = rates[index % len(rates)]
+        else:
+            rate = main if rng.random() < 0.85 or spec.discount else rng.choice(rates)
+        lines.append(Line(items[picks[index % len(picks)]], quantity, price, rate))
     return lines

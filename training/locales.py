@@ -67,15 +67,20 @@ class Country:
     legal_forms: tuple[str, ...]
     vat_prefix: str
     phone_prefix: str
+    # How a negative amount is printed: -1.234,56 (leading), 1.234,56- (trailing, German
+    # ERPs), (1,234.56) (parens, English accounting).
+    negatives: tuple[str, ...] = ("leading",)
 
 
 COUNTRIES: tuple[Country, ...] = (
     Country("GB", "en", "United Kingdom", "GBP", ("1,234.56",), ("dd/mm/yyyy", "d month yyyy"),
-            ("before",), ("20", "5"), ("Ltd", "Limited", "LLP", "plc"), "GB", "+44"),
+            ("before",), ("20", "5"), ("Ltd", "Limited", "LLP", "plc"), "GB", "+44",
+            ("leading", "parens")),
     Country("IE", "en", "Ireland", "EUR", ("1,234.56",), ("dd/mm/yyyy", "d month yyyy"),
             ("before", "code"), ("23", "13.5"), ("Ltd", "Limited", "DAC"), "IE", "+353"),
     Country("US", "en", "United States", "USD", ("1,234.56",), ("mm/dd/yyyy", "month d, yyyy"),
-            ("before",), ("8.25", "7"), ("Inc.", "LLC", "Corp."), "US", "+1"),
+            ("before",), ("8.25", "7"), ("Inc.", "LLC", "Corp."), "US", "+1",
+            ("leading", "parens")),
     Country("FR", "fr", "France", "EUR", ("1 234,56", "1234,56"),
             ("dd/mm/yyyy", "d month yyyy", "dd.mm.yyyy"), ("after", "code"),
             ("20", "10", "5.5"), ("SARL", "SAS", "SA", "EURL"), "FR", "+33"),
@@ -86,9 +91,10 @@ COUNTRIES: tuple[Country, ...] = (
     Country("DE", "de", "Deutschland", "EUR", ("1.234,56",),
             ("dd.mm.yyyy", "d. month yyyy", "dd.mm.yy"), ("after", "code"),
             ("19", "7"), ("GmbH", "GmbH & Co. KG", "AG", "KG", "e.K.", "UG (haftungsbeschränkt)"),
-            "DE", "+49"),
+            "DE", "+49", ("leading", "trailing")),
     Country("AT", "de", "Österreich", "EUR", ("1.234,56", "1 234,56"), ("dd.mm.yyyy",),
-            ("before", "after"), ("20", "10"), ("GmbH", "AG", "OG", "KG"), "ATU", "+43"),
+            ("before", "after"), ("20", "10"), ("GmbH", "AG", "OG", "KG"), "ATU", "+43",
+            ("leading", "trailing")),
     Country("CH", "de", "Schweiz", "CHF", ("1'234.56",), ("dd.mm.yyyy", "d. month yyyy"),
             ("code",), ("8.1", "2.6"), ("AG", "GmbH"), "CHE-", "+41"),
     Country("NL", "nl", "Nederland", "EUR", ("1.234,56",), ("dd-mm-yyyy", "d month yyyy"),
@@ -113,23 +119,29 @@ class Style:
     number_style: str
     date_style: str
     placement: str
+    negative: str = "leading"
 
     @property
     def language(self) -> str:
         return self.country.language
 
-    def number(self, value: Decimal) -> str:
+    def number(self, value: Decimal, places: int = 2) -> str:
         group, mark = NUMBER_STYLES[self.number_style]
         sign = "-" if value < 0 else ""
-        whole, cents = f"{abs(value):.2f}".split(".")
-        parts = []
+        whole, cents = f"{abs(value):.{places}f}".split(".")
+        parts: list[str] = []
         while len(whole) > 3:
             parts.insert(0, whole[-3:])
             whole = whole[:-3]
         parts.insert(0, whole)
-        return f"{sign}{group.join(parts)}{mark}{cents}"
+        text = f"{group.join(parts)}{mark}{cents}"
+        if not sign or self.negative == "leading":
+            return sign + text
+        return f"{text}-" if self.negative == "trailing" else f"({text})"
 
     def money(self, value: Decimal) -> str:
+        if value < 0 and self.negative == "parens":
+            return f"({self.money(-value)})"
         code = self.country.currency
         text = self.number(value)
         if self.placement == "code" or code == "CHF":
@@ -175,4 +187,5 @@ def draw_style(rng: random.Random, language: str) -> Style:
         number_style=rng.choice(country.number_styles),
         date_style=rng.choice(country.date_styles),
         placement=rng.choice(country.currency_placements),
+        negative=rng.choice(country.negatives),
     )

@@ -145,6 +145,16 @@ GOODS: dict[str, tuple[str, ...]] = {
            "Parmigiano", "Pasta 500g", "Cappuccino", "Cornetto", "Pomodori", "Uova x6"),
 }  # fmt: skip
 
+# Fuel by its pump name, for fuel station receipts.
+FUELS: dict[str, tuple[str, ...]] = {
+    "en": ("Unleaded 95", "Diesel", "Super Unleaded"),
+    "fr": ("SP95-E10", "Gazole", "SP98"),
+    "de": ("Super E10", "Diesel", "Super Plus"),
+    "nl": ("Euro 95 E10", "Diesel", "Super Plus 98"),
+    "es": ("Gasolina 95", "Gasóleo A", "Gasolina 98"),
+    "it": ("Benzina", "Gasolio", "Benzina 100 ottani"),
+}
+
 SOFTWARE = (
     "LedgerLite 4.2",
     "FakturaPro",

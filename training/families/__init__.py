@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from training.families import letters
+from training.families import letters, receipts, special, tables
 from training.families.base import Family
 
-ALL: tuple[Family, ...] = (*letters.FAMILIES,)
+ALL: tuple[Family, ...] = (
+    *letters.FAMILIES,
+    *tables.FAMILIES,
+    *special.FAMILIES,
+    *receipts.FAMILIES,
+)
 BY_NAME: dict[str, Family] = {family.name: family for family in ALL}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from training import blocks
 from training.document import Document
 from training.families.base import Family
-from training.names import SOFTWARE
+from training.names import SOFTWARE, WORDS
 from training.render_pdf import Pen
 
 
@@ -18,10 +19,7 @@ def letterhead_left(doc: Document, rng: random.Random) -> bytes:
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 120, 52, label_width=36)
     pen.text(20, 92, blocks.title(doc), 16, bold=True)
     y = blocks.table(pen, doc, doc.lines, 20, 104, 170, style="rules")
-    y = blocks.totals(pen, doc, 190, y + 4)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y)
 
 
 def letterhead_right(doc: Document, rng: random.Random) -> bytes:
@@ -34,16 +32,13 @@ def letterhead_right(doc: Document, rng: random.Random) -> bytes:
         pen, doc, blocks.meta_keys(doc, "order_ref"), 20, 98, label_width=40, colon=True
     )
     y = blocks.table(pen, doc, doc.lines, 20, y + 6, 170, style="grid", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
 def sender_line_window(doc: Document, rng: random.Random) -> bytes:
     """DIN 5008 style: a tiny sender line above the window, an info block to the right."""
     pen = Pen()
-    brand = doc.supplier.name.split()[0]
+    brand = doc.supplier.brand
     pen.text(190, 22, brand.upper(), 22, bold=True, align="right", gray=0.35)
     blocks.sender_line(pen, doc, 20, 47)
     blocks.address(pen, doc.buyer, 20, 53, attention=doc.buyer.contact)
@@ -52,10 +47,7 @@ def sender_line_window(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 100, f"{blocks.title(doc)} {doc.number}", 12, bold=True)
     y = blocks.table(pen, doc, doc.lines, 20, 112, 170, style="plain")
     pen.line(110, y - 1, 190, y - 1, 0.4)
-    y = blocks.totals(pen, doc, 190, y + 4)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y)
 
 
 def buyer_right(doc: Document, rng: random.Random) -> bytes:
@@ -68,10 +60,7 @@ def buyer_right(doc: Document, rng: random.Random) -> bytes:
         pen, doc, blocks.meta_keys(doc, "order_date"), 20, 88, colon=True, label_width=42
     )
     y = blocks.table(pen, doc, doc.lines, 20, y + 8, 170, style="striped", vat_column=True)
-    y = blocks.totals(pen, doc, 190, y + 4, width=75)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=75, footer_style="line")
 
 
 def centered_header(doc: Document, rng: random.Random) -> bytes:
@@ -84,10 +73,7 @@ def centered_header(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 58, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 115, 58, right=190)
     y = blocks.table(pen, doc, doc.lines, 20, 90, 170, style="grid")
-    y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc, style="line")
-    return pen.finish()
+    return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
 def banner_title(doc: Document, rng: random.Random) -> bytes:
@@ -99,10 +85,7 @@ def banner_title(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 68, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "order_ref"), 120, 68, right=190)
     y = blocks.table(pen, doc, doc.lines, 20, 100, 170, style="dark")
-    y = blocks.totals(pen, doc, 190, y + 4, width=70)
-    blocks.terms(pen, doc, 20, y + 6)
-    blocks.footer(pen, doc)
-    return pen.finish()
+    return blocks.close(pen, doc, y, width=70)
 
 
 def sidebar(doc: Document, rng: random.Random) -> bytes:
@@ -143,6 +126,49 @@ def sidebar(doc: Document, rng: random.Random) -> bytes:
     return pen.finish()
 
 
+def place_date_letter(doc: Document, rng: random.Random) -> bytes:
+    """A letter dated only by "Town, date" over the subject: no date label at all."""
+    pen = Pen(face="serif")
+    labels = doc.labels
+    blocks.letterhead(pen, doc, 20, 20, size=14)
+    blocks.sender_line(pen, doc, 20, 47)
+    blocks.address(pen, doc.buyer, 20, 53)
+    place = labels.get("place_date", city=doc.supplier.town, date=blocks.when(doc, doc.issue))
+    pen.text(190, 82, place, 9.5, align="right")
+    pen.text(20, 94, f"{blocks.title(doc)} {doc.number}", 11, bold=True)
+    pen.text(20, 104, labels.get("salutation"), 9.5)
+    pen.text(20, 110, labels.get("we_invoice", date=blocks.when(doc, doc.delivery)), 9.5)
+    y = blocks.table(pen, doc, doc.lines, 20, 120, 170, style="plain")
+    pen.line(20, y - 2, 190, y - 2, 0.3)
+    y = blocks.totals(pen, doc, 190, y + 4, width=85)
+    y = blocks.terms(pen, doc, 20, y + 6)
+    pen.text(20, y + 6, labels.get("regards"), 9.5)
+    pen.text(20, y + 16, doc.supplier.director, 9.5)
+    blocks.footer(pen, doc)
+    return pen.finish()
+
+
+def bill_ship_to(doc: Document, rng: random.Random) -> bytes:
+    """Title, number and date stacked top right; bill-to and ship-to blocks side by side;
+    a balance due repeated under the total."""
+    pen = Pen()
+    labels = doc.labels
+    pen.text(190, 24, blocks.title(doc).upper(), 22, bold=True, align="right", gray=0.2)
+    blocks.meta(pen, doc, blocks.meta_keys(doc, "order_ref"), 120, 32, right=190, colon=True)
+    blocks.letterhead(pen, doc, 20, 20, size=12)
+    blocks.address(pen, doc.buyer, 20, 60, heading=labels.get("bill_to"))
+    depot = dataclasses.replace(
+        doc.buyer,
+        street=f"{rng.choice(WORDS[doc.style.language]['street'])} {rng.randrange(1, 99)}",
+    )
+    blocks.address(pen, depot, 110, 60, heading=labels.get("ship_to"))
+    y = blocks.table(pen, doc, doc.lines, 20, 86, 170, style="striped")
+    rows = blocks.total_rows(doc)
+    if not doc.prepaid:
+        rows.append((labels.get("amount_due"), doc.amount_due, True))
+    return blocks.close(pen, doc, y, width=80, boxed=True, rows=rows, footer_style="line")
+
+
 FAMILIES = (
     Family("letterhead-left", letterhead_left),
     Family("letterhead-right", letterhead_right),
@@ -151,4 +177,6 @@ FAMILIES = (
     Family("centered-header", centered_header),
     Family("banner-title", banner_title),
     Family("sidebar", sidebar),
+    Family("place-date-letter", place_date_letter),
+    Family("bill-ship-to", bill_ship_to),
 )
