@@ -8,7 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-OUTPUT_FIELDS = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+# The first six are the keys the command always printed; later fields are added after them.
+OUTPUT_FIELDS = (
+    "supplier", "date", "total", "tax", "currency", "invoice_number",
+    "net", "amount_due", "due_date",
+)  # fmt: skip
 
 
 def extract_command(
