@@ -136,7 +136,8 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
         r"|(?:recu|ticket|bon|quittung|beleg|kassenbon|bon de caisse) ?(?:n°|no\.?|nr\.?|#|-nr\.?)"
         r"|(?:bon|beleg|quittungs|ticket|kassabon|transactie)nummer|(?:numero|n°) de ticket"
         r"|(?:document|transaction) (?:no\.?|number|nr\.?|#|id)"
-        r"|(?:credit ?note|credit memo|avoir|gutschrift|creditnota|nota di credito)"
+        r"|(?:credit ?note|credit memo|avoir|gutschrift|creditnota|nota di credito"
+        r"|stornorechnung|factura rectificativa|nota de abono)"
         r" ?(?:n°|no\.?|nr\.?|-nr\.?|number|nummer|numero|n\.|#)"
         # Spanish and Italian: 'Factura nº', 'Nº de factura', 'Numero fattura', 'Fattura n.'
         r"|factura (?:n°|no\.?|num\.?|numero)|(?:n°|numero|num\.?) de factura"
