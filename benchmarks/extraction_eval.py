@@ -4,6 +4,11 @@
     .venv/bin/python benchmarks/extraction_eval.py --synthetic 24
     .venv/bin/python benchmarks/extraction_eval.py DIR --verbose --engine module:Class
     .venv/bin/python benchmarks/extraction_eval.py --boxes DIR
+    .venv/bin/python benchmarks/extraction_eval.py DIR --generated 4
+
+`--generated N` adds the learned reader's figures on the generated corpus (N documents
+per family and language): leave-one-family-out and the frozen held-out split, rules
+before and learned reader after (training/evaluate.py; needs the `train` extra).
 
 DIR holds documents (.pdf, .png, .jpg, .txt) each beside a JSON file of the same stem
 with the expected values (`issuer`, `date`, `amount`, `amount_tax` or `amount_untaxed`,
@@ -84,7 +89,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="other generated documents")
     parser.add_argument("--engine", default="app.extraction.engine:InvoiceEngine")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
+    parser.add_argument("--generated", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.generated:
+        _generated(args.generated)
     engine = load_engine(args.engine)
     cases = _directory_cases(args.directory) if args.directory else []
     generated = [
@@ -98,6 +106,8 @@ def main() -> None:
     ]
     cases += [(c.name, c.data, c.truth) for c in generated]
     box_cases, unreadable_dates = read_box_cases(args.boxes) if args.boxes else ([], 0)
+    if not cases and not box_cases and args.generated:
+        return
     if not cases and not box_cases:
         parser.error("give a directory, or a number of generated documents (see --help)")
     if cases:
@@ -107,6 +117,15 @@ def main() -> None:
     _report(outcomes, args.verbose)
     if unreadable_dates:
         print(f"\nunreadable_truths: {unreadable_dates} receipt dates in no known form, not scored")
+
+
+def _generated(per_family: int) -> None:
+    from training.evaluate import held_out, leave_one_family_out
+    from training.train import training_documents
+
+    leave_one_family_out(training_documents(0, per_family))
+    held_out(per_family)
+    print()
 
 
 def _warm_up(engine: Engine) -> None:
