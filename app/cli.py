@@ -6,11 +6,13 @@ import typer
 
 from app.api.cli import register
 from app.config import get_settings
+from app.embedded_cli import embedded_cli
 from app.extraction.cli import extract_command
 
 cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
 db = typer.Typer(help="Database schema.")
 cli.add_typer(db, name="db")
+cli.add_typer(embedded_cli, name="embedded")
 register(cli)  # admin, serve, upload, lifecycle
 cli.command("extract")(extract_command)
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from app import processes
+
 READY_TIMEOUT_SECONDS = 60.0
 
 
@@ -56,13 +58,18 @@ def beat_command(schedule_file: Path) -> list[str]:
 def start(
     command: list[str], env: Mapping[str, str], log: IO[Any] | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start a process in its own process group, so stopping it stops its children."""
+    """Start a process in its own process group, so stopping it stops its children.
+
+    It is sent SIGTERM (a warm shutdown) if this process dies first, even by SIGKILL:
+    a worker or beat nobody stops would keep the embedded broker running too. Call from
+    the main thread (the signal follows the thread that started the process)."""
     return subprocess.Popen(
         command,
         env={**os.environ, **env},
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=processes.die_with_parent(signal.SIGTERM),
     )
 
 

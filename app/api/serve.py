@@ -8,8 +8,8 @@ import subprocess
 
 import typer
 
-from app import embedded, local
-from app.config import EMBEDDED, get_settings
+from app import local
+from app.config import get_settings
 from app.persistence.migrate import upgrade
 
 
@@ -22,8 +22,9 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     from worker.celery_app import broker_url
 
     state = settings.embedded_dir
-    ours = settings.broker_url == EMBEDDED and not (state / "redis.json").exists()
-    broker_url(settings)  # start the embedded broker before three processes race to
+    # Started (or joined) here, once; the embedded broker stops by itself once this
+    # process, the worker and beat, and any other process using it, are gone.
+    broker_url(settings)
     state.mkdir(parents=True, exist_ok=True)
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -41,8 +42,6 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     finally:
         for process in processes:
             local.stop(process)
-        if ours:
-            embedded.stop(state)
 
 
 def _refuse_busy_port(host: str, port: int) -> None:

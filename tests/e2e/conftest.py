@@ -26,6 +26,8 @@ from app.persistence.migrate import upgrade
 from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher
 from tests.support import services
+from tests.support.embedded import embedded_processes
+from tests.support.leftovers import Scope
 from worker.celery_app import create_celery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,12 +45,12 @@ def procfile() -> dict[str, list[str]]:
     return processes
 
 
-def _in_this_environment(command: list[str]) -> list[str]:
+def in_this_environment(command: list[str]) -> list[str]:
     # `celery ...` and `uvicorn ...` as modules of this interpreter: the same programs.
     return [sys.executable, "-m", *command]
 
 
-def _option(command: list[str], name: str, value: str) -> list[str]:
+def with_option(command: list[str], name: str, value: str) -> list[str]:
     if name in command:
         at = command.index(name)
         return [*command[: at + 1], value, *command[at + 2 :]]
@@ -117,11 +119,11 @@ def _start_processes(
     stack: ExitStack, env: dict[str, str], state: Path, port: int, hostname: str
 ) -> None:
     commands = procfile()
-    web = _option(_option(commands["web"], "--port", str(port)), "--host", "127.0.0.1")
-    worker = _option(commands["worker"], "--hostname", hostname)
+    web = with_option(with_option(commands["web"], "--port", str(port)), "--host", "127.0.0.1")
+    worker = with_option(commands["worker"], "--hostname", hostname)
     for role, command in (("web", web), ("worker", worker), ("beat", commands["beat"])):
         log = stack.enter_context(open(state / f"{role}.log", "ab"))  # noqa: SIM115
-        process = start(_in_this_environment(command), env, log)
+        process = start(in_this_environment(command), env, log)
         stack.callback(stop, process)
 
 
@@ -159,6 +161,14 @@ def _delete_keys(key_prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{key_prefix}*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], Scope]]:
+    """The environment of processes on the embedded defaults in this test's directory, and
+    the scope that finds every process they lead to (killed afterwards, pass or fail)."""
+    with embedded_processes(tmp_path) as found:
+        yield found
 
 
 def poll(

@@ -3,8 +3,6 @@ HTTP, and Ctrl-C leaves nothing running. Needs no installed service."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import signal
 import subprocess
@@ -17,64 +15,33 @@ import pytest
 
 from app.local import start
 from tests.e2e.conftest import free_port, poll, ready, wait_until
-
-
-def _environment(tmp_path: Path) -> dict[str, str]:
-    return {
-        "DOSSIER_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-        "DOSSIER_BROKER_URL": "embedded",
-        "DOSSIER_BROKER_KEY_PREFIX": "",
-        "DOSSIER_STORAGE_DIR": str(tmp_path / "blobs"),
-        "DOSSIER_EMBEDDED_DIR": str(tmp_path / "state"),
-    }
-
-
-def _pids_with(marker: str) -> list[int]:
-    """Processes whose command line holds `marker`: the ones this serve started."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if marker in command:
-                found.append(int(entry.name))
-    return found
+from tests.support.embedded import (
+    dossier,
+    embedded_processes,
+    is_redis_server,
+    is_supervisor,
+    wait_until_nothing_left,
+)
+from tests.support.leftovers import Scope
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes]]]:
-    env = _environment(tmp_path)
-    bootstrap = subprocess.run(
-        [sys.executable, "-m", "app.cli", "admin", "bootstrap"],
-        env={**os.environ, **env},
-        capture_output=True,
-        check=True,
-    )
-    exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout.decode()))
-    port = free_port()
-    log = (tmp_path / "serve.log").open("ab")
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
-    process = start(command, env, log)
-    try:
-        yield f"http://127.0.0.1:{port}", exports, process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
-        for pid in _pids_with(f"serve-{port}@") + _pids_with(str(tmp_path / "state")):
-            os.kill(pid, signal.SIGKILL)
-        broker = tmp_path / "state" / "redis.json"
-        if broker.exists():
-            os.kill(int(json.loads(broker.read_text())["pid"]), signal.SIGTERM)
-        log.close()
+def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Popen[bytes], Scope]]:
+    with embedded_processes(tmp_path) as (env, scope):
+        bootstrap = dossier(env, "admin", "bootstrap")
+        assert bootstrap.returncode == 0, bootstrap.stderr
+        exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout))
+        port = free_port()
+        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+        with (tmp_path / "serve.log").open("ab") as log:
+            process = start(command, env, log)
+        yield f"http://127.0.0.1:{port}", exports, process, scope
 
 
 def test_serve_runs_web_worker_and_beat_and_stops_them_all(
-    served: tuple[str, dict[str, str], subprocess.Popen[bytes]], tmp_path: Path
+    served: tuple[str, dict[str, str], subprocess.Popen[bytes], Scope],
 ) -> None:
-    base_url, exports, process = served
+    base_url, exports, process, scope = served
     wait_until(lambda: ready(base_url), "dossier serve to be ready")
     headers = {"Authorization": f"Bearer {exports['DOSSIER_TOKEN']}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as api:
@@ -89,7 +56,7 @@ def test_serve_runs_web_worker_and_beat_and_stops_them_all(
     process.send_signal(signal.SIGINT)
     process.wait(timeout=60)
 
-    port = base_url.rsplit(":", 1)[1]
-    assert _pids_with(f"serve-{port}@") == [], "the worker outlived dossier serve"
-    assert _pids_with(str(tmp_path / "state" / "schedule")) == [], "beat outlived serve"
-    assert not (tmp_path / "state" / "redis.json").exists(), "the embedded broker is running"
+    # serve stops its worker and beat before it exits; the broker follows by itself.
+    left = [p for p in scope.processes() if not (is_redis_server(p) or is_supervisor(p))]
+    assert left == [], "the worker or beat outlived dossier serve"
+    assert wait_until_nothing_left(scope) == [], "the embedded broker outlived serve"
