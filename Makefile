@@ -8,17 +8,21 @@ INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint typecheck fmt clean \
-	bench bench-gate bench-deactivate bench-delete bench-latency
+	bench bench-gate bench-deactivate bench-delete bench-latency \
+	train-extraction eval-extraction bench-adversarial
 
 help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
 	@echo "make test       run the whole test suite"
 	@echo "make lint       ruff check and ruff format --check"
-	@echo "make typecheck  mypy (strict on app/ and worker/)"
+	@echo "make typecheck  mypy (strict on app/, worker/ and training/)"
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
 	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency"
+	@echo "make train-extraction  train the learned field reader (deterministic) into its model file"
+	@echo "make eval-extraction   leave-one-family-out, held-out and dev-set figures (docs/extraction.md)"
+	@echo "make bench-adversarial CPU time of the extraction on hostile inputs"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -64,6 +68,21 @@ bench-delete: $(INSTALLED)
 
 bench-latency: $(INSTALLED)
 	$(BIN)/python benchmarks/upload_to_extracted.py
+
+# Training needs scikit-learn (the `train` extra); the worker only reads the weights.
+TRAINED := $(VENV)/.train-installed
+$(TRAINED): pyproject.toml | $(INSTALLED)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,train]"
+	@touch $@
+
+train-extraction: $(TRAINED)
+	$(BIN)/python -m training.train
+
+eval-extraction: $(TRAINED)
+	$(BIN)/python -m training.evaluate
+
+bench-adversarial: $(INSTALLED)
+	$(BIN)/python benchmarks/adversarial_extraction.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -8,10 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-OUTPUT_FIELDS = ("supplier", "date", "total", "tax", "currency", "invoice_number")
+# The first six are the keys the command always printed; later fields are added after them.
+OUTPUT_FIELDS = (
+    "supplier", "date", "total", "tax", "currency", "invoice_number",
+    "net", "amount_due", "due_date",
+)  # fmt: skip
 # Shown when the engine gives them (e-invoices, app/extraction/einvoice/).
 EINVOICE_FIELDS = (
-    "net", "amount_due", "due_date", "seller_vat_id", "buyer", "type_code", "profile", "iban",
+    "seller_vat_id", "buyer", "type_code", "profile", "iban",
     "vat_breakdown", "lines", "warnings", "disagreements",
 )  # fmt: skip
 

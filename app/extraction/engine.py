@@ -1,11 +1,13 @@
 """Dossier's extraction engine: PDF text layers, OCR for photos and scans, then fields.
 
-Select it with DOSSIER_EXTRACTION_ENGINE=app.extraction.engine:InvoiceEngine.
+Select it with DOSSIER_EXTRACTION_ENGINE=app.extraction.engine:InvoiceEngine (the learned
+reader, the default) or app.extraction.engine:RuleEngine (the hand-written rules alone).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image
@@ -15,6 +17,7 @@ from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult, einvoice
 from app.extraction.fields import read_fields, read_registered_name
 from app.extraction.layout import Box, Page, group_lines, page_from_text
+from app.extraction.learned.reader import read_learned
 from app.extraction.ocr import decode_image, recognise, recognise_upright
 from app.extraction.pdf import open_pdf, page_boxes, page_images, readable_share, render_page
 
@@ -33,7 +36,7 @@ MAX_PAGES = 50
 
 
 class InvoiceEngine:
-    """Reads PDFs, JPEG/PNG photos and plain text; fields as in `app.extraction.fields`."""
+    """Reads PDFs, JPEG/PNG photos and plain text; fields as in `app.extraction.learned`."""
 
     name = "invoice"
 
@@ -60,13 +63,26 @@ class InvoiceEngine:
         text = "\f".join("\n".join(line.text for line in page.lines) for page in pages)
         if not text.strip():
             raise UnreadableDocument("No text could be read from the document.")
-        fields = read_fields(pages)
+        fields = self.read(pages)
         if fields["supplier"] is None and source == "text-layer":
             _name_from_pictures(data, fields)
         fields["pages"] = len(pages)
         return ExtractionResult(
             f"{self.name}/{source}", text, fields, time.perf_counter() - started
         )
+
+    def read(self, pages: Sequence[Page]) -> dict[str, Any]:
+        return read_learned(pages)
+
+
+class RuleEngine(InvoiceEngine):
+    """The hand-written rules of `app.extraction.fields` alone, as before the learned
+    reader: kept to measure against."""
+
+    name = "invoice-rules"
+
+    def read(self, pages: Sequence[Page]) -> dict[str, Any]:
+        return read_fields(pages)
 
 
 def _printed_page(data: bytes) -> tuple[str, dict[str, Any]]:

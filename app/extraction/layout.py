@@ -6,6 +6,7 @@ from. Coordinates grow rightwards and downwards, in the reader's own unit.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from dataclasses import dataclass, field
 _LINE_OVERLAP = 0.5
 # Boxes closer than this many line heights belong to one phrase (a name, a label).
 _PHRASE_GAP = 1.0
+# No printed line holds more characters than this: a line's boxes are kept up to it, so
+# every later step on a line (labels, dates, amounts, names) costs at most this much.
+MAX_LINE_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +63,9 @@ class Line:
 
     def x_at(self, offset: int) -> float:
         """Horizontal position of a character, interpolated inside its box."""
-        index = 0
-        for position, start in enumerate(self.starts):
-            if start <= offset:
-                index = position
+        # Bisection: values are placed on long lines too, and a scan per value would make
+        # reading such a line quadratic.
+        index = max(bisect_right(self.starts, offset) - 1, 0)
         box = self.boxes[index]
         share = (offset - self.starts[index]) / max(len(box.text), 1)
         return box.left + min(max(share, 0.0), 1.0) * (box.right - box.left)
@@ -114,7 +117,21 @@ def group_lines(page: int, boxes: Iterable[Box]) -> tuple[Line, ...]:
             rows[-1].append(box)
         else:
             rows.append([box])
-    return tuple(Line(page, tuple(sorted(row, key=lambda b: b.left))) for row in rows)
+    return tuple(Line(page, _capped(sorted(row, key=lambda b: b.left))) for row in rows)
+
+
+def _capped(boxes: Sequence[Box]) -> tuple[Box, ...]:
+    """The line's boxes up to MAX_LINE_CHARS characters (a longer box is cut)."""
+    kept: list[Box] = []
+    room = MAX_LINE_CHARS
+    for box in boxes:
+        if room <= 0:
+            break
+        if len(box.text) > room:
+            box = Box(box.text[:room], box.left, box.top, box.right, box.bottom)
+        kept.append(box)
+        room -= len(box.text) + 1
+    return tuple(kept)
 
 
 def _non_empty(boxes: Iterable[Box]) -> list[Box]:
@@ -143,8 +160,8 @@ def page_from_text(text: str, number: int = 0) -> Page:
         if not stripped.strip():
             continue
         indent = len(stripped) - len(stripped.lstrip())
-        boxes = _split_columns(stripped.lstrip(), indent, row)
-        lines.append(Line(number, tuple(boxes)))
+        boxes = _split_columns(stripped.lstrip()[:MAX_LINE_CHARS], indent, row)
+        lines.append(Line(number, _capped(boxes)))
     width = max((len(raw) for raw in text.splitlines()), default=1)
     return Page(number, float(width), float(max(len(text.splitlines()), 1)), tuple(lines))
 

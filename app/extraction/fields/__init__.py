@@ -15,20 +15,24 @@ from typing import Any
 from app.extraction.fields.amounts import money
 from app.extraction.fields.credit import is_credit_note, unsigned
 from app.extraction.fields.currency import document_currency
-from app.extraction.fields.document import read_rows
+from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import read_issue_date
 from app.extraction.fields.numbers import read_number
 from app.extraction.fields.supplier import Supplier, read_supplier, registered_name
 from app.extraction.fields.totals import read_money
 from app.extraction.layout import Page
 
-__all__ = ["FIELD_NAMES", "read_fields", "read_registered_name"]
+__all__ = ["FIELD_NAMES", "fields_of_rows", "read_fields", "read_registered_name"]
 
 FIELD_NAMES = ("supplier", "date", "total", "tax", "currency", "invoice_number")
 
 
 def read_fields(pages: Sequence[Page]) -> dict[str, Any]:
-    rows = read_rows(pages)
+    return fields_of_rows(read_rows(pages))
+
+
+def fields_of_rows(rows: Sequence[Row]) -> dict[str, Any]:
+    """The rules' reading of rows already read (the learned reader weighs it too)."""
     credit = is_credit_note(rows)
     amounts = read_money(unsigned(rows) if credit else rows)
     total_marker = amounts.total.amount.currency if amounts.total else None

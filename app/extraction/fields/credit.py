@@ -15,10 +15,12 @@ from dataclasses import replace
 from app.extraction.fields.document import Row
 
 # The document's title, at the start of a phrase: 'AVOIR N° A-2024-003', 'Credit note',
-# 'Facture d'avoir', 'Gutschrift Nr. 17', 'Creditnota', 'Nota di credito n. 5'.
+# 'Facture d'avoir', 'Gutschrift Nr. 17', 'Creditnota', 'Nota di credito n. 5',
+# 'Factura rectificativa', 'Nota de abono', 'Stornorechnung'.
 _TITLE = re.compile(
     r"(?:facture d'|tax |vat )?(?:credit ?notes?|credit memo|avoir|gutschrift|creditnota"
-    r"|credit ?factuur|nota (?:di|de) credito|note de credit|rechnungskorrektur)"
+    r"|credit ?factuur|nota (?:di|de) credito|note de credit|rechnungskorrektur"
+    r"|stornorechnung|factura rectificativa|nota de abono)"
     r"(?![a-z])(?P<rest>.*)"
 )
 # ... followed by nothing but a number, a date or a few words ('Credit note for

@@ -1,4 +1,4 @@
-"""Dates in numeric and written forms (English, French, German, Dutch)."""
+"""Dates in numeric and written forms (English, French, German, Dutch, Spanish, Italian)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from dataclasses import dataclass
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "january jan janvier janv januar janner januari",
-        "february feb fevrier fevr fev februar februari",
-        "march mar mars marz mrz maart mrt",
-        "april apr avril avr",
-        "may mai mei",
-        "june jun juin juni",
-        "july jul juillet juil juli",
-        "august aug aout augustus",
-        "september sep sept septembre",
-        "october oct octobre oktober okt",
-        "november nov novembre",
-        "december dec decembre dezember dez",
+        "january jan janvier janv januar janner januari enero ene gennaio gen",
+        "february feb fevrier fevr fev februar februari febrero febbraio",
+        "march mar mars marz mrz maart mrt marzo",
+        "april apr avril avr abril abr aprile",
+        "may mai mei mayo maggio mag",
+        "june jun juin juni junio giugno giu",
+        "july jul juillet juil juli julio luglio lug",
+        "august aug aout augustus agosto ago",
+        "september sep sept septembre septiembre setiembre settembre set",
+        "october oct octobre oktober okt octubre ottobre ott",
+        "november nov novembre noviembre",
+        "december dec decembre dezember dez diciembre dic dicembre",
     ),
     start=1,
 ):
@@ -34,11 +34,11 @@ _PATTERNS = (
     re.compile(r"(?<![\d.])(?P<year>\d{4})[-/.](?P<b>\d{1,2})[-/.](?P<a>\d{1,2})(?!\d)"),
     # 05/03/2024, 5.3.24, 8-9-2022 (day or month first: decided per document)
     re.compile(rf"(?<![\d./])(?P<a>\d{{1,2}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P=sep){_YEAR}"),
-    # 19 april 2014, 7. Mai 2014, 1er juillet 2015, 12-Jan-24, 07/SEP/2019 (and OCR's
-    # '1, November')
+    # 19 april 2014, 7. Mai 2014, 1er juillet 2015, 12-Jan-24, 07/SEP/2019, 4 de febrero
+    # de 2024 (and OCR's '1, November')
     re.compile(
         rf"(?<![\d])(?P<a>\d{{1,2}})(?:st|nd|rd|th|er|e|\.|,)?\s*(?:de\s+|[-/])?"
-        rf"(?P<month>{_MONTH})(?![a-z])\.?,?[\s/-]*{_YEAR}"
+        rf"(?P<month>{_MONTH})(?![a-z])\.?,?(?:\s+de)?[\s/-]*{_YEAR}"
     ),
     # August 3, 2014 / Jan 1, 2022
     re.compile(

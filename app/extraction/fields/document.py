@@ -15,6 +15,13 @@ from app.extraction.layout import Line, Page
 _COLUMN_DEPTH = 3
 # Values found under a header are a little less certain than those beside a label.
 COLUMN_DISCOUNT = 0.8
+# Hard caps that keep every later step bounded whatever the upload holds (docs/extraction.md,
+# "Bounded work"). A document's lines beyond the first MAX_ROWS are not read: 50 pages of
+# 100 lines. Lines are cut at MAX_LINE_CHARS characters when they are built (layout.py).
+# A line gives at most MAX_VALUES_PER_LINE amounts and as many dates: a row of an item
+# table has a handful.
+MAX_ROWS = 5000
+MAX_VALUES_PER_LINE = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +49,9 @@ def read_rows(pages: Sequence[Page]) -> list[Row]:
     for page in pages:
         top = min((line.top for line in page.lines), default=0.0)
         height = max((line.bottom for line in page.lines), default=0.0) - top
-        for line in page.lines:
+        for line in page.lines[: MAX_ROWS - len(rows)]:
             folded = fold(line.text)
-            dates = find_dates(folded)
+            dates = find_dates(folded)[:MAX_VALUES_PER_LINE]
             # Dates are blanked first: '01.05.14' is not the amount 1.05.
             masked = _blank(folded, [(d.start, d.end) for d in dates])
             rows.append(
@@ -53,7 +60,7 @@ def read_rows(pages: Sequence[Page]) -> list[Row]:
                     line=line,
                     folded=folded,
                     labels=tuple(find_labels(folded)),
-                    amounts=tuple(find_amounts(masked)),
+                    amounts=tuple(find_amounts(masked)[:MAX_VALUES_PER_LINE]),
                     dates=tuple(dates),
                     position=(line.top - top) / height if height > 0 else 0.0,
                 )

@@ -31,7 +31,7 @@ def read_issue_date(rows: Sequence[Row], dollars: bool) -> IssueDate:
     found = [(row, date) for row in rows for date in row.dates]
     if not found:
         return IssueDate(None, 0.0)
-    month_first = _month_first([date for _, date in found], dollars)
+    month_first = month_first_order([date for _, date in found], dollars)
     values = [date.when(month_first) for _, date in found]
     repeats = Counter(value for value in values if value is not None)
     scored: list[tuple[float, int, dt.date]] = []
@@ -49,7 +49,8 @@ def read_issue_date(rows: Sequence[Row], dollars: bool) -> IssueDate:
     return IssueDate(value, round(min(0.95, max(0.2, 0.4 + 0.15 * score)), 2))
 
 
-def _month_first(dates: Sequence[DateMatch], dollars: bool) -> bool:
+def month_first_order(dates: Sequence[DateMatch], dollars: bool) -> bool:
+    """Whether the document writes its dates month first (03/04 is March 4)."""
     hints = [date.order_hint for date in dates if date.order_hint is not None]
     if hints:
         return hints.count(True) > hints.count(False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,10 @@ _COUNTRY = re.compile(
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
 _WORD = re.compile(r"[a-z][a-z&'-]{2,}")
+_LETTERS = re.compile(r"[a-z]+")
+# The issuer is named in the first lines of the first page (a letterhead, a sender line)
+# or in its footer: names are looked for in this many rows at most, whatever the upload.
+_MAX_NAME_ROWS = 150
 _CONNECTORS = {"du", "of", "le", "vom", "to", "from"}
 _STOPWORDS = {"the", "and", "les", "des", "der", "die", "het", "van", "und", "for", "services"}
 # A brand named by the document's own domain and in its text.
@@ -91,15 +96,16 @@ def registered_name(rows: Sequence[Row]) -> Supplier:
 def _best_name(rows: Sequence[Row], *, registered_only: bool = False) -> Supplier:
     everything = "\n".join(row.folded for row in rows)
     domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
+    mentions = _Mentions(everything)
     scored: list[tuple[float, str]] = []
-    for row in rows:
+    for row in rows[:_MAX_NAME_ROWS]:
         if row.line.page > 0:
             break  # the issuer is named on the first page
         for text, named in _phrases(rows, row):
             name = _clean(text)
             if name is None or (registered_only and not _has_legal_form(fold(name))):
                 continue
-            score = _score(rows, row, name, everything, domains) + (3.0 if named else 0.0)
+            score = _score(rows, row, name, mentions, domains) + (3.0 if named else 0.0)
             scored.append((score, name))
     if not scored:
         return Supplier(None, 0.0)
@@ -199,7 +205,28 @@ def _names_something_else(folded: str, label: Label) -> bool:
     return label.kind is not Kind.SELLER and folded[label.start : label.end] not in _CONNECTORS
 
 
-def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: set[str]) -> float:
+class _Mentions:
+    """How often a word is printed in the document: letter-only words are counted once
+    for all (a search of the whole text per candidate name was quadratic); the rare word
+    with '&', an apostrophe or a hyphen is searched, once."""
+
+    def __init__(self, everything: str) -> None:
+        self.everything = everything
+        self.counts = Counter(_LETTERS.findall(everything))
+        self.searched: dict[str, int] = {}
+
+    def __call__(self, word: str) -> int:
+        if word.isalpha():
+            return self.counts[word]
+        if word not in self.searched:
+            pattern = rf"(?<![a-z]){re.escape(word)}(?![a-z])"
+            self.searched[word] = len(re.findall(pattern, self.everything))
+        return self.searched[word]
+
+
+def _score(
+    rows: Sequence[Row], row: Row, name: str, mentions: _Mentions, domains: set[str]
+) -> float:
     folded = fold(name)
     score = 2.5 if _has_legal_form(folded) else 0.0
     if row.line.page == 0 and row.position < 0.3:
@@ -221,8 +248,7 @@ def _score(rows: Sequence[Row], row: Row, name: str, everything: str, domains: s
         default="",
     )
     if core:
-        mentions = len(re.findall(rf"(?<![a-z]){re.escape(core)}(?![a-z])", everything))
-        score += min(0.4 * (mentions - 1), 2.0) + (1.0 if core in domains else 0.0)
+        score += min(0.4 * (mentions(core) - 1), 2.0) + (1.0 if core in domains else 0.0)
     return score + (0.3 if name[:1].isupper() else 0.0)
 
 

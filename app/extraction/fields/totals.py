@@ -4,6 +4,7 @@ against each other (subtotal + tax = total)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -28,6 +29,8 @@ _CROSS_CHECK_MARGIN = 1.5
 _ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ed)? adj|rnd adj|afronding|arrondi|rundung)")
 _MAX_ROUNDING = Decimal("0.05")
 _ROUNDED_KINDS = {Kind.TOTAL, None}
+# Totals, subtotals and taxes kept per kind, best first: bounds the cross-check.
+_MAX_RANKED = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +89,22 @@ def _rounded(money: Money, candidates: Sequence[Candidate], rows: Sequence[Row])
     total = money.total
     if total is None:
         return money
+    # Each value's candidates in reading order: one look-up per rounding step, not a scan.
+    by_value: dict[Decimal, list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.kind in _ROUNDED_KINDS:
+            by_value.setdefault(candidate.value, []).append(candidate)
+    row_indices = {value: [c.row.index for c in same] for value, same in by_value.items()}
     for row in rows[total.row.index + 1 :]:
         if not _ROUNDING.search(row.folded):
             continue
         for step in (amount.value for amount in row.amounts):
-            paid = total.value + step
-            if step and abs(step) <= _MAX_ROUNDING:
-                rounded = next(
-                    (c for c in candidates if c.kind in _ROUNDED_KINDS and c.value == paid
-                     and c.row.index > row.index),
-                    None,
-                )  # fmt: skip
-                if rounded is not None:
-                    return replace(money, total=rounded)
+            if not step or abs(step) > _MAX_ROUNDING:
+                continue
+            same = by_value.get(total.value + step, [])
+            later = bisect_right(row_indices.get(total.value + step, []), row.index)
+            if later < len(same):
+                return replace(money, total=same[later])
     return money
 
 
@@ -182,7 +188,8 @@ def _ranked(candidates: Sequence[Candidate], kind: Kind) -> list[Candidate]:
         Candidate(c.amount, c.row, c.kind, c.score + 0.5 * min(repeats[c.value] - 1, 2), c.beside)
         for c in chosen
     ]
-    return sorted(rescored, key=lambda c: (-c.score, c.row.index))
+    # Only the best few are ever compared with each other (subtotal + tax = total).
+    return sorted(rescored, key=lambda c: (-c.score, c.row.index))[:_MAX_RANKED]
 
 
 def _confidence(best: Candidate, others: Sequence[Candidate]) -> float:

@@ -146,3 +146,29 @@ RECEIPT_LINES = [
     "VAT              0.00",
     "TOTAL  GBP      11.54",
 ]
+
+
+# Hostile uploads (docs/extraction.md, "Bounded work"): each must be read within the caps.
+def total_flood() -> bytes:
+    """480 KB of 'Total ' on one line: once 181 s of CPU in the label overlap."""
+    return b"Total " * 80_000
+
+
+def many_numbers(count: int = 20_000) -> bytes:
+    """A page of `count` amounts, 20 to a line, each under a money label."""
+    values = [f"{(index * 7919) % 100_000 / 100:.2f}" for index in range(count)]
+    lines = ["Total " + "  ".join(values[start : start + 20]) for start in range(0, count, 20)]
+    return "\n".join(lines).encode()
+
+
+def long_invoice_pdf(pages: int = 50) -> bytes:
+    """A text PDF of `pages` full pages of item lines, the totals on the last one."""
+    body = [
+        [
+            (40, 40 + 14 * row, f"Item {page}-{row} Widget 2 x 12,50 EUR 25,00 EUR")
+            for row in range(55)
+        ]
+        for page in range(pages)
+    ]
+    body[-1] += [(300, 820, "Total TTC 1.234,56 EUR")]
+    return pdf_bytes(body)

@@ -20,6 +20,9 @@ def fields(text: str) -> dict[str, Any]:
         ("Gutschrift Nr. A-2024-0003", "120,00 €", "20,00 €"),
         ("Creditnota A-2024-0003", "€ -120,00", "€ -20,00"),
         ("Nota di credito n. A-2024-0003", "120,00 €", "20,00 €"),
+        ("Factura rectificativa nº A-2024-0003", "120,00 €", "20,00 €"),
+        ("Nota de abono nº A-2024-0003", "120,00 €", "20,00 €"),
+        ("Stornorechnung Nr. A-2024-0003", "120,00 €", "20,00 €"),
     ],
 )
 def test_a_credit_note_has_a_negative_total_and_tax(title: str, total: str, tax: str) -> None:

@@ -28,8 +28,8 @@ def test_extract_prints_one_json_object_per_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     assert list(records[0]) == [
-        "file", "supplier", "date", "total", "tax", "currency", "invoice_number", "engine",
-        "seconds",
+        "file", "supplier", "date", "total", "tax", "currency", "invoice_number", "net",
+        "amount_due", "due_date", "engine", "seconds",
     ]  # fmt: skip
     assert (records[0]["file"], records[0]["total"], records[0]["engine"]) == (
         str(first),

@@ -1,0 +1,66 @@
+"""Label words of the learned reader, in English, French, German, Dutch, Spanish and
+Italian, matched on folded text (no case, no accents).
+
+Unlike `fields.labels`, nothing here decides: each group only says "a word of this kind is
+printed here", and the model weighs where (left of the value, in the column header above
+it, on the line above) and how much.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GROUPS: dict[str, str] = {
+    "total": r"total|totaal|gesamt\w*|summe|totale|importe total|montant total|grand total|gross"
+    r"|ttc|brut|brutto\w*|(?:rechnungs|end)betrag|bruto|lordo|incl\w*|inkl\w*|ivato|iva incluida",
+    "net": r"net|netto\w*|nett|ht|hors tax\w*|sous-? ?total|sub-? ?total\w*|zwischensumme"
+    r"|subtotaal|excl\w*|exkl\w*|ohne|imponibile|base imponible|base|untaxed|before tax"
+    r"|grondslag|warenwert",
+    "tax": r"vat|tva|tax\w*|mwst|ust|umsatzsteuer|mehrwertsteuer|btw|iva|igic|gst|impuesto"
+    r"|imposta",
+    "due": r"due|a payer|net a payer|reste|solde|zu zahlen|zahlbetrag|restbetrag|offen\w*"
+    r"|te betalen|openstaand|a pagar|pendiente|da pagare|saldo|balance|to pay|payable"
+    r"|verbleibend",
+    "prepaid": r"acompte|avance|deja (?:paye|regle|verse)|prepa\w*|advance|deposit"
+    r"|already paid|paid|anzahlung|vorauszahlung|abschlag\w*|bereits (?:bezahlt|gezahlt)"
+    r"|geleistet\w*|aanbetaling|voorschot|reeds betaald|anticipo|ya pagado|acconto|gia pagato",
+    "discount": r"discount|remise|rabais|escompte|rabatt|skonto|korting|descuento|sconto",
+    "unit": r"unit\w*|prix unitaire|p\.u\.|einzelpreis|stuckpreis|prijs|eenheidsprijs"
+    r"|precio|prezzo|qty|quantit\w*|menge|aantal|cantidad|qte|anz",
+    "rate": r"%|rate|taux|satz|tarief|tipo|aliquota",
+    "id": r"iban|bic|swift|siret|siren|rcs|hrb|kvk|vat (?:no|number|id)|n° tva|ust-?id\w*"
+    r"|steuer-?nr|cif|nif|p\.? ?iva|partita iva|tel\w*|phone|fax|capital|kapital",
+    "issue_date": r"invoice date|date of issue|issue date|issued|date de (?:la )?facture"
+    r"|date d'emission|date de facturation|rechnungsdatum|ausstellungsdatum|belegdatum"
+    r"|factuurdatum|datum factuur|fecha de (?:la )?factura|fecha de emision|fecha factura"
+    r"|data (?:della )?fattura|data di emissione|data documento|document date|fecha|datum"
+    r"|date|data|le|du|vom",
+    "due_date": r"due|echeance|payable|a regler|avant le|fallig\w*|zahlbar|zahlungsziel"
+    r"|vervaldatum|vervaldag|betalen voor|uiterlijk|vencimiento|vence|scadenza|entro il"
+    r"|pagar antes",
+    "other_date": r"deliver\w*|livraison|liefer\w*|lever\w*|entrega|consegna|order\w*"
+    r"|commande|bestell\w*|auftrag\w*|bestel\w*|pedido|ordine|period\w*|zeitraum|leistung\w*"
+    r"|service|prestation|du .* au|from|to|bis|tot|al|hasta|print\w*|druck\w*|birth"
+    r"|valid\w*|gultig|geldig|expir\w*",
+    "document": r"invoice|facture|rechnung|factuur|factura|fattura|receipt|ticket|quittung"
+    r"|bon|kassenbon|recibo|scontrino",
+    "credit": r"credit ?note|avoir|gutschrift|rechnungskorrektur|creditnota|credit ?factuur"
+    r"|nota de credito|factura rectificativa|nota di credito",
+}
+
+GROUPS: tuple[str, ...] = tuple(_GROUPS)
+
+# One pass over the text for all groups: alternatives in one pattern, each in its named
+# group; a label word stands between non-letters.
+_PATTERN = re.compile(
+    "|".join(rf"(?P<{name}>(?<![a-z])(?:{words})(?![a-z]))" for name, words in _GROUPS.items())
+)
+
+
+def groups_in(folded: str) -> frozenset[str]:
+    """The groups whose words appear in `folded` (one linear scan)."""
+    found = set()
+    for match in _PATTERN.finditer(folded):
+        if match.lastgroup is not None:
+            found.add(match.lastgroup)
+    return frozenset(found)

@@ -1,0 +1,100 @@
+"""Candidates and their features: what the learned reader's model weighs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from app.extraction.layout import page_from_text
+from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.lexicon import groups_in
+from app.extraction.learned.reader import prepare
+
+
+def _amount(text: str, value: str) -> Candidate:
+    found = [c for c in prepare([page_from_text(text)]).amounts if c.value == Decimal(value)]
+    assert found, f"no candidate {value}"
+    return found[-1]
+
+
+def _date(text: str, value: dt.date) -> Candidate:
+    found = [c for c in prepare([page_from_text(text)]).dates if c.value == value]
+    assert found, f"no candidate {value}"
+    return found[0]
+
+
+def test_label_words_are_known_in_six_languages() -> None:
+    assert "total" in groups_in("totale fattura")
+    assert "total" in groups_in("importe total")
+    assert "net" in groups_in("base imponible")
+    assert "net" in groups_in("imponibile")
+    assert "tax" in groups_in("iva 21 %")
+    assert "prepaid" in groups_in("acompte deja verse")
+    assert "prepaid" in groups_in("bereits bezahlt")
+    assert "due" in groups_in("restbetrag")
+    assert "due_date" in groups_in("scadenza")
+    assert "issue_date" in groups_in("fecha de factura")
+
+
+def test_a_label_left_of_an_amount_is_a_feature() -> None:
+    candidate = _amount("Acme SARL\nTotal TTC      120,00 €", "120.00")
+
+    assert candidate.features["left:total"] == 1.0
+    assert candidate.features["currency"] == 1.0
+    assert candidate.features["rule:total"] == 1.0
+
+
+def test_a_column_header_above_an_amount_is_a_feature() -> None:
+    text = "Acme Ltd\n\nNet        VAT       Gross\n100.00     20.00     120.00"
+
+    assert _amount(text, "120.00").features.get("header:total") == 1.0
+    assert _amount(text, "100.00").features.get("header:net") == 1.0
+    assert _amount(text, "20.00").features.get("header:tax") == 1.0
+
+
+def test_amounts_that_add_up_at_a_vat_rate_say_so() -> None:
+    text = "Subtotal   100.00\nVAT 20 %    20.00\nTotal      120.00"
+
+    assert _amount(text, "120.00").features["is_gross"] == 1.0
+    assert _amount(text, "100.00").features["is_net"] == 1.0
+    assert _amount(text, "20.00").features["is_tax"] == 1.0
+    assert _amount(text, "120.00").features["largest"] == 1.0
+
+
+def test_the_rules_pick_is_one_feature_among_others() -> None:
+    text = "Subtotal   100.00\nVAT 20 %    20.00\nTotal      120.00"
+
+    assert _amount(text, "120.00").features.get("pick:total") == 1.0
+    assert "pick:total" not in _amount(text, "100.00").features
+
+
+def test_a_prepayment_label_marks_its_amount() -> None:
+    text = "Total TTC        1 200,00 €\nAcompte versé     -400,00 €\nReste à payer     800,00 €"
+
+    assert _amount(text, "-400.00").features["left:prepaid"] == 1.0
+    assert _amount(text, "800.00").features["left:due"] == 1.0
+
+
+def test_dates_carry_their_label_and_their_place_among_the_dates() -> None:
+    text = "Fecha de factura: 03/02/2025\nFecha de vencimiento: 05/03/2025"
+
+    issued = _date(text, dt.date(2025, 2, 3))
+    due = _date(text, dt.date(2025, 3, 5))
+
+    assert issued.features["left:issue_date"] == 1.0
+    assert issued.features["earliest"] == 1.0
+    assert issued.features["first"] == 1.0
+    assert due.features["latest"] == 1.0
+    assert due.features["after_earliest"] > 0
+
+
+def test_every_feature_a_candidate_carries_has_a_name_in_the_model_order() -> None:
+    text = (
+        "Rechnung\nRechnungsdatum 01.02.2025\nNetto 100,00 EUR\nMwSt 19 % 19,00 EUR\n"
+        "Gesamtbetrag 119,00 EUR\nFällig am 15.02.2025"
+    )
+    prepared = prepare([page_from_text(text)])
+    names = set(feature_names())
+
+    for candidate in [*prepared.amounts, *prepared.dates]:
+        assert set(candidate.features) <= names

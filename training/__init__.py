@@ -1,0 +1,1 @@
+"""Training and evaluation data for the learned field reader; not part of the wheel."""

@@ -1,0 +1,1 @@
+"""The label vocabularies, one module per language (`training.labels` uses them)."""
