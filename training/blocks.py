@@ -96,9 +96,11 @@ def letterhead(
     align: str = "left",
     size: float = 15,
     details: bool = True,
+    width: float = 88,
 ) -> float:
+    """The seller's name (shrunk to `width` mm if long) over its address and contacts."""
     party = doc.supplier
-    pen.text(x, y, party.name, size, bold=True, align=align)
+    pen.text(x, y, party.name, pen.fit(party.name, size, width, bold=True), bold=True, align=align)
     y += size * 0.45
     if details:
         for text in (
@@ -114,7 +116,8 @@ def letterhead(
 
 def sender_line(pen: Pen, doc: Document, x: float, y: float, width: float = 85) -> float:
     party = doc.supplier
-    pen.text(x, y, f"{party.name} · {party.street} · {party.city}", 6.5)
+    text = f"{party.name} · {party.street} · {party.city}"
+    pen.text(x, y, text, pen.fit(text, 6.5, width))
     pen.line(x, y + 1.0, x + width, y + 1.0, 0.2)
     return y + 5
 

@@ -80,7 +80,7 @@ def head(
     gray = 1.0 if style == "dark" else 0.0
     for index, (text, stop) in enumerate(zip(heads, stops, strict=True)):
         room = stop - stops[index - 1] - 2 if index > 1 else width * 0.15
-        fitted = min(size, size * room / max(pen.measure(text, size, bold=True), 0.1))
+        fitted = pen.fit(text, size, room, bold=True)
         align = "left" if index == 0 else "right"
         pen.text(stop, y, text, fitted, bold=True, align=align, gray=gray)
     if style in ("rules", "striped"):

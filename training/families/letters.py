@@ -94,7 +94,7 @@ def sidebar(doc: Document, rng: random.Random) -> bytes:
     party, labels = doc.supplier, doc.labels
     pen.box(0, 0, 55, 297, fill=0.9, stroke=False)
     y = 25.0
-    pen.text(8, y, party.name, 10.5, bold=True)
+    pen.text(8, y, party.name, pen.fit(party.name, 10.5, 44, bold=True), bold=True)
     rows = [
         party.street,
         party.city,
