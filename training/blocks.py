@@ -9,7 +9,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from training.document import Document, Line, Party
+from training.document import Document
+from training.items import money
+from training.parties import Party
 from training.render_pdf import Pen
 
 ROW = 4.6
@@ -94,9 +96,11 @@ def letterhead(
     align: str = "left",
     size: float = 15,
     details: bool = True,
+    width: float = 88,
 ) -> float:
+    """The seller's name (shrunk to `width` mm if long) over its address and contacts."""
     party = doc.supplier
-    pen.text(x, y, party.name, size, bold=True, align=align)
+    pen.text(x, y, party.name, pen.fit(party.name, size, width, bold=True), bold=True, align=align)
     y += size * 0.45
     if details:
         for text in (
@@ -112,7 +116,8 @@ def letterhead(
 
 def sender_line(pen: Pen, doc: Document, x: float, y: float, width: float = 85) -> float:
     party = doc.supplier
-    pen.text(x, y, f"{party.name} · {party.street} · {party.city}", 6.5)
+    text = f"{party.name} · {party.street} · {party.city}"
+    pen.text(x, y, text, pen.fit(text, 6.5, width))
     pen.line(x, y + 1.0, x + width, y + 1.0, 0.2)
     return y + 5
 
@@ -135,68 +140,6 @@ def address(
         pen.text(x, y, row, size)
         y += size * 0.47
     return y
-
-
-def money(doc: Document, value: Decimal, *, currency: bool = True) -> str:
-    shown = doc.shown(value)
-    return doc.style.money(shown) if currency else doc.style.number(shown)
-
-
-def table(
-    pen: Pen,
-    doc: Document,
-    lines: Sequence[Line],
-    x: float,
-    y: float,
-    width: float,
-    *,
-    style: str = "rules",
-    vat_column: bool = False,
-    size: float = 8.5,
-) -> float:
-    """Item rows under a header; `style` is grid, rules, plain, striped or dark."""
-    labels = doc.labels
-    heads = [labels.get("description"), labels.get("qty"), labels.get("unit_price")]
-    # Description left-aligned at its stop, the numbers right-aligned at theirs.
-    stops = [x + 2, x + width * 0.58, x + width * 0.76]
-    if vat_column:
-        stops = [x + 2, x + width * 0.5, x + width * 0.68, x + width * 0.8]
-        heads.append(labels.get("vat_col"))
-    heads.append(labels.get("amount"))
-    stops.append(x + width - 2)
-    row_h = size * 0.62
-    if style == "dark":
-        pen.box(x, y - row_h + 1.2, width, row_h, fill=0.25, stroke=False)
-    elif style == "grid":
-        pen.box(x, y - row_h + 1.2, width, row_h, fill=0.9)
-    gray = 1.0 if style == "dark" else 0.0
-    for index, (head, stop) in enumerate(zip(heads, stops, strict=True)):
-        room = stop - stops[index - 1] - 2 if index > 1 else width * 0.15
-        head_size = min(size, size * room / max(pen.measure(head, size, bold=True), 0.1))
-        align = "left" if index == 0 else "right"
-        pen.text(stop, y, head, head_size, bold=True, align=align, gray=gray)
-    if style in ("rules", "striped"):
-        pen.line(x, y + 1.6, x + width, y + 1.6, 0.5)
-    y += row_h
-    for index, line in enumerate(lines):
-        if style == "striped" and index % 2 == 0:
-            pen.box(x, y - row_h + 1.6, width, row_h, fill=0.93, stroke=False)
-        if style == "grid":
-            pen.box(x, y - row_h + 1.2, width, row_h)
-        cells = [
-            line.description,
-            f"{line.quantity:f}",
-            money(doc, line.unit_price, currency=False),
-        ]
-        if vat_column:
-            cells.append(doc.style.rate(line.rate))
-        cells.append(money(doc, line.amount, currency=False))
-        for col, (cell, stop) in enumerate(zip(cells, stops, strict=True)):
-            pen.text(stop, y, cell, size, align="left" if col == 0 else "right")
-        y += row_h
-    if style == "rules":
-        pen.line(x, y - row_h + 2, x + width, y - row_h + 2, 0.3)
-    return y + 2
 
 
 def total_rows(doc: Document, *, breakdown: bool = True) -> list[tuple[str, Decimal, bool]]:

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from training.document import Document, make_document
 from training.families import ALL, BY_NAME
+from training.render_photo import photograph
 
 FAMILIES: tuple[str, ...] = tuple(family.name for family in ALL)
 LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "nl", "es", "it")
 KINDS = {"pdf": "application/pdf", "photo": "image/jpeg"}
+# The keys of `Sample.truth`, in order.
 TRUTH_KEYS = (
     "supplier",
     "date",
@@ -39,6 +41,13 @@ TRUTH_KEYS = (
 
 @dataclass(frozen=True)
 class Sample:
+    """One rendered document and what a reader should extract from it.
+
+    `truth`: amounts as "1234.50", negative on credit notes; dates ISO; `total` is the
+    grand total with tax, `amount_due` what is left to pay after prepayments (the total
+    when nothing was prepaid); None where the document does not show the field.
+    """
+
     family: str
     language: str
     kind: str
@@ -109,8 +118,6 @@ def _render_all(
 
 
 def _photo(pdf: bytes, key: str, narrow: bool) -> bytes:
-    from training.render_photo import photograph
-
     return photograph(pdf, random.Random(f"{key}/photo"), narrow=narrow)
 
 

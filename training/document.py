@@ -14,38 +14,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from training.labels import Labels
 from training.locales import Style, draw_style
-from training.names import FUELS, GOODS, ITEMS, WORDS, cities
+from training.names import FUELS, GOODS, ITEMS
+from training.parties import Party, make_party
 
 CENT = Decimal("0.01")
 
 
 def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Party:
-    name: str
-    street: str
-    city: str
-    country: str
-    vat_id: str
-    registry: str
-    iban: str
-    bic: str
-    phone: str
-    email: str
-    web: str
-    director: str
-    contact: str
-    brand: str = ""  # the distinctive word of the name, as a logo would show it
-
-    @property
-    def town(self) -> str:
-        """The town alone: after a leading postcode, or before a trailing one."""
-        if self.city[:1].isdigit():
-            return self.city.split()[-1]
-        return self.city.split()[0].rstrip(",")
 
 
 @dataclass(frozen=True)
@@ -222,62 +198,6 @@ def invoice_number(rng: random.Random, issue: dt.date, kind: str) -> str:
     if pattern == 2:
         return f"{issue.year}/{n:04d}"
     return f"{pre or 'N'}{n:06d}"
-
-
-def make_party(rng: random.Random, style: Style) -> Party:
-    country = style.country
-    words = WORDS[country.language]
-    stem = rng.choice(words["surname"]) if rng.random() < 0.5 else rng.choice(words["brand"])
-    trade = rng.choice(words["trade"])
-    base = f"{trade} {stem}" if country.language in ("fr", "es", "it") else f"{stem} {trade}"
-    name = f"{base} {rng.choice(country.legal_forms)}"
-    domain = "".join(ch for ch in stem.lower() if ch.isascii() and ch.isalpha())
-    tld = {"GB": "co.uk", "US": "com"}.get(country.code, country.code.lower())
-    person = f"{rng.choice(words['given'])} {rng.choice(words['surname'])}"
-    contact = f"{rng.choice(words['given'])} {rng.choice(words['surname'])}"
-    return Party(
-        name=name,
-        street=f"{rng.choice(words['street'])} {rng.randrange(1, 180)}",
-        city=rng.choice(cities(country.language, country.code)),
-        country=country.name,
-        vat_id=f"{country.vat_prefix}{rng.randrange(10**8, 10**9)}",
-        registry=registry(rng, country.code),
-        iban=iban(rng, country.code),
-        bic=f"{rng.choice(('BANK', 'CRED', 'SPAR', 'COOP'))}{country.code}{rng.randrange(10, 99)}",
-        phone=f"{country.phone_prefix} {rng.randrange(10, 99)} {rng.randrange(1000000, 9999999)}",
-        email=f"{rng.choice(('info', 'billing', 'accounts', 'contact'))}@{domain}.{tld}",
-        web=f"www.{domain}.{tld}",
-        director=person,
-        contact=contact,
-        brand=stem,
-    )
-
-
-def registry(rng: random.Random, country: str) -> str:
-    """A trade-register entry in the country's usual shape."""
-    number = rng.randrange(10000, 999999)
-    return {
-        "DE": f"HRB {number}",
-        "AT": f"FN {number}a",
-        "CH": f"CHE-{number:06d}.{number % 997:03d}",
-        "FR": f"{rng.choice(('Paris', 'Lyon', 'Nantes'))} B {number:06d}{number % 1000:03d}",
-        "BE": f"RPM 0{number:06d}{number % 1000:03d}",
-        "NL": f"{number:08d}",
-        "ES": f"Tomo {number % 9000}, Folio {number % 200}, Hoja M-{number}",
-        "IT": f"MI-{number}",
-        "GB": f"{number:08d}",
-        "IE": f"{number}",
-        "US": f"EIN {number}",
-    }[country]
-
-
-def iban(rng: random.Random, country: str) -> str:
-    """A well-formed IBAN (the mod-97 check digits are right) for no real account."""
-    bban = "".join(str(rng.randrange(10)) for _ in range(18))
-    digits = "".join(str(int(ch, 36)) for ch in bban + country + "00")
-    check = 98 - int(digits) % 97
-    raw = f"{country}{check:02d}{bban}"
-    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def make_lines(rng: random.Random, language: str, style: Style, spec: Spec) -> list[Line]:

@@ -75,6 +75,10 @@ class Pen:
         """Width of `text` in millimetres."""
         return float(pdfmetrics.stringWidth(text, self.font(bold), size)) / mm
 
+    def fit(self, text: str, size: float, width: float, *, bold: bool = False) -> float:
+        """`size`, or smaller so that `text` is at most `width` millimetres wide."""
+        return min(size, size * width / max(self.measure(text, size, bold=bold), 0.1))
+
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.3) -> None:
         self._canvas.setLineWidth(width)
         self._canvas.setStrokeGray(0)

@@ -13,13 +13,15 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter
 
-# Pixels across the paper: a receipt is photographed close, a page from further away.
-PAPER_WIDTH = {True: 560, False: 900}
+# Pixels per millimetre of paper: receipts are photographed close (about 180 dpi, 560 px
+# across a till slip), pages from further away (about 110 dpi, 900 px across A4).
+PIXELS_PER_MM = {True: 7.0, False: 900 / 210}
+POINTS_PER_MM = 72 / 25.4
 
 
 def photograph(pdf: bytes, rng: random.Random, *, narrow: bool = False) -> bytes:
     """A JPEG photo of the PDF's last page (the one with the totals)."""
-    page = render_page(pdf, PAPER_WIDTH[narrow])
+    page = render_page(pdf, PIXELS_PER_MM[narrow] / POINTS_PER_MM)
     scene = place_on_table(page, rng)
     scene = scene.filter(ImageFilter.BoxBlur(rng.uniform(0.2, 1.0)))
     # One pass in float32 for the paper's colour cast, the light, the shadow and the noise.
@@ -38,11 +40,10 @@ def photograph(pdf: bytes, rng: random.Random, *, narrow: bool = False) -> bytes
     return out.getvalue()
 
 
-def render_page(pdf: bytes, width: int) -> Image.Image:
+def render_page(pdf: bytes, scale: float) -> Image.Image:
     document = pdfium.PdfDocument(pdf)
     try:
         page = document[len(document) - 1]
-        scale = width / page.get_width()
         image: Image.Image = page.render(scale=scale).to_pil().convert("RGB")
         page.close()
     finally:

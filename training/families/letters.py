@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
-from training import blocks
+from training import blocks, items
 from training.document import Document
 from training.families.base import Family
 from training.names import SOFTWARE, WORDS
@@ -18,7 +18,7 @@ def letterhead_left(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 52)
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 120, 52, label_width=36)
     pen.text(20, 92, blocks.title(doc), 16, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 104, 170, style="rules")
+    y = items.table(pen, doc, doc.lines, 20, 104, 170, style="rules")
     return blocks.close(pen, doc, y)
 
 
@@ -31,7 +31,7 @@ def letterhead_right(doc: Document, rng: random.Random) -> bytes:
     y = blocks.meta(
         pen, doc, blocks.meta_keys(doc, "order_ref"), 20, 98, label_width=40, colon=True
     )
-    y = blocks.table(pen, doc, doc.lines, 20, y + 6, 170, style="grid", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, y + 6, 170, style="grid", vat_column=True)
     return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
@@ -45,7 +45,7 @@ def sender_line_window(doc: Document, rng: random.Random) -> bytes:
     keys = blocks.meta_keys(doc, "customer_no", "delivery_date", "contact")
     blocks.meta(pen, doc, keys, 125, 50, size=8, right=190)
     pen.text(20, 100, f"{blocks.title(doc)} {doc.number}", 12, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 112, 170, style="plain")
+    y = items.table(pen, doc, doc.lines, 20, 112, 170, style="plain")
     pen.line(110, y - 1, 190, y - 1, 0.4)
     return blocks.close(pen, doc, y)
 
@@ -59,7 +59,7 @@ def buyer_right(doc: Document, rng: random.Random) -> bytes:
     y = blocks.meta(
         pen, doc, blocks.meta_keys(doc, "order_date"), 20, 88, colon=True, label_width=42
     )
-    y = blocks.table(pen, doc, doc.lines, 20, y + 8, 170, style="striped", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, y + 8, 170, style="striped", vat_column=True)
     return blocks.close(pen, doc, y, width=75, footer_style="line")
 
 
@@ -72,7 +72,7 @@ def centered_header(doc: Document, rng: random.Random) -> bytes:
     pen.text(105, 45, blocks.title(doc), 15, bold=True, align="center")
     blocks.address(pen, doc.buyer, 20, 58, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 115, 58, right=190)
-    y = blocks.table(pen, doc, doc.lines, 20, 90, 170, style="grid")
+    y = items.table(pen, doc, doc.lines, 20, 90, 170, style="grid")
     return blocks.close(pen, doc, y, boxed=True, footer_style="line")
 
 
@@ -84,7 +84,7 @@ def banner_title(doc: Document, rng: random.Random) -> bytes:
     blocks.letterhead(pen, doc, 20, 26, size=12)
     blocks.address(pen, doc.buyer, 20, 68, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "order_ref"), 120, 68, right=190)
-    y = blocks.table(pen, doc, doc.lines, 20, 100, 170, style="dark")
+    y = items.table(pen, doc, doc.lines, 20, 100, 170, style="dark")
     return blocks.close(pen, doc, y, width=70)
 
 
@@ -94,7 +94,7 @@ def sidebar(doc: Document, rng: random.Random) -> bytes:
     party, labels = doc.supplier, doc.labels
     pen.box(0, 0, 55, 297, fill=0.9, stroke=False)
     y = 25.0
-    pen.text(8, y, party.name, 10.5, bold=True)
+    pen.text(8, y, party.name, pen.fit(party.name, 10.5, 44, bold=True), bold=True)
     rows = [
         party.street,
         party.city,
@@ -120,7 +120,7 @@ def sidebar(doc: Document, rng: random.Random) -> bytes:
     pen.text(65, 28, blocks.title(doc), 20, bold=True)
     blocks.meta(pen, doc, blocks.meta_keys(doc), 65, 40, label_width=34)
     blocks.address(pen, doc.buyer, 140, 40, heading=labels.get("bill_to"), size=8.5)
-    y = blocks.table(pen, doc, doc.lines, 65, 75, 130, style="rules", size=8)
+    y = items.table(pen, doc, doc.lines, 65, 75, 130, style="rules", size=8)
     y = blocks.totals(pen, doc, 195, y + 4, width=70, size=8.5)
     blocks.terms(pen, doc, 65, y + 6, size=8)
     return pen.finish()
@@ -138,7 +138,7 @@ def place_date_letter(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 94, f"{blocks.title(doc)} {doc.number}", 11, bold=True)
     pen.text(20, 104, labels.get("salutation"), 9.5)
     pen.text(20, 110, labels.get("we_invoice", date=blocks.when(doc, doc.delivery)), 9.5)
-    y = blocks.table(pen, doc, doc.lines, 20, 120, 170, style="plain")
+    y = items.table(pen, doc, doc.lines, 20, 120, 170, style="plain")
     pen.line(20, y - 2, 190, y - 2, 0.3)
     y = blocks.totals(pen, doc, 190, y + 4, width=85)
     y = blocks.terms(pen, doc, 20, y + 6)
@@ -162,7 +162,7 @@ def bill_ship_to(doc: Document, rng: random.Random) -> bytes:
         street=f"{rng.choice(WORDS[doc.style.language]['street'])} {rng.randrange(1, 99)}",
     )
     blocks.address(pen, depot, 110, 60, heading=labels.get("ship_to"))
-    y = blocks.table(pen, doc, doc.lines, 20, 86, 170, style="striped")
+    y = items.table(pen, doc, doc.lines, 20, 86, 170, style="striped")
     rows = blocks.total_rows(doc)
     if not doc.prepaid:
         rows.append((labels.get("amount_due"), doc.amount_due, True))

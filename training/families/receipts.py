@@ -147,7 +147,7 @@ def cash_receipt(doc: Document, rng: random.Random) -> bytes:
     pen.line(12, 55.5, 136, 55.5, 0.2)
     pen.text(12, 68, f"{party.town}, {blocks.when(doc, doc.issue)}", 9)
     pen.line(12, 69.5, 70, 69.5, 0.2)
-    pen.text(80, 80, party.name, 9, bold=True)
+    pen.text(80, 80, party.name, pen.fit(party.name, 9, 58, bold=True), bold=True)
     pen.text(80, 84.5, party.street, 8)
     pen.text(80, 88.5, party.city, 8)
     pen.text(80, 92.5, f"{labels.get('vat_id')} {party.vat_id}", 7)

@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from training import blocks
+from training import blocks, items
 from training.document import Document, Spec
 from training.families.base import Family
 from training.families.tables import meta_boxes
@@ -28,7 +28,7 @@ def credit_note(doc: Document, rng: random.Random) -> bytes:
     blocks.meta(pen, doc, blocks.meta_keys(doc, "customer_no"), 120, 52, label_width=36)
     pen.text(20, 90, blocks.title(doc), 16, bold=True)
     pen.text(20, 97, related_line(doc), 9)
-    y = blocks.table(pen, doc, doc.lines, 20, 108, 170, style="rules")
+    y = items.table(pen, doc, doc.lines, 20, 108, 170, style="rules")
     y = blocks.totals(pen, doc, 190, y + 4)
     blocks.footer(pen, doc)
     return pen.finish()
@@ -43,7 +43,7 @@ def credit_note_boxed(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 44, blocks.title(doc), 18, bold=True)
     y = meta_boxes(pen, doc, blocks.meta_keys(doc, "customer_no"), 20, 70, 170)
     pen.text(20, y + 1, related_line(doc), 9, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 10, 170, style="grid", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, y + 10, 170, style="grid", vat_column=True)
     y = blocks.totals(pen, doc, 190, y + 4, boxed=True)
     blocks.footer(pen, doc, style="line")
     return pen.finish()
@@ -61,8 +61,8 @@ def advance_invoice(doc: Document, rng: random.Random) -> bytes:
         pen, doc, blocks.meta_keys(doc, "order_ref", "order_date"), 20, 96, label_width=40
     )
     order_value = Decimal(doc.extra["order_value"])
-    pen.text(20, y + 4, f"{labels.get('order_value')}: {blocks.money(doc, order_value)}", 9)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 14, 170, style="rules")
+    pen.text(20, y + 4, f"{labels.get('order_value')}: {items.money(doc, order_value)}", 9)
+    y = items.table(pen, doc, doc.lines, 20, y + 14, 170, style="rules")
     return blocks.close(pen, doc, y)
 
 
@@ -73,7 +73,7 @@ def final_invoice(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 120, 24, heading=doc.labels.get("bill_to"))
     pen.text(20, 62, blocks.title(doc), 15, bold=True)
     y = meta_boxes(pen, doc, blocks.meta_keys(doc, "order_ref"), 20, 68, 170)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 4, 170, style="striped")
+    y = items.table(pen, doc, doc.lines, 20, y + 4, 170, style="striped")
     rows = blocks.total_rows(doc)
     rows = [
         (f"{label} ({doc.related_number})" if amount == -doc.prepaid else label, amount, bold)
@@ -109,16 +109,16 @@ def multi_page(doc: Document, rng: random.Random) -> bytes:
             pen.new_page()
             continuation_header(pen, doc, page, len(chunks))
             pen.text(22, 36, labels.get("brought"), 8.5, bold=True)
-            pen.text(188, 36, blocks.money(doc, carried, currency=False), 8.5, align="right")
+            pen.text(188, 36, items.money(doc, carried, currency=False), 8.5, align="right")
             y = 44.0
-        y = blocks.table(pen, doc, chunk, 20, y, 170, style="rules")
+        y = items.table(pen, doc, chunk, 20, y, 170, style="rules")
         carried += sum((line.amount for line in chunk), Decimal(0))
         if page < len(chunks):
             pen.text(22, y + 2, labels.get("carried"), 8.5, bold=True)
             pen.text(
                 188,
                 y + 2,
-                blocks.money(doc, carried, currency=False),
+                items.money(doc, carried, currency=False),
                 8.5,
                 bold=True,
                 align="right",
@@ -138,7 +138,7 @@ def service_period(doc: Document, rng: random.Random) -> bytes:
     blocks.meta(pen, doc, keys, 121, 20, size=8, right=187)
     blocks.address(pen, doc.buyer, 20, 62, heading=doc.labels.get("bill_to"))
     pen.text(20, 92, blocks.title(doc), 15, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 102, 170, style="rules", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, 102, 170, style="rules", vat_column=True)
     return blocks.close(pen, doc, y, width=80)
 
 
@@ -154,7 +154,7 @@ def persons(doc: Document, rng: random.Random) -> bytes:
     y = blocks.meta(pen, doc, keys, 120, 52, label_width=36)
     pen.text(120, y, f"{labels.get('phone')} {party.phone}", 8.5)
     pen.text(20, 88, f"{blocks.title(doc)} · {doc.buyer.name}", 13, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 98, 170, style="rules")
+    y = items.table(pen, doc, doc.lines, 20, 98, 170, style="rules")
     y = blocks.totals(pen, doc, 190, y + 4)
     y = blocks.terms(pen, doc, 20, y + 6)
     pen.text(20, y + 6, labels.get("regards"), 9)
@@ -179,7 +179,7 @@ def utility_bill(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, y + 7.5, f"{reading} → {reading + used} kWh", 8.5)
     pen.text(20, y + 12, f"{labels.get('consumption')}: {used} kWh", 8.5, bold=True)
     pen.text(120, 80, blocks.title(doc), 15, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 24, 170, style="grid")
+    y = items.table(pen, doc, doc.lines, 20, y + 24, 170, style="grid")
     y = blocks.totals(pen, doc, 190, y + 4, width=90)
     if doc.due:
         pen.text(20, y + 6, labels.get("direct_debit", date=blocks.when(doc, doc.due)), 9)

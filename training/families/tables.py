@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from training import blocks
+from training import blocks, items
 from training.document import Document, Spec
 from training.families.base import Family
 from training.names import SOFTWARE
@@ -33,7 +33,7 @@ def boxed_meta(doc: Document, rng: random.Random) -> bytes:
     pen.text(20, 62, blocks.title(doc), 16, bold=True)
     keys = blocks.meta_keys(doc, "customer_no", "order_ref")
     y = meta_boxes(pen, doc, keys, 20, 68, 170)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 4, 170, style="grid", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, y + 4, 170, style="grid", vat_column=True)
     return blocks.close(pen, doc, y, boxed=True)
 
 
@@ -52,7 +52,7 @@ def mono_printout(doc: Document, rng: random.Random) -> bytes:
         pen.text(20, y, f"{label} {'.' * max(2, 24 - len(label))} {blocks.meta_value(doc, key)}", 9)
         y += 4.2
     pen.text(20, y, "-" * 100, 8)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 5, 170, style="plain", size=8.5)
+    y = items.table(pen, doc, doc.lines, 20, y + 5, 170, style="plain", size=8.5)
     pen.text(20, y - 2, "-" * 100, 8)
     y = blocks.totals(pen, doc, 190, y + 3, width=90, currency=False)
     pen.text(110, y, doc.style.country.currency, 9)
@@ -67,7 +67,7 @@ def totals_left(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 48)
     pen.text(20, 82, blocks.title(doc), 14, bold=True)
     y = blocks.meta(pen, doc, blocks.meta_keys(doc), 20, 90, label_width=38)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 6, 170, style="rules")
+    y = items.table(pen, doc, doc.lines, 20, y + 6, 170, style="rules")
     end = blocks.totals(pen, doc, 100, y + 4, width=80)
     party, labels = doc.supplier, doc.labels
     pen.text(120, y + 4, labels.get("bank"), 8.5, bold=True)
@@ -87,7 +87,7 @@ def vat_breakdown(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 53)
     blocks.meta(pen, doc, blocks.meta_keys(doc, "order_date"), 125, 53, right=190)
     pen.text(20, 90, blocks.title(doc), 14, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 100, 170, style="striped", vat_column=True)
+    y = items.table(pen, doc, doc.lines, 20, 100, 170, style="striped", vat_column=True)
     heads = (labels.get("vat_col"), labels.get("net"), labels.get("tax"))
     for col, head in enumerate(heads):
         pen.text(60 + col * 40, y + 6, head, 8, bold=True, align="right")
@@ -96,15 +96,15 @@ def vat_breakdown(doc: Document, rng: random.Random) -> bytes:
         for col, text in enumerate(
             (
                 doc.style.rate(rate),
-                blocks.money(doc, net, currency=False),
-                blocks.money(doc, tax, currency=False),
+                items.money(doc, net, currency=False),
+                items.money(doc, tax, currency=False),
             )
         ):
             pen.text(60 + col * 40, y, text, 8, align="right")
         y += 4.4
     pen.line(20, y - 2, 190, y - 2, 0.3)
     pen.text(120, y + 4, labels.get("total"), 11, bold=True)
-    pen.text(190, y + 4, blocks.money(doc, doc.total), 11, bold=True, align="right")
+    pen.text(190, y + 4, items.money(doc, doc.total), 11, bold=True, align="right")
     blocks.terms(pen, doc, 20, y + 14)
     blocks.footer(pen, doc)
     return pen.finish()
@@ -117,7 +117,7 @@ def discount(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 120, 22, heading=doc.labels.get("bill_to"))
     pen.text(20, 60, blocks.title(doc), 15, bold=True)
     y = meta_boxes(pen, doc, blocks.meta_keys(doc, "delivery_date"), 20, 65, 170)
-    y = blocks.table(pen, doc, doc.lines, 20, y + 4, 170, style="rules")
+    y = items.table(pen, doc, doc.lines, 20, y + 4, 170, style="rules")
     return blocks.close(pen, doc, y, width=85, footer_style="line")
 
 
@@ -132,7 +132,7 @@ def footer_heavy(doc: Document, rng: random.Random) -> bytes:
     keys = blocks.meta_keys(doc, "customer_no", "printed")
     blocks.meta(pen, doc, keys, 120, 51, label_width=34, size=8)
     pen.text(20, 88, blocks.title(doc), 13, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 96, 170, style="plain")
+    y = items.table(pen, doc, doc.lines, 20, 96, 170, style="plain")
     y = blocks.totals(pen, doc, 190, y + 4, width=75, size=8.5)
     blocks.terms(pen, doc, 20, y + 6)
     rows = (
@@ -153,13 +153,13 @@ def totals_in_table(doc: Document, rng: random.Random) -> bytes:
     blocks.address(pen, doc.buyer, 20, 50, heading=doc.labels.get("bill_to"))
     blocks.meta(pen, doc, blocks.meta_keys(doc, "delivery_date"), 120, 50, label_width=36)
     pen.text(20, 84, blocks.title(doc), 14, bold=True)
-    y = blocks.table(pen, doc, doc.lines, 20, 92, 170, style="grid")
+    y = items.table(pen, doc, doc.lines, 20, 92, 170, style="grid")
     row_h = 8.5 * 0.62
     y -= 2
     for label, amount, bold in blocks.total_rows(doc):
         pen.box(20, y - row_h + 1.2, 170, row_h, fill=0.9 if bold else None)
         pen.text(20 + 170 * 0.76, y, label, 8.5, bold=bold, align="right")
-        pen.text(188, y, blocks.money(doc, amount), 8.5, bold=bold, align="right")
+        pen.text(188, y, items.money(doc, amount), 8.5, bold=bold, align="right")
         y += row_h
     blocks.terms(pen, doc, 20, y + 8)
     blocks.footer(pen, doc)

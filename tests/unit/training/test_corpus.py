@@ -95,7 +95,18 @@ def test_the_text_layer_shows_the_truth_as_printed(corpus: list[Rendered]) -> No
         for expected in (printed_total, issued, document.number, document.supplier.name):
             if expected not in text:
                 missing.append((item.sample.family, item.sample.language, expected))
+        shown = document.shown(document.total)
+        signed = (document.style.number(shown), document.style.money(shown))
+        if not any(form in text for form in signed):
+            missing.append((item.sample.family, item.sample.language, signed[0]))
     assert missing == []
+
+
+def test_some_credit_notes_print_their_amounts_negative(corpus: list[Rendered]) -> None:
+    credit_notes = [item.document for item in corpus if item.document.sign < 0]
+    assert credit_notes
+    assert any(document.shown(document.total) < 0 for document in credit_notes)
+    assert any(document.shown(document.total) > 0 for document in credit_notes)
 
 
 def test_another_process_writes_the_same_bytes(tmp_path: Path) -> None:
