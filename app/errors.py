@@ -66,3 +66,10 @@ class UnreadableDocument(DossierError):
     """The extraction engine cannot read this document (corrupt, encrypted, empty)."""
 
     code = "unreadable_document"
+
+
+class ExtractionTimedOut(DossierError):
+    """The extraction ran past its time limit and was stopped. Worth a retry: the machine
+    may have been busy, or the limit raised since."""
+
+    code = "extraction_time_limit"

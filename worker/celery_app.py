@@ -16,6 +16,9 @@ QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 ROUTES = {
     messages.GATE: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
+    # Quick jobs like lifecycle changes, and serialised with them on the file's lock.
+    messages.RETRY: {"queue": "lifecycle"},
+    messages.RESEND: {"queue": "lifecycle"},
     "dossier.lifecycle.*": {"queue": "lifecycle"},
     "dossier.maintenance.*": {"queue": "maintenance"},
 }

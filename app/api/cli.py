@@ -284,13 +284,14 @@ def serve(
 
 
 def register(cli: typer.Typer) -> None:
-    from app.api import retention_cli
+    from app.api import retention_cli, retries_cli
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
     from app.api.schedules_cli import schedule_cli
     from app.api.webhooks_cli import webhooks_cli
 
     retention_cli.register(lifecycle_cli)
+    retries_cli.register(cli, lifecycle_cli)
     cli.add_typer(admin, name="admin")
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")

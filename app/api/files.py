@@ -23,6 +23,7 @@ from app.api.schemas import (
     UploadOut,
 )
 from app.domain.model import FileStatus
+from app.domain.retries import RETRYABLE_STATUSES
 from app.services import browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
@@ -143,5 +144,13 @@ async def upload(
         client_file_id=client_file_id,
         status=str(result.status),
         duplicate=result.duplicate,
+        retry=_retry_offer(result),
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+
+
+def _retry_offer(result: documents.UploadResult) -> str | None:
+    # The same bytes again usually mean "try this one again": say how.
+    if result.duplicate and result.status in RETRYABLE_STATUSES:
+        return f"/v1/documents/{result.document_id}/retry"
+    return None

@@ -17,6 +17,7 @@ from app.api import (
     health,
     lifecycle,
     retention,
+    retries,
     schedules,
 )
 from app.api.deps import ApiContext
@@ -39,7 +40,17 @@ def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI
     app.state.context = ApiContext(runtime, broker_check)
     errors.install(app)
     app.add_middleware(BodyLimit)
-    for module in (health, files, documents, lifecycle, schedules, retention, bulk, exports):
+    for module in (
+        health,
+        files,
+        documents,
+        retries,
+        lifecycle,
+        schedules,
+        retention,
+        bulk,
+        exports,
+    ):
         app.include_router(module.router)
     return app
 

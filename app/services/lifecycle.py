@@ -219,7 +219,7 @@ def record_refusal(
     job_id: uuid.UUID,
     client_file_id: uuid.UUID,
     actor_id: uuid.UUID,
-    action: Action,
+    action: str,
     params: dict[str, Any],
     refused: ActionRefused,
 ) -> JobResult:

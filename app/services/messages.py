@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 GATE = "dossier.documents.gate"
 EXTRACT = "dossier.documents.extract"
+RETRY = "dossier.documents.retry"
+RESEND = "dossier.documents.resend"
 DEACTIVATE = "dossier.lifecycle.deactivate"
 REACTIVATE = "dossier.lifecycle.reactivate"
 DETACH = "dossier.lifecycle.detach"
