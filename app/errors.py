@@ -73,3 +73,16 @@ class ExtractionTimedOut(DossierError):
     may have been busy, or the limit raised since."""
 
     code = "extraction_time_limit"
+
+
+class RateLimited(DossierError):
+    """Too many requests from one practice for now; `retry_after` says when to come back."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **ids: Any) -> None:
+        super().__init__(message, **ids)
+        self.retry_after = retry_after
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "retry_after": self.retry_after}

@@ -24,7 +24,7 @@ from app.api.schemas import (
 )
 from app.domain.model import FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
-from app.services import browse, documents, queries
+from app.services import admission, browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
 
@@ -107,9 +107,10 @@ UPLOAD_BODY = {
     responses={
         200: {"model": UploadOut, "description": "The same bytes are already in this file."},
         **NOT_FOUND,
-        409: {"model": ErrorOut, "description": "The file is being deleted."},
+        409: {"model": ErrorOut, "description": "The file is being deleted, or over quota."},
         413: {"model": ErrorOut, "description": "Over the size limit."},
         415: {"model": ErrorOut, "description": "Not a type Dossier can read."},
+        429: {"model": ErrorOut, "description": "Over the upload rate; see Retry-After."},
     },
 )
 async def upload(
@@ -117,8 +118,12 @@ async def upload(
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
-    # Refuse callers without access before reading a byte of the body.
-    await run_in_threadpool(browse.ensure_visible, ctx.uow(), actor, client_file_id)
+    # Refuse callers without access, over their rate or their quota, before reading a
+    # byte of the body.
+    limits = admission.IntakeLimits.from_settings(settings)
+    await run_in_threadpool(
+        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+    )
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),

@@ -153,9 +153,3 @@ def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | Lifecycle
         return True
     client_file = uow.files.get(origin.client_file_id)
     return client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
-
-
-def ensure_visible(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> None:
-    """NotFound unless the actor may see the file: one primary-key read, no counts."""
-    with uow:
-        visible_file(uow, actor, client_file_id)

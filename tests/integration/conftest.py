@@ -183,6 +183,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "delete_batch_size",
             "gate_batch_size",
             "broker_restore_interval_seconds",
+            "extraction_fair_burst",
         )
     }
     env["DOSSIER_TEST_ENGINE_JOURNAL"] = str(tmp / "engine-runs.txt")
