@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint typecheck fmt clean \
-	bench bench-gate bench-deactivate bench-delete bench-latency
+	bench bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency
 
 help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
@@ -18,7 +18,8 @@ help:
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
-	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency"
+	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency,"
+	@echo "                bench-lifecycle-latency"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -51,7 +52,7 @@ fmt: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 # Each prints its figures beside a baseline measured in the same run (docs/benchmarks.md).
-bench: bench-gate bench-deactivate bench-delete bench-latency
+bench: bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency
 
 bench-gate: $(INSTALLED)
 	$(BIN)/python benchmarks/gate_overhead.py
@@ -64,6 +65,9 @@ bench-delete: $(INSTALLED)
 
 bench-latency: $(INSTALLED)
 	$(BIN)/python benchmarks/upload_to_extracted.py
+
+bench-lifecycle-latency: $(INSTALLED)
+	$(BIN)/python benchmarks/lifecycle_latency.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from app.bootstrap import Runtime, build_runtime  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.local import kill, start, wait_for_worker  # noqa: E402
+from app.local import kill, role_command, start, wait_for_worker  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from tests.support import services  # noqa: E402
 from worker.celery_app import create_celery  # noqa: E402
@@ -83,6 +83,18 @@ class BenchStack:
         ]  # fmt: skip
         log = open(self.tmp / f"{hostname.split('@')[0]}.log", "ab")  # noqa: SIM115
         process = start(command, self.env(), log=log)
+        self.workers.append(process)
+        wait_for_worker(self.celery, hostname)
+        return hostname, process
+
+    def start_role(
+        self, role: str, concurrency: int | None = None, **env: str
+    ) -> tuple[str, subprocess.Popen[bytes]]:
+        """One of the Procfile's workers (`worker` or `extractor`), with its options."""
+        hostname = f"{role}-{uuid.uuid4().hex[:6]}@dossier-bench"
+        command = role_command(role, hostname, concurrency=concurrency)
+        log = open(self.tmp / f"{role}.log", "ab")  # noqa: SIM115
+        process = start(command, self.env(**env), log=log)
         self.workers.append(process)
         wait_for_worker(self.celery, hostname)
         return hostname, process
