@@ -8,7 +8,8 @@ INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint typecheck fmt clean \
-	bench bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency
+	bench bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency \
+	bench-gate-many-files bench-intake
 
 help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
@@ -19,7 +20,7 @@ help:
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
 	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency,"
-	@echo "                bench-lifecycle-latency"
+	@echo "                bench-lifecycle-latency, bench-gate-many-files, bench-intake"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -52,7 +53,8 @@ fmt: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 # Each prints its figures beside a baseline measured in the same run (docs/benchmarks.md).
-bench: bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency
+bench: bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency \
+	bench-gate-many-files bench-intake
 
 bench-gate: $(INSTALLED)
 	$(BIN)/python benchmarks/gate_overhead.py
@@ -68,6 +70,12 @@ bench-latency: $(INSTALLED)
 
 bench-lifecycle-latency: $(INSTALLED)
 	$(BIN)/python benchmarks/lifecycle_latency.py
+
+bench-gate-many-files: $(INSTALLED)
+	$(BIN)/python benchmarks/gate_many_files.py
+
+bench-intake: $(INSTALLED)
+	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache build dist *.egg-info

@@ -12,6 +12,7 @@ import pytest
 from benchmarks import (
     deactivate_at_scale,
     delete_at_scale,
+    gate_many_files,
     gate_overhead,
     lifecycle_latency,
     upload_to_extracted,
@@ -56,3 +57,9 @@ def test_lifecycle_latency_runs() -> None:
         ["--samples", "2", "--extractors", "1", "--backlog", "20", "--ocr-seconds", "1"]
     )
     assert figures["p95"] > 0
+
+
+def test_gate_many_files_runs() -> None:
+    figures = gate_many_files.main(["--uploads", "60", "--files", "12", "--threads", "2"])
+    assert figures["baseline"] > 0
+    assert figures["dossier"] > 0
