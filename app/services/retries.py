@@ -16,7 +16,7 @@ from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, utc
 from app.persistence.retries import Retries
 from app.persistence.uow import UnitOfWork
 from app.services import messages
-from app.services.lifecycle import DONE, REFUSED, JobResult, job_result, state_dict
+from app.services.lifecycle import DONE, JobResult, finished_job, state_dict
 
 RETRY, RESEND = "retry", "resend"
 
@@ -31,7 +31,9 @@ def retry(
         if client_file_id is None:
             raise NotFound("No such document.", document_id=document_id)
         uow.files.lock(client_file_id)
-        finished = _finished(uow, job_id)
+        # Under the file's lock: a duplicate delivery running at the same moment waited
+        # for it, and finds the first one's job here.
+        finished = finished_job(uow, job_id)
         if finished is not None:
             return finished
         client_file = _open_for_retry(uow, client_file_id, actor_id, document_id=document_id)
@@ -62,7 +64,7 @@ def resend(
     same checks and counts them, changing nothing; its job id is not recorded."""
     with uow:
         uow.files.lock(client_file_id)
-        finished = _finished(uow, job_id)
+        finished = finished_job(uow, job_id)
         if finished is not None:
             return finished
         client_file = _open_for_retry(uow, client_file_id, actor_id)
@@ -75,15 +77,6 @@ def resend(
         _record(uow, job_id, RESEND, client_file, actor_id, {"which": str(which)}, counts)
         uow.commit()
         return JobResult(job_id, client_file_id, RESEND, DONE, counts)
-
-
-def _finished(uow: UnitOfWork, job_id: uuid.UUID) -> JobResult | None:
-    # Read under the file's lock: a duplicate delivery running at the same moment waited
-    # for it, and finds the first one's job here.
-    job = uow.lifecycle.job(job_id)
-    if job is not None and job.status in (DONE, REFUSED):
-        return job_result(job)
-    return None
 
 
 def _open_for_retry(
