@@ -21,7 +21,7 @@ READY_TIMEOUT_SECONDS = 60.0
 # runs apart from everything else, so a backlog of OCR never holds a lifecycle change.
 # `worker`: short database-bound tasks; a few messages prefetched each keep the gate busy.
 # `extractor`: one message at a time per process (a long OCR run holds nobody else's
-# message), and a process that grew past 1 GiB is replaced after its task.
+# message), and a process that grew past 1.5 GiB is replaced after its task.
 ROLE_OPTIONS: dict[str, list[str]] = {
     "worker": [
         "--queues",
@@ -37,7 +37,7 @@ ROLE_OPTIONS: dict[str, list[str]] = {
         "--prefetch-multiplier",
         "1",
         "--max-memory-per-child",
-        "1048576",
+        "1572864",
         "-O",
         "fair",
     ],
