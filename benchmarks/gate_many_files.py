@@ -129,9 +129,7 @@ def run(uploads: int, files: int, threads: int, concurrency: int) -> dict[str, f
         finished = wait_until(lambda: _queued(stack, gated_files) == uploads, "every gate")
         dossier = uploads / (finished - started)
         wait_until(lambda: stack.drained(QUEUE), "the gate queue")
-        dispatched = stack.redis.llen(stack.prefix + "extraction")
-        for step in (3, 6, 9):  # the fairness priority lists of the extraction queue
-            dispatched += stack.redis.llen(f"{stack.prefix}extraction\x06\x16{step}")
+        dispatched = stack.waiting("extraction")
     if dispatched != uploads:
         raise SystemExit(f"expected {uploads} extraction messages, found {dispatched}")
     report(
