@@ -8,8 +8,8 @@ INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint typecheck fmt clean \
-	bench bench-gate bench-deactivate bench-delete bench-latency \
-	train-extraction eval-extraction bench-adversarial
+	bench bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency \
+	bench-gate-many-files bench-intake train-extraction eval-extraction bench-adversarial
 
 help:
 	@echo "make demo       run the demo story on the embedded defaults (SQLite, embedded Redis)"
@@ -19,7 +19,8 @@ help:
 	@echo "make fmt        format and fix what ruff can"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
-	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency"
+	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency,"
+	@echo "                bench-lifecycle-latency, bench-gate-many-files, bench-intake"
 	@echo "make train-extraction  train the learned field reader (deterministic) into its model file"
 	@echo "make eval-extraction   leave-one-family-out, held-out and dev-set figures (docs/extraction.md)"
 	@echo "make bench-adversarial CPU time of the extraction on hostile inputs"
@@ -55,7 +56,8 @@ fmt: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 # Each prints its figures beside a baseline measured in the same run (docs/benchmarks.md).
-bench: bench-gate bench-deactivate bench-delete bench-latency
+bench: bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency \
+	bench-gate-many-files bench-intake
 
 bench-gate: $(INSTALLED)
 	$(BIN)/python benchmarks/gate_overhead.py
@@ -68,6 +70,15 @@ bench-delete: $(INSTALLED)
 
 bench-latency: $(INSTALLED)
 	$(BIN)/python benchmarks/upload_to_extracted.py
+
+bench-lifecycle-latency: $(INSTALLED)
+	$(BIN)/python benchmarks/lifecycle_latency.py
+
+bench-gate-many-files: $(INSTALLED)
+	$(BIN)/python benchmarks/gate_many_files.py
+
+bench-intake: $(INSTALLED)
+	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400
 
 # Training needs scikit-learn (the `train` extra); the worker only reads the weights.
 TRAINED := $(VENV)/.train-installed

@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
+    upload_rate_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Uploads a practice (or a file without one) may send a minute (0: no limit).",
+    )
+    upload_quota_documents: int = Field(
+        default=0,
+        ge=0,
+        description="Documents a practice's files (or a file without one) may hold (0: no limit).",
+    )
     extraction_engine: str = Field(
         default="app.extraction.engine:InvoiceEngine",
         description="Import path 'module:Class' of the extraction engine.",
@@ -76,6 +86,14 @@ class Settings(BaseSettings):
         description=(
             "Most pending documents of one file a gate decision takes at once "
             "(1: each upload decided alone)."
+        ),
+    )
+    extraction_fair_burst: int = Field(
+        default=20,
+        ge=0,
+        description=(
+            "Extractions a practice (or a file without one) sends per minute at the top "
+            "priority; beyond that its extractions wait behind other practices' (0: off)."
         ),
     )
     delete_batch_size: int = Field(

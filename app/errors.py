@@ -66,3 +66,23 @@ class UnreadableDocument(DossierError):
     """The extraction engine cannot read this document (corrupt, encrypted, empty)."""
 
     code = "unreadable_document"
+
+
+class ExtractionTimedOut(DossierError):
+    """The extraction ran past its time limit and was stopped. Worth a retry: the machine
+    may have been busy, or the limit raised since."""
+
+    code = "extraction_time_limit"
+
+
+class RateLimited(DossierError):
+    """Too many requests from one practice for now; `retry_after` says when to come back."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **ids: Any) -> None:
+        super().__init__(message, **ids)
+        self.retry_after = retry_after
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "retry_after": self.retry_after}

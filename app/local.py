@@ -17,27 +17,65 @@ from app import processes
 READY_TIMEOUT_SECONDS = 60.0
 
 
-def worker_command(
-    hostname: str, *, concurrency: int = 2, queues: str = "gate,extraction,lifecycle,maintenance"
-) -> list[str]:
+# The Procfile's two workers, as the options after `celery -A worker worker`. Extraction
+# runs apart from everything else, so a backlog of OCR never holds a lifecycle change.
+# `worker`: short database-bound tasks; a few messages prefetched each keep the gate busy.
+# `extractor`: one message at a time per process (a long OCR run holds nobody else's
+# message), and a process that grew past 1.5 GiB is replaced after its task.
+ROLE_OPTIONS: dict[str, list[str]] = {
+    "worker": [
+        "--queues",
+        "gate,lifecycle,maintenance",
+        "--concurrency",
+        "4",
+        "--prefetch-multiplier",
+        "4",
+    ],
+    "extractor": [
+        "--queues",
+        "extraction",
+        "--prefetch-multiplier",
+        "1",
+        "--max-memory-per-child",
+        "1572864",
+        "-O",
+        "fair",
+    ],
+}
+ALL_QUEUES = "gate,extraction,lifecycle,maintenance"
+
+
+def worker_command(hostname: str, *, concurrency: int = 2, queues: str = ALL_QUEUES) -> list[str]:
+    """One worker on the given queues (the demo and tests: every queue in one)."""
     return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "worker",
-        "worker",
-        "--hostname",
-        hostname,
+        *_celery_worker(hostname),
         "--queues",
         queues,
         "--concurrency",
         str(concurrency),
-        "--loglevel",
-        "INFO",
-        "--without-gossip",
-        "--without-mingle",
+        *_quiet(),
     ]
+
+
+def role_command(role: str, hostname: str, *, concurrency: int | None = None) -> list[str]:
+    """The Procfile's `worker` or `extractor`, named `hostname`; `concurrency` overrides
+    the role's own (the extractor's defaults to one process per core)."""
+    options = list(ROLE_OPTIONS[role])
+    if concurrency is not None:
+        if "--concurrency" in options:
+            at = options.index("--concurrency")
+            options[at + 1] = str(concurrency)
+        else:
+            options += ["--concurrency", str(concurrency)]
+    return [*_celery_worker(hostname), *options, *_quiet()]
+
+
+def _celery_worker(hostname: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "worker", "worker", "--hostname", hostname]
+
+
+def _quiet() -> list[str]:
+    return ["--loglevel", "INFO", "--without-gossip", "--without-mingle"]
 
 
 def beat_command(schedule_file: Path) -> list[str]:

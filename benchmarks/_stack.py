@@ -32,13 +32,15 @@ if str(ROOT) not in sys.path:
 
 from app.bootstrap import Runtime, build_runtime  # noqa: E402
 from app.config import Settings  # noqa: E402
-from app.local import kill, start, wait_for_worker  # noqa: E402
+from app.local import kill, role_command, start, wait_for_worker  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from tests.support import services  # noqa: E402
 from worker.celery_app import create_celery  # noqa: E402
 from worker.dispatch import CeleryDispatcher  # noqa: E402
+from worker.fairness import STEPS  # noqa: E402
 
 NOOP_ENGINE = "benchmarks.noop_engine:NoopEngine"
+PRIORITY_SEP = "\x06\x16"  # kombu's Redis transport: queue name, separator, priority
 ENV_SETTINGS = (
     "database_url",
     "broker_url",
@@ -87,16 +89,33 @@ class BenchStack:
         wait_for_worker(self.celery, hostname)
         return hostname, process
 
+    def start_role(
+        self, role: str, concurrency: int | None = None, **env: str
+    ) -> tuple[str, subprocess.Popen[bytes]]:
+        """One of the Procfile's workers (`worker` or `extractor`), with its options."""
+        hostname = f"{role}-{uuid.uuid4().hex[:6]}@dossier-bench"
+        command = role_command(role, hostname, concurrency=concurrency)
+        log = open(self.tmp / f"{role}.log", "ab")  # noqa: SIM115
+        process = start(command, self.env(**env), log=log)
+        self.workers.append(process)
+        wait_for_worker(self.celery, hostname)
+        return hostname, process
+
     def stop_workers(self) -> None:
         for process in self.workers:
             kill(process)
         self.workers.clear()
 
+    def waiting(self, queue: str) -> int:
+        """Messages in the queue, in each of its priority lists (the Redis transport keeps
+        one per step; fair extraction uses them)."""
+        keys = [self.prefix + queue] + [f"{self.prefix}{queue}{PRIORITY_SEP}{p}" for p in STEPS[1:]]
+        return sum(int(self.redis.llen(key)) for key in keys)
+
     def drained(self, queue: str) -> bool:
         """No message left in the queue nor delivered and not yet acknowledged."""
-        waiting = self.redis.llen(self.prefix + queue)
         unacked = self.redis.hlen(self.prefix + "unacked")
-        return waiting == 0 and unacked == 0
+        return self.waiting(queue) == 0 and unacked == 0
 
     def scalar(self, statement: Any) -> Any:
         with self.runtime.sessions() as session:

@@ -83,7 +83,7 @@ def run(
             .select_from(Document)
             .where(Document.client_file_id == file_id, Document.status == DocumentStatus.QUEUED)
         )
-        dispatched = stack.redis.llen(stack.prefix + "extraction")
+        dispatched = stack.waiting("extraction")
         log = (stack.tmp / f"{hostname.split('@')[0]}.log").read_text(errors="replace")
     ran = sum(
         1 for line in log.splitlines() if f"Task {messages.GATE}[" in line and "succeeded" in line

@@ -7,8 +7,10 @@ the same multipart body and discards it. The ratio is what Dossier's own work co
 
     .venv/bin/python benchmarks/upload_intake.py --clients 8 --uploads 400
 
-The server runs in its own process (uvicorn), on a SQLite file by default or on
---database-url; messages are counted, not sent, so the broker is not measured.
+The server is one uvicorn process. By default it runs on a scratch PostgreSQL database
+and publishes every gate message to Redis under a scratch key prefix (the services of the
+integration tests; checked at the end: one message per upload); `--sqlite` runs it on a
+SQLite file with messages counted, not sent, as the first measurements did.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -30,10 +33,13 @@ from fastapi.responses import JSONResponse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.api.main import create_app  # noqa: E402
+import redis  # noqa: E402
+
+from app.api.main import create_app, production_app  # noqa: E402
 from app.bootstrap import build_runtime  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.services.messages import TaskMessage  # noqa: E402
+from tests.support import services  # noqa: E402
 
 
 class CountingDispatcher:
@@ -47,10 +53,17 @@ class CountingDispatcher:
         return len(task_ids)
 
 
+WARMUP = 40
+
+
 def bench_app() -> FastAPI:
-    """The server side: Dossier's app plus the baseline route."""
-    runtime = build_runtime(get_settings(), CountingDispatcher())
-    app = create_app(runtime, broker_check=lambda: None)
+    """The server side: Dossier's app (as `web` runs it, or with counted messages) plus
+    the baseline route."""
+    settings = get_settings()
+    if os.environ.get("BENCH_PUBLISH") == "1":
+        app = production_app(settings)
+    else:
+        app = create_app(build_runtime(settings, CountingDispatcher()), broker_check=lambda: None)
 
     @app.post("/bench/discard", include_in_schema=False)
     async def discard(request: Request) -> JSONResponse:
@@ -141,15 +154,27 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=400)
     parser.add_argument("--size", type=int, default=2048, help="bytes per receipt")
     parser.add_argument("--port", type=int, default=8911)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite, messages counted")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
+    with ExitStack() as cleanup:
+        tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bench-"))
         env = {
             **os.environ,
-            "DOSSIER_DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
+            "DOSSIER_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
             "DOSSIER_STORAGE_DIR": f"{tmp}/blobs",
             "DOSSIER_EMBEDDED_DIR": f"{tmp}/state",
         }
+        if not args.sqlite:
+            services.check_postgres()
+            services.check_redis()
+            env["DOSSIER_DATABASE_URL"] = cleanup.enter_context(
+                services.scratch_database("dossier_bench")
+            )
+            env["DOSSIER_BROKER_URL"] = services.REDIS_URL
+            env["DOSSIER_BROKER_KEY_PREFIX"] = cleanup.enter_context(
+                services.scratch_key_prefix("dossier-bench")
+            )
+            env["BENCH_PUBLISH"] = "1"
         file_id, token = _setup(env)
         server = _serve(env, args.port)
         try:
@@ -159,17 +184,37 @@ def main() -> None:
             def run(path: str) -> float:
                 return _drive(base + path, token, args.clients, args.uploads, args.size)
 
-            run("/bench/discard")  # warm-up: connections, imports, caches
+            upload_path = f"/v1/client-files/{file_id}/documents"
+            # Warm-up of both: connections, imports, caches.
+            run("/bench/discard")
+            _drive(base + upload_path, token, args.clients, WARMUP, args.size)
             baseline = run("/bench/discard")
-            dossier = run(f"/v1/client-files/{file_id}/documents")
+            dossier = run(upload_path)
         finally:
             server.terminate()
             server.wait(timeout=30)
+        published = _published(env)
     backend = env["DOSSIER_DATABASE_URL"].split(":")[0]
+    expected = WARMUP // args.clients * args.clients + args.uploads // args.clients * args.clients
+    if not args.sqlite and published != expected:
+        raise SystemExit(f"expected {expected} gate messages in Redis, found {published}")
+    sent = "counted" if args.sqlite else f"published to Redis: {published} (warm-up included)"
     print(f"{args.clients} clients, {args.uploads} uploads of {args.size} bytes, {backend}")
+    print(f"gate messages {sent}")
     print(f"baseline (read and discard the body): {baseline:8.1f} uploads/s")
     print(f"Dossier upload endpoint:              {dossier:8.1f} uploads/s")
     print(f"ratio Dossier / baseline:             {dossier / baseline:8.2f}")
+
+
+def _published(env: dict[str, str]) -> int:
+    """Gate messages waiting in Redis (no worker runs): one per Dossier upload."""
+    if env.get("BENCH_PUBLISH") != "1":
+        return 0
+    client = redis.Redis.from_url(env["DOSSIER_BROKER_URL"])
+    try:
+        return int(client.llen(env["DOSSIER_BROKER_KEY_PREFIX"] + "gate"))
+    finally:
+        client.close()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from app import local
 from app.cli import cli
 from app.config import Settings
 from worker.celery_app import QUEUES
@@ -79,16 +80,40 @@ def volumes() -> set[str]:
     return set(compose.get("volumes") or {})
 
 
-def test_procfile_runs_worker_and_beat_of_the_worker_package() -> None:
-    assert PROCFILE["worker"][:4] == ["celery", "-A", "worker", "worker"]
+WORKER_ROLES = ("worker", "extractor")
+
+
+def _queues(command: list[str]) -> list[str]:
+    return command[command.index("--queues") + 1].split(",")
+
+
+def test_procfile_runs_workers_and_beat_of_the_worker_package() -> None:
+    for role in WORKER_ROLES:
+        assert PROCFILE[role][:4] == ["celery", "-A", "worker", "worker"]
     assert PROCFILE["beat"][:4] == ["celery", "-A", "worker", "beat"]
     assert (ROOT / "worker" / "__init__.py").is_file()
 
 
-def test_procfile_worker_consumes_every_queue() -> None:
-    command = PROCFILE["worker"]
-    queues = command[command.index("--queues") + 1].split(",")
-    assert sorted(queues) == sorted(QUEUES)
+def test_procfile_workers_share_every_queue_between_them_and_extraction_runs_alone() -> None:
+    queues = {role: _queues(PROCFILE[role]) for role in WORKER_ROLES}
+    assert queues["extractor"] == ["extraction"]
+    assert sorted(queues["worker"] + queues["extractor"]) == sorted(QUEUES)
+
+
+def test_the_extractor_takes_one_message_at_a_time_and_bounds_its_memory() -> None:
+    command = PROCFILE["extractor"]
+    assert command[command.index("--prefetch-multiplier") + 1] == "1"
+    assert int(command[command.index("--max-memory-per-child") + 1]) > 0
+
+
+@pytest.mark.parametrize("role", WORKER_ROLES)
+def test_serve_starts_each_worker_with_the_procfiles_options(role: str) -> None:
+    command = local.role_command(role, "probe@host")
+    procfile = PROCFILE[role]
+    hostname = procfile.index("--hostname")
+    expected = procfile[4:hostname] + procfile[hostname + 2 : procfile.index("--loglevel")]
+    started = command[command.index("probe@host") + 1 : command.index("--loglevel")]
+    assert started == expected
 
 
 @pytest.mark.parametrize("role", sorted(PROCFILE))

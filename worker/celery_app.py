@@ -16,6 +16,9 @@ QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 ROUTES = {
     messages.GATE: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
+    # Quick jobs like lifecycle changes, and serialised with them on the file's lock.
+    messages.RETRY: {"queue": "lifecycle"},
+    messages.RESEND: {"queue": "lifecycle"},
     "dossier.lifecycle.*": {"queue": "lifecycle"},
     "dossier.maintenance.*": {"queue": "maintenance"},
 }
@@ -61,7 +64,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_prefetch_multiplier": 1,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "task_time_limit": settings.extraction_time_limit_seconds,
-        "task_soft_time_limit": max(1, settings.extraction_time_limit_seconds - 15),
+        # The soft limit ends an extraction as a failed document; on a gate decision or a
+        # lifecycle change it could only interrupt the sending of committed work, so
+        # those have the hard limit alone.
+        "task_annotations": {
+            messages.EXTRACT: {
+                "soft_time_limit": max(1, settings.extraction_time_limit_seconds - 15)
+            }
+        },
         "beat_schedule": {
             "sweep": {
                 "task": messages.SWEEP,

@@ -28,6 +28,19 @@ class ReactivatePayload(LifecyclePayload):
     reprocess_skipped: bool = False
 
 
+class RetryPayload(Payload):
+    document_id: uuid.UUID
+    actor_id: uuid.UUID
+    job_id: uuid.UUID | None = None
+
+
+class ResendPayload(Payload):
+    client_file_id: uuid.UUID
+    actor_id: uuid.UUID
+    which: Literal["failed", "skipped"]
+    job_id: uuid.UUID | None = None
+
+
 class SweepPayload(Payload):
     pass
 

@@ -8,7 +8,7 @@ from celery.signals import worker_process_init
 
 from app.bootstrap import Runtime, build_runtime
 from app.config import get_settings
-from worker.dispatch import CeleryDispatcher
+from worker.dispatch import fair_dispatcher
 
 _runtime: Runtime | None = None
 
@@ -17,8 +17,11 @@ def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
         from worker import app
+        from worker.celery_app import broker_url
 
-        _runtime = build_runtime(get_settings(), CeleryDispatcher(app))
+        settings = get_settings()
+        dispatcher = fair_dispatcher(app, settings, broker_url(settings))
+        _runtime = build_runtime(settings, dispatcher)
     return _runtime
 
 

@@ -271,25 +271,27 @@ def resend_pending(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
 ) -> None:
-    """Web, worker and beat in one command, for trying Dossier out.
+    """Web, the two workers (worker, extractor) and beat in one command, for trying
+    Dossier out.
 
-    Uses the configured database and broker (by default the embedded ones) and stops all
-    three processes on Ctrl-C."""
+    Uses the configured database and broker (by default the embedded ones) and stops
+    every process on Ctrl-C."""
     from app.api.serve import run
 
     run(host=host, port=port, concurrency=concurrency)
 
 
 def register(cli: typer.Typer) -> None:
-    from app.api import retention_cli
+    from app.api import retention_cli, retries_cli
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
     from app.api.schedules_cli import schedule_cli
     from app.api.webhooks_cli import webhooks_cli
 
     retention_cli.register(lifecycle_cli)
+    retries_cli.register(cli, lifecycle_cli)
     cli.add_typer(admin, name="admin")
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")

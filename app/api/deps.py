@@ -14,6 +14,7 @@ from app.bootstrap import Runtime
 from app.domain.model import Actor
 from app.persistence.uow import UnitOfWork
 from app.services import tokens
+from app.services.admission import RateCounter
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class ApiContext:
     runtime: Runtime
     # Raises when the broker cannot be reached; the readiness probe calls it.
     broker_check: Callable[[], None]
+    # Counts uploads per practice for the rate limit (None: no limit is counted).
+    rate_counter: RateCounter | None = None
 
     def uow(self) -> UnitOfWork:
         return self.runtime.uow()

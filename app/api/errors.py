@@ -15,6 +15,7 @@ from app.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    RateLimited,
     UnreadableDocument,
     UnsupportedFileType,
     UploadTooLarge,
@@ -39,6 +40,7 @@ STATUS: tuple[tuple[type[DossierError], int], ...] = (
     (NotFound, 404),
     (Forbidden, 403),
     (ActionRefused, 409),
+    (RateLimited, 429),
     (ServiceUnavailable, 503),
 )
 
@@ -64,6 +66,8 @@ async def _dossier_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DossierError)
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse({"error": error.to_dict()}, status_code=status, headers=headers)
 
 

@@ -23,7 +23,8 @@ from app.api.schemas import (
     UploadOut,
 )
 from app.domain.model import FileStatus
-from app.services import browse, documents, queries
+from app.domain.retries import RETRYABLE_STATUSES
+from app.services import admission, browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
 
@@ -106,9 +107,10 @@ UPLOAD_BODY = {
     responses={
         200: {"model": UploadOut, "description": "The same bytes are already in this file."},
         **NOT_FOUND,
-        409: {"model": ErrorOut, "description": "The file is being deleted."},
+        409: {"model": ErrorOut, "description": "The file is being deleted, or over quota."},
         413: {"model": ErrorOut, "description": "Over the size limit."},
         415: {"model": ErrorOut, "description": "Not a type Dossier can read."},
+        429: {"model": ErrorOut, "description": "Over the upload rate; see Retry-After."},
     },
 )
 async def upload(
@@ -116,8 +118,12 @@ async def upload(
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
-    # Refuse callers without access before reading a byte of the body.
-    await run_in_threadpool(browse.ensure_visible, ctx.uow(), actor, client_file_id)
+    # Refuse callers without access, over their rate or their quota, before reading a
+    # byte of the body.
+    limits = admission.IntakeLimits.from_settings(settings)
+    await run_in_threadpool(
+        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+    )
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
@@ -143,5 +149,13 @@ async def upload(
         client_file_id=client_file_id,
         status=str(result.status),
         duplicate=result.duplicate,
+        retry=_retry_offer(result),
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+
+
+def _retry_offer(result: documents.UploadResult) -> str | None:
+    # The same bytes again usually mean "try this one again": say how.
+    if result.duplicate and result.status in RETRYABLE_STATUSES:
+        return f"/v1/documents/{result.document_id}/retry"
+    return None

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
@@ -20,6 +20,7 @@ from app.api.schemas import (
     ErrorOut,
     InviteIn,
     JobOut,
+    JobPageOut,
     ReactivateIn,
 )
 from app.domain.model import Action, Actor
@@ -171,6 +172,25 @@ def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Calle
     """Give a person of the client's business access. The file can then only be detached."""
     params = {"email": body.email, "name": body.name}
     return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
+
+
+@router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)
+def list_jobs(
+    client_file_id: uuid.UUID,
+    ctx: Context,
+    actor: Caller,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> JobPageOut:
+    """The file's lifecycle jobs (retries and resends included), newest first. Practice
+    staff never see the jobs of a practice the file was attached to before."""
+    page = browse.job_page(ctx.uow(), actor, client_file_id, limit=limit, offset=offset)
+    return JobPageOut(
+        items=[JobOut.model_validate(item, from_attributes=True) for item in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get("/lifecycle-jobs/{job_id}", response_model=JobOut, responses=NOT_FOUND)

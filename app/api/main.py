@@ -17,29 +17,47 @@ from app.api import (
     health,
     lifecycle,
     retention,
+    retries,
     schedules,
 )
 from app.api.deps import ApiContext
 from app.api.limits import BodyLimit
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
+from app.ratelimit import RedisWindowCounter
+from app.services.admission import RateCounter
 
 DESCRIPTION = """Upload receipts and invoices into client files and manage the files'
 lifecycle. Authenticate with `Authorization: Bearer <token>` (`dossier admin token`).
 Errors are `{"error": {"code", "message", ...ids}}`."""
 
 
-def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI:
+def create_app(
+    runtime: Runtime,
+    *,
+    broker_check: Callable[[], None],
+    rate_counter: RateCounter | None = None,
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         runtime.close()
 
     app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
-    app.state.context = ApiContext(runtime, broker_check)
+    app.state.context = ApiContext(runtime, broker_check, rate_counter)
     errors.install(app)
     app.add_middleware(BodyLimit)
-    for module in (health, files, documents, lifecycle, schedules, retention, bulk, exports):
+    for module in (
+        health,
+        files,
+        documents,
+        retries,
+        lifecycle,
+        schedules,
+        retention,
+        bulk,
+        exports,
+    ):
         app.include_router(module.router)
     return app
 
@@ -62,7 +80,12 @@ def production_app(settings: Settings) -> FastAPI:
 
     celery = create_celery(settings)
     runtime = build_runtime(settings, CeleryDispatcher(celery))
-    return create_app(runtime, broker_check=redis_check(broker_url(settings)))
+    broker = broker_url(settings)
+    counter = None
+    if settings.upload_rate_per_minute:
+        client = redis.Redis.from_url(broker, socket_timeout=5)
+        counter = RedisWindowCounter(client, key_prefix=settings.broker_key_prefix)
+    return create_app(runtime, broker_check=redis_check(broker), rate_counter=counter)
 
 
 def web_app() -> FastAPI:

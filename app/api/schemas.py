@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,6 +102,13 @@ class UploadOut(BaseModel):
     client_file_id: uuid.UUID
     status: str
     duplicate: bool = Field(description="True when these bytes were already in the file.")
+    retry: str | None = Field(
+        default=None,
+        description=(
+            "For a duplicate that failed or was skipped: the path to POST to send it for "
+            "extraction again."
+        ),
+    )
 
 
 class ActionOut(BaseModel):
@@ -134,6 +141,29 @@ class ReactivateIn(Body):
     reprocess_skipped: bool = Field(
         default=False, description="Send the documents skipped while deactivated again."
     )
+
+
+class JobPageOut(BaseModel):
+    items: list[JobOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ResendIn(Body):
+    which: Literal["failed", "skipped"] = Field(
+        description="Send again the documents that failed, or those that were skipped."
+    )
+    dry_run: bool = Field(
+        default=False, description="Only count them, with the same checks; change nothing."
+    )
+
+
+class ResendPreviewOut(BaseModel):
+    client_file_id: uuid.UUID
+    which: str
+    documents: int = Field(description="How many documents a resend would send again.")
+    dry_run: bool = True
 
 
 class AttachIn(Body):

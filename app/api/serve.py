@@ -1,5 +1,6 @@
-"""`dossier serve`: the three processes of the Procfile from one command. The worker and
-beat run as subprocesses, exactly as the Procfile starts them; web runs in this process."""
+"""`dossier serve`: the processes of the Procfile from one command. The two workers
+(`worker`: gate, lifecycle, maintenance; `extractor`: extraction) and beat run as
+subprocesses, exactly as the Procfile starts them; web runs in this process."""
 
 from __future__ import annotations
 
@@ -30,13 +31,18 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     try:
         with (
             open(state / "worker.log", "ab") as worker_log,
+            open(state / "extractor.log", "ab") as extractor_log,
             open(state / "beat.log", "ab") as beat_log,
         ):
-            hostname = f"serve-{port}@{socket.gethostname()}"
-            worker = local.worker_command(hostname, concurrency=concurrency)
+            machine = socket.gethostname()
+            worker = local.role_command("worker", f"worker.serve-{port}@{machine}")
+            extractor = local.role_command(
+                "extractor", f"extractor.serve-{port}@{machine}", concurrency=concurrency
+            )
             processes.append(local.start(worker, {}, worker_log))
+            processes.append(local.start(extractor, {}, extractor_log))
             processes.append(local.start(local.beat_command(state / "schedule"), {}, beat_log))
-            typer.echo(f"worker and beat started; logs in {state}/worker.log and beat.log")
+            typer.echo(f"worker, extractor and beat started; logs in {state}/*.log")
             typer.echo(f"API on http://{host}:{port} (docs at /docs); Ctrl-C stops everything")
             uvicorn.run("app.api.main:web_app", factory=True, host=host, port=port)
     finally:

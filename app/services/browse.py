@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.model import Actor
 from app.errors import NotFound
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
+from app.persistence.jobs import JobPages
 from app.persistence.models import Document, LifecycleJob
 from app.persistence.pages import DocumentPages
 from app.persistence.uow import UnitOfWork
@@ -24,6 +25,14 @@ GONE = "The client file no longer exists, or is no longer yours to change: nothi
 @dataclass(frozen=True, slots=True)
 class DocumentPage:
     items: list[DocumentView]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobPage:
+    items: list[JobView]
     total: int
     limit: int
     offset: int
@@ -78,21 +87,48 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
         origin = row if row is not None else request
         if origin is None or not _may_see_job(uow, actor, origin):
             raise NotFound("No such lifecycle job.", job_id=job_id)
-        if row is None:
-            assert request is not None  # `origin` is one of the two
-            return _requested_view(uow, request)
-        return JobView(
-            row.id,
-            row.client_file_id,
-            row.action,
-            row.status,
-            row.reason,
-            row.message,
-            # When the API took the request, not when a worker first wrote the job.
-            request.created_at if request else row.created_at,
-            row.finished_at,
-            dict(row.counts),
+        view = _job_view(uow, job_id, row, request)
+        assert view is not None  # `origin` is one of the two
+        return view
+
+
+def _job_view(
+    uow: UnitOfWork,
+    job_id: uuid.UUID,
+    row: LifecycleJob | None = None,
+    request: LifecycleRequest | None = None,
+) -> JobView | None:
+    row = row or uow.lifecycle.job(job_id)
+    request = request or LifecycleRequests(uow.session).get(job_id)
+    if row is None:
+        return None if request is None else _requested_view(uow, request)
+    return JobView(
+        row.id,
+        row.client_file_id,
+        row.action,
+        row.status,
+        row.reason,
+        row.message,
+        # When the API took the request, not when a worker first wrote the job.
+        request.created_at if request else row.created_at,
+        row.finished_at,
+        dict(row.counts),
+    )
+
+
+def job_page(
+    uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID, *, limit: int, offset: int
+) -> JobPage:
+    """The file's lifecycle jobs, newest first, for whoever may see the file; practice
+    staff see their practice's and the client users' jobs, never a former practice's."""
+    with uow:
+        visible_file(uow, actor, client_file_id)
+        practice_id = actor.practice_id if actor.is_staff else None
+        job_ids, total = JobPages(uow.session).page(
+            client_file_id, practice_id=practice_id, limit=limit, offset=offset
         )
+        views = [_job_view(uow, job_id) for job_id in job_ids]
+    return JobPage([view for view in views if view is not None], total, limit, offset)
 
 
 def _requested_view(uow: UnitOfWork, request: LifecycleRequest) -> JobView:
@@ -117,9 +153,3 @@ def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | Lifecycle
         return True
     client_file = uow.files.get(origin.client_file_id)
     return client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
-
-
-def ensure_visible(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> None:
-    """NotFound unless the actor may see the file: one primary-key read, no counts."""
-    with uow:
-        visible_file(uow, actor, client_file_id)

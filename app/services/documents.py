@@ -190,13 +190,21 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID, *, batch_size: int = 1) -> str
         # Not waiting for the disk halves a gate's cost; a decision lost to a database
         # crash is made again when the sweeper resends the still-pending document.
         uow.documents.commit_without_waiting_for_disk()
-        _decide(uow, document, [other for other, _ in others], ruling)
+        practice_id = client_file.practice_id if client_file else None
+        tenant = messages.tenant_of(practice_id, client_file_id)
+        _decide(uow, document, [other for other, _ in others], ruling, tenant)
         uow.revoke([gate_message for _, gate_message in others if gate_message is not None])
         uow.commit()
         return str(ruling.decision)
 
 
-def _decide(uow: UnitOfWork, document: Document, others: list[uuid.UUID], ruling: Verdict) -> None:
+def _decide(
+    uow: UnitOfWork,
+    document: Document,
+    others: list[uuid.UUID],
+    ruling: Verdict,
+    tenant: str,
+) -> None:
     """Skip or queue the document and the batch's others; each queued one gets its own
     extraction message, sent after the commit."""
     document.updated_at = utcnow()
@@ -207,11 +215,11 @@ def _decide(uow: UnitOfWork, document: Document, others: list[uuid.UUID], ruling
         return
     document.status = DocumentStatus.QUEUED
     document.task_id = uuid.uuid4()
-    uow.enqueue(messages.extract(document.id, document.task_id))
+    uow.enqueue(messages.extract(document.id, document.task_id, tenant))
     extractions = {other: uuid.uuid4() for other in others}
     uow.documents.queue_all(extractions)
     for other, message_id in extractions.items():
-        uow.enqueue(messages.extract(other, message_id))
+        uow.enqueue(messages.extract(other, message_id, tenant))
 
 
 def status_and_billing(

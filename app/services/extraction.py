@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from app.config import Settings
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import DocumentStatus, FileStatus
-from app.errors import UnreadableDocument
+from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
 from app.persistence.models import Document, Extraction, utcnow
 from app.persistence.uow import UnitOfWork
@@ -165,7 +165,8 @@ def extract(
         return "failed"
     try:
         result = engine.extract(data, claim.content_type)
-    except UnreadableDocument as error:
+    except (UnreadableDocument, ExtractionTimedOut) as error:
+        # Expected endings, not crashes: the document fails with the reason, no traceback.
         return "failed" if record_failure(uow, document_id, error.message) else "discarded"
     except Exception as error:
         log.exception("extraction engine crashed on document %s", document_id)

@@ -81,7 +81,7 @@ def change(
             # Lock first: a duplicate of this job running at the same moment waits here,
             # then finds the job finished instead of the state the first run left.
             uow.files.lock(client_file_id)
-            finished = _finished_job(uow, job_id)
+            finished = finished_job(uow, job_id)
             if finished is not None:
                 return finished
             client_file, state, actor = authorise(uow, client_file_id, actor_id, action)
@@ -93,7 +93,8 @@ def change(
         return record_refusal(uow, job_id, client_file_id, actor_id, action, params, refused)
 
 
-def _finished_job(uow: UnitOfWork, job_id: uuid.UUID) -> JobResult | None:
+def finished_job(uow: UnitOfWork, job_id: uuid.UUID) -> JobResult | None:
+    """The job's outcome if it already ran to one (done or refused)."""
     job = uow.lifecycle.job(job_id)
     if job is not None and job.status in (DONE, REFUSED):
         return job_result(job)
@@ -219,7 +220,7 @@ def record_refusal(
     job_id: uuid.UUID,
     client_file_id: uuid.UUID,
     actor_id: uuid.UUID,
-    action: Action,
+    action: str,
     params: dict[str, Any],
     refused: ActionRefused,
 ) -> JobResult:

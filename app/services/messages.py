@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 GATE = "dossier.documents.gate"
 EXTRACT = "dossier.documents.extract"
+RETRY = "dossier.documents.retry"
+RESEND = "dossier.documents.resend"
 DEACTIVATE = "dossier.lifecycle.deactivate"
 REACTIVATE = "dossier.lifecycle.reactivate"
 DETACH = "dossier.lifecycle.detach"
@@ -24,14 +26,22 @@ class TaskMessage:
     name: str
     payload: dict[str, Any]
     task_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # Whose work this is (a practice, or a file without one): the dispatcher shares the
+    # extraction queue fairly between tenants by it. Not part of the payload.
+    tenant: str | None = None
 
 
 def gate(document_id: uuid.UUID, task_id: uuid.UUID) -> TaskMessage:
     return TaskMessage(GATE, {"document_id": str(document_id)}, task_id)
 
 
-def extract(document_id: uuid.UUID, task_id: uuid.UUID) -> TaskMessage:
-    return TaskMessage(EXTRACT, {"document_id": str(document_id)}, task_id)
+def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = None) -> TaskMessage:
+    return TaskMessage(EXTRACT, {"document_id": str(document_id)}, task_id, tenant)
+
+
+def tenant_of(practice_id: uuid.UUID | None, client_file_id: uuid.UUID) -> str:
+    """The practice a file belongs to, or the file itself when it has none."""
+    return f"practice:{practice_id}" if practice_id else f"file:{client_file_id}"
 
 
 class Dispatcher(Protocol):

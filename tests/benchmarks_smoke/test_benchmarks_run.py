@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks import deactivate_at_scale, delete_at_scale, gate_overhead, upload_to_extracted
+from benchmarks import (
+    deactivate_at_scale,
+    delete_at_scale,
+    gate_many_files,
+    gate_overhead,
+    lifecycle_latency,
+    upload_to_extracted,
+)
 from tests.support import services
 
 pytestmark = pytest.mark.integration
@@ -43,3 +50,16 @@ def test_upload_to_extracted_runs() -> None:
     figures = upload_to_extracted.main(["--samples", "3", "--documents", "50"])
     assert figures["p50"] > 0
     assert figures["p95"] >= figures["p50"]
+
+
+def test_lifecycle_latency_runs() -> None:
+    figures = lifecycle_latency.main(
+        ["--samples", "2", "--extractors", "1", "--backlog", "20", "--ocr-seconds", "1"]
+    )
+    assert figures["p95"] > 0
+
+
+def test_gate_many_files_runs() -> None:
+    figures = gate_many_files.main(["--uploads", "60", "--files", "12", "--threads", "2"])
+    assert figures["baseline"] > 0
+    assert figures["dossier"] > 0

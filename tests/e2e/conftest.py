@@ -1,4 +1,4 @@
-"""Dossier as it is deployed: the Procfile's processes (web, worker, beat) in
+"""Dossier as it is deployed: the Procfile's processes (web, worker, extractor, beat) in
 subprocesses, on a PostgreSQL database and a Redis key prefix of their own, driven over
 HTTP only. Skipped when PostgreSQL or Redis is absent, unless DOSSIER_REQUIRE_SERVICES=1."""
 
@@ -121,7 +121,15 @@ def _start_processes(
     commands = procfile()
     web = with_option(with_option(commands["web"], "--port", str(port)), "--host", "127.0.0.1")
     worker = with_option(commands["worker"], "--hostname", hostname)
-    for role, command in (("web", web), ("worker", worker), ("beat", commands["beat"])):
+    extractor = with_option(commands["extractor"], "--hostname", f"extractor-{hostname}")
+    extractor = with_option(extractor, "--concurrency", "2")
+    started = (
+        ("web", web),
+        ("worker", worker),
+        ("extractor", extractor),
+        ("beat", commands["beat"]),
+    )
+    for role, command in started:
         log = stack.enter_context(open(state / f"{role}.log", "ab"))  # noqa: SIM115
         process = start(in_this_environment(command), env, log)
         stack.callback(stop, process)
@@ -150,7 +158,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         _start_processes(stack, env, state, port, hostname)
         base_url = f"http://127.0.0.1:{port}"
         wait_until(lambda: ready(base_url), "the web process to be ready")
-        wait_for_worker(create_celery(settings), hostname)
+        celery = create_celery(settings)
+        wait_for_worker(celery, hostname)
+        wait_for_worker(celery, f"extractor-{hostname}")
         runtime = build_runtime(settings, FakeDispatcher())
         stack.callback(runtime.close)
         yield Deployment(base_url, runtime)

@@ -36,12 +36,19 @@ EmbeddedEnv = tuple[dict[str, str], Scope]
 
 
 def _start_procfile(env: dict[str, str], tmp: Path, port: int) -> list[subprocess.Popen[bytes]]:
-    """web, worker and beat as the Procfile starts them, all at once, each on its own."""
+    """web, worker, extractor and beat as the Procfile starts them, all at once, each on
+    its own."""
     commands = procfile()
     web = with_option(with_option(commands["web"], "--port", str(port)), "--host", "127.0.0.1")
     worker = with_option(commands["worker"], "--hostname", f"procfile-{uuid.uuid4().hex[:6]}@test")
+    extractor = with_option(
+        with_option(commands["extractor"], "--hostname", f"extractor-{uuid.uuid4().hex[:6]}@test"),
+        "--concurrency",
+        "1",
+    )
+    roles = (("web", web), ("worker", worker), ("extractor", extractor), ("beat", commands["beat"]))
     started = []
-    for role, command in (("web", web), ("worker", worker), ("beat", commands["beat"])):
+    for role, command in roles:
         with open(tmp / f"{role}.log", "ab") as log:
             started.append(start(in_this_environment(command), env, log))
     return started
@@ -66,16 +73,16 @@ def test_procfile_processes_share_one_broker_and_sigkilled_leave_nothing(
     assert bootstrap.returncode == 0, bootstrap.stderr
     exports = dict(re.findall(r"export (DOSSIER_\w+)=(\S+)", bootstrap.stdout))
     port = free_port()
-    web, worker, beat = _start_procfile(variables, tmp_path, port)
+    web, worker, extractor, beat = _start_procfile(variables, tmp_path, port)
     wait_until(lambda: ready(f"http://127.0.0.1:{port}"), "the web process to be ready")
     _upload_extracted(f"http://127.0.0.1:{port}", exports)
     state = embedded.status(Path(variables["DOSSIER_EMBEDDED_DIR"]))
     wait_until(lambda: beat.pid in embedded.live_clients(state.directory) or None, "beat")
 
-    assert {web.pid, worker.pid, beat.pid} <= set(state.clients)
+    assert {web.pid, worker.pid, extractor.pid, beat.pid} <= set(state.clients)
     assert [server.pid for server in redis_servers(scope)] == [state.redis_pid]
 
-    for process in (web, worker, beat):
+    for process in (web, worker, extractor, beat):
         os.killpg(process.pid, signal.SIGKILL)  # each with its children, as a crash would
         process.wait()
     assert wait_until_nothing_left(scope) == []

@@ -21,7 +21,7 @@ from celery import Celery
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
 from app.domain.model import Actor, DocumentStatus
-from app.local import kill, start, stop, wait_for_worker, worker_command
+from app.local import kill, role_command, start, stop, wait_for_worker, worker_command
 from app.persistence.migrate import upgrade
 from app.persistence.models import Document, LifecycleJob
 from app.services import admin
@@ -62,8 +62,17 @@ class Stack:
         **env: str,
     ) -> str:
         hostname = f"{name}-{uuid.uuid4().hex[:6]}@dossier-test"
-        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         command = worker_command(hostname, concurrency=concurrency, queues=queues)
+        return self._start(name, hostname, command, env)
+
+    def start_role(self, role: str, concurrency: int = 1, **env: str) -> str:
+        """One of the Procfile's workers (`worker` or `extractor`), with its options."""
+        hostname = f"{role}-{uuid.uuid4().hex[:6]}@dossier-test"
+        command = role_command(role, hostname, concurrency=concurrency)
+        return self._start(role, hostname, command, env)
+
+    def _start(self, name: str, hostname: str, command: list[str], env: dict[str, str]) -> str:
+        log = open(self.tmp / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = start(command, {**self.env, **env}, log=log)
         self.workers.append(process)
         wait_for_worker(self.celery, hostname)
@@ -174,6 +183,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "delete_batch_size",
             "gate_batch_size",
             "broker_restore_interval_seconds",
+            "extraction_fair_burst",
         )
     }
     env["DOSSIER_TEST_ENGINE_JOURNAL"] = str(tmp / "engine-runs.txt")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
+
+from app.errors import ExtractionTimedOut
+from app.extraction import Engine, ExtractionResult
 from app.services import documents, extraction, messages
 from worker import app
 from worker.payloads import DocumentPayload, parse
@@ -29,7 +33,25 @@ def extract(task: BoundTask, **payload: Any) -> str:
     return extraction.extract(
         wiring.uow(),
         wiring.blobs,
-        wiring.extractor,
+        TimeLimited(wiring.extractor, wiring.settings.extraction_time_limit_seconds),
         body.document_id,
         extraction.ExtractionLimits.from_settings(wiring.settings),
     )
+
+
+class TimeLimited:
+    """The engine, with Celery's soft time limit (raised inside it) turned into an
+    expected failure the document records, not a crash with a traceback."""
+
+    def __init__(self, engine: Engine, seconds: int) -> None:
+        self.engine, self.seconds = engine, seconds
+        self.name = engine.name
+
+    def extract(self, data: bytes, content_type: str) -> ExtractionResult:
+        try:
+            return self.engine.extract(data, content_type)
+        except SoftTimeLimitExceeded:
+            raise ExtractionTimedOut(
+                f"The extraction took longer than its time limit ({self.seconds} s) and "
+                "was stopped. Retry the document once the service is less busy."
+            ) from None
