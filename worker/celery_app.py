@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.signals import beat_init
 from kombu import Queue
 
 from app import embedded
-from app.config import EMBEDDED, Settings
+from app.config import EMBEDDED, Settings, ensure_directory
 from app.services import messages
+
+EMBEDDED_DIR = "DOSSIER_EMBEDDED_DIR"
 
 QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 
@@ -23,7 +27,7 @@ ROUTES = {
 
 def broker_url(settings: Settings) -> str:
     if settings.broker_url == EMBEDDED:
-        return embedded.ensure_running(settings.embedded_dir)
+        return embedded.ensure_running(ensure_directory(settings.embedded_dir, EMBEDDED_DIR))
     return settings.broker_url
 
 
@@ -81,3 +85,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
     }
+
+
+@beat_init.connect
+def _create_schedule_directory(sender: Any, **_: Any) -> None:
+    # Beat keeps its schedule in a file under DOSSIER_EMBEDDED_DIR (or --schedule), which
+    # a fresh clone does not have. SystemExit, unlike an error, is not swallowed here.
+    ensure_directory(Path(sender.schedule).parent, f"{EMBEDDED_DIR} (or beat's --schedule)")
