@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Celery
-from celery.signals import beat_init
+from celery.beat import PersistentScheduler
 from kombu import Queue
 
 from app import embedded
@@ -84,11 +84,16 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             },
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
+        "beat_scheduler": "worker.celery_app:Scheduler",
     }
 
 
-@beat_init.connect
-def _create_schedule_directory(sender: Any, **_: Any) -> None:
-    # Beat keeps its schedule in a file under DOSSIER_EMBEDDED_DIR (or --schedule), which
-    # a fresh clone does not have. SystemExit, unlike an error, is not swallowed here.
-    ensure_directory(Path(sender.schedule).parent, f"{EMBEDDED_DIR} (or beat's --schedule)")
+class Scheduler(PersistentScheduler):
+    """Beat's usual scheduler, which first creates the directory of its schedule file:
+    DOSSIER_EMBEDDED_DIR (or beat's --schedule), which a fresh clone does not have."""
+
+    schedule_filename: str  # set by PersistentScheduler.__init__
+
+    def setup_schedule(self) -> None:
+        ensure_directory(Path(self.schedule_filename).parent, f"{EMBEDDED_DIR} (or --schedule)")
+        super().setup_schedule()
