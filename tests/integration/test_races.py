@@ -48,6 +48,13 @@ def at_once(count: int, action: Callable[[int], Any]) -> list[Any]:
     return results
 
 
+def two_workers(stack: Stack) -> None:
+    """Two worker processes of the lifecycle queue, both up before anything is sent: each
+    takes one message at a time, so two messages in a row run at the same moment."""
+    stack.start_worker("w1", concurrency=1, queues="lifecycle")
+    stack.start_worker("w2", concurrency=1, queues="lifecycle")
+
+
 def no_failure_logged(stack: Stack, *names: str) -> None:
     for name in names:
         log = stack.worker_log(name)
@@ -160,15 +167,15 @@ def test_a_lifecycle_message_run_by_two_workers_at_once_is_one_job(
     # under one task id (a redelivery)
     files = _files(stack, practice, FILES_PER_ROUND)
     _prepare(stack, practice, action, files)
+    two_workers(stack)
+
+    # WHEN the two copies of each follow each other in the queue, so that the two
+    # worker processes take them at the same moment
     jobs = {}
     for client_file_id in files:
         payload = {"client_file_id": str(client_file_id), "actor_id": str(practice.staff.user_id)}
         jobs[client_file_id] = stack.send(TASKS[action], **payload)
         stack.send(TASKS[action], task_id=jobs[client_file_id], **payload)
-
-    # WHEN two worker processes take the two copies at the same moment
-    stack.start_worker("w1", concurrency=1, queues="lifecycle")
-    stack.start_worker("w2", concurrency=1, queues="lifecycle")
 
     # THEN each file has one job, done, and one audit event; no worker logged an error
     for client_file_id, job_id in jobs.items():
@@ -193,16 +200,16 @@ def test_a_refusal_run_by_two_workers_at_once_is_one_refused_job(
 ) -> None:
     # GIVEN deactivated files, each sent the same deactivation twice (it is refused)
     files = _files(stack, practice, FILES_PER_ROUND, documents=0)
-    jobs = {}
     for client_file_id in files:
         _run_now(stack, practice, client_file_id, Action.DEACTIVATE)
+    two_workers(stack)
+
+    # WHEN two worker processes run both copies at the same moment
+    jobs = {}
+    for client_file_id in files:
         payload = {"client_file_id": str(client_file_id), "actor_id": str(practice.staff.user_id)}
         jobs[client_file_id] = stack.send(messages.DEACTIVATE, **payload)
         stack.send(messages.DEACTIVATE, task_id=jobs[client_file_id], **payload)
-
-    # WHEN two worker processes run both copies at the same moment
-    stack.start_worker("w1", concurrency=1, queues="lifecycle")
-    stack.start_worker("w2", concurrency=1, queues="lifecycle")
 
     # THEN each job is refused once, with its reason, and nothing failed
     for job_id in jobs.values():
@@ -217,15 +224,14 @@ def test_two_deletions_of_one_file_racing_both_end_and_leave_nothing(
 ) -> None:
     # GIVEN files with documents and blobs, each asked to be deleted by two jobs at once
     files = _files(stack, practice, FILES_PER_ROUND * 2, documents=5)
+    two_workers(stack)
+
+    # WHEN two worker processes run them side by side
     jobs: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
     for client_file_id in files:
         payload = {"client_file_id": str(client_file_id), "actor_id": str(practice.staff.user_id)}
         first = stack.send(messages.DELETE, **payload)
         jobs[client_file_id] = (first, stack.send(messages.DELETE, **payload))
-
-    # WHEN two worker processes run them side by side
-    stack.start_worker("w1", concurrency=1, queues="lifecycle")
-    stack.start_worker("w2", concurrency=1, queues="lifecycle")
 
     # THEN both jobs of every file end `done`, one of them saying the file was already
     # gone; one audit event; no row and no blob of the file is left
