@@ -93,17 +93,7 @@ def _start(
             job.counts = {**_zero_counts(), **job.counts}
             job.params = {**job.params, "from_state": from_state}
         if job is None:
-            job, _ = uow.lifecycle.add_job_unless_present(
-                LifecycleJob(
-                    id=job_id,
-                    client_file_id=client_file_id,
-                    action=str(Action.DELETE),
-                    actor_id=actor_id,
-                    params={"from_state": from_state},
-                    status=RUNNING,
-                    counts=_zero_counts(),
-                )
-            )
+            job = _record_job(uow, job_id, client_file_id, actor_id, RUNNING, from_state)
         uow.commit()
         return job
 
@@ -134,6 +124,19 @@ def _found_deleted(
     actor = uow.users.actor(actor_id)
     if deleted is None or actor is None or not actor.can_see(client_file_id, deleted.practice_id):
         raise NotFound("No such client file.", client_file_id=client_file_id)
+    return _record_job(uow, job_id, client_file_id, actor_id, DONE, {})
+
+
+def _record_job(
+    uow: UnitOfWork,
+    job_id: uuid.UUID,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    status: str,
+    from_state: dict[str, Any],
+) -> LifecycleJob:
+    """Insert the job, or take the one a run of the same job id at the same moment
+    recorded first."""
     now = utcnow()
     job, _ = uow.lifecycle.add_job_unless_present(
         LifecycleJob(
@@ -141,13 +144,13 @@ def _found_deleted(
             client_file_id=client_file_id,
             action=str(Action.DELETE),
             actor_id=actor_id,
-            params={},
-            status=DONE,
+            params={"from_state": from_state},
+            status=status,
             counts=_zero_counts(),
-            message=ALREADY_DELETED,
+            message=ALREADY_DELETED if status == DONE else None,
             created_at=now,
             updated_at=now,
-            finished_at=now,
+            finished_at=now if status == DONE else None,
         )
     )
     return job

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from app.local import stop
 from app.persistence.models import Document, utcnow
-from app.services import documents
 from tests.integration.conftest import Practice, Stack
+from tests.integration.test_pipeline import upload
 
 
 def beat_command() -> list[str]:
@@ -35,21 +35,11 @@ def test_beat_started_in_an_empty_directory_runs_a_sweep(
     stack: Stack, practice: Practice, tmp_path: Path
 ) -> None:
     # GIVEN a document whose gate message was lost an hour ago
-    result = documents.upload(
-        stack.runtime.uow(),
-        stack.runtime.blobs,
-        stack.settings,
-        client_file_id=practice.client_file_id,
-        actor=practice.staff,
-        filename="lost.txt",
-        data=b"Receipt whose message was lost\n",
-    )
+    document_id = upload(stack, practice, "Receipt whose message was lost\n")
     an_hour_ago = utcnow() - timedelta(hours=1)
     with stack.runtime.sessions() as session:
         session.execute(
-            sa.update(Document)
-            .where(Document.id == result.document_id)
-            .values(updated_at=an_hour_ago)
+            sa.update(Document).where(Document.id == document_id).values(updated_at=an_hour_ago)
         )
         session.commit()
     # AND a worker for maintenance only (the re-sent gate stays queued, so the touch of
@@ -72,7 +62,7 @@ def test_beat_started_in_an_empty_directory_runs_a_sweep(
         # THEN it runs: a sweep re-sends the lost document (and touches it)
         def swept() -> bool:
             assert beat.poll() is None, (tmp_path / "beat.log").read_text()
-            document = stack.document(result.document_id)
+            document = stack.document(document_id)
             return document is not None and document.updated_at > an_hour_ago
 
         stack.wait_for("a sweep sent by beat", swept)

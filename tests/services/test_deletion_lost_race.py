@@ -30,18 +30,6 @@ def test_a_deletion_sent_after_another_one_finished_ends_done(office: Office) ->
         assert len(uow.lifecycle.events_for(office.file_id)) == 1
 
 
-def test_a_deletion_of_a_file_that_never_was_is_not_found(office: Office) -> None:
-    with pytest.raises(NotFound):
-        deletion.delete(
-            office.uow,
-            office.blobs,
-            job_id=uuid.uuid4(),
-            client_file_id=uuid.uuid4(),
-            actor_id=office.staff_id,
-            batch_size=3,
-        )
-
-
 def test_a_deleted_file_stays_unknown_to_another_practice(office: Office) -> None:
     assert run_delete(office, uuid.uuid4()).status == "done"
     other = admin.create_practice(office.uow, "Another practice")
