@@ -199,6 +199,25 @@ class Lifecycle:
         )
         return self.session.scalars(query).first()
 
+    def orphaned_delete_jobs(self, stale_before: datetime, limit: int) -> Sequence[LifecycleJob]:
+        """Deletion jobs still `running`, untouched since `stale_before`, whose file row is
+        gone (another job removed it): claimed FOR UPDATE SKIP LOCKED, so two sweepers
+        never resend the same one."""
+        file_is_there = select(ClientFile.id).where(ClientFile.id == LifecycleJob.client_file_id)
+        query = (
+            select(LifecycleJob)
+            .where(
+                LifecycleJob.action == "delete",
+                LifecycleJob.status == "running",
+                LifecycleJob.updated_at < stale_before,
+                ~file_is_there.exists(),
+            )
+            .order_by(LifecycleJob.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).all()
+
     def deletion_event(self, file_id: uuid.UUID) -> LifecycleEvent | None:
         """The audit event of the file's completed deletion, if it was deleted."""
         query = select(LifecycleEvent).where(

@@ -4,18 +4,20 @@ the file already gone; nothing is left, and there is one audit event."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from app.errors import NotFound
-from app.services import admin, deletion
+from app.persistence.models import utcnow
+from app.services import admin, deletion, messages, sweeper
 from app.storage import DeleteProgress, LocalBlobStore
 from tests.services.test_deletion import NOTHING_LEFT, blob_files, remaining_rows, run_delete
 
 if TYPE_CHECKING:
-    from tests.services.conftest import Office
+    from tests.services.conftest import FakeDispatcher, Office
 
 
 def test_a_deletion_sent_after_another_one_finished_ends_done(office: Office) -> None:
@@ -78,3 +80,32 @@ def test_a_deletion_whose_file_goes_while_it_removes_blobs_ends_done(office: Off
     assert blob_files(office, office.file_id) == []
     with office.uow as uow:
         assert len(uow.lifecycle.events_for(office.file_id)) == 1
+
+
+def test_a_losing_deletion_whose_message_was_lost_is_ended_by_the_sweeper(
+    office: Office, dispatcher: FakeDispatcher
+) -> None:
+    # GIVEN a deletion that died after another job removed its file (its message lost)
+    loser_id = uuid.uuid4()
+
+    def die(counts: dict[str, int]) -> None:
+        raise RuntimeError("worker killed")
+
+    office.upload(office.receipt(1))
+    with pytest.raises(RuntimeError):
+        run_delete(office, loser_id, progress=die)
+    assert run_delete(office, uuid.uuid4()).status == "done"
+    dispatcher.clear()
+
+    # WHEN the sweeper runs once the job is stale
+    later = utcnow() + timedelta(hours=1)
+    report = sweeper.sweep(office.uow, stale_after=timedelta(minutes=15), batch_size=10, now=later)
+
+    # THEN it re-sends the job, which ends done, saying the file was already gone
+    assert report.deletions_resumed == 1
+    [message] = dispatcher.named(messages.DELETE)
+    assert message.payload["job_id"] == str(loser_id)
+    result = run_delete(office, loser_id)
+    assert (result.status, result.message) == ("done", deletion.ALREADY_DELETED)
+    again = sweeper.sweep(office.uow, stale_after=timedelta(minutes=15), batch_size=10, now=later)
+    assert again.deletions_resumed == 0
