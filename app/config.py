@@ -152,6 +152,19 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+def ensure_directory(path: Path, setting: str) -> Path:
+    """Create a directory a process needs (a fresh clone has none), or stop the process
+    with one line that names the setting to change."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SystemExit(
+            f"Dossier cannot create the directory {path} ({error.strerror or error}); "
+            f"set {setting} to a directory it may write to."
+        ) from None
+    return path
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()

@@ -153,4 +153,6 @@ def make_blob_store(settings: Settings) -> BlobStore:
             prefix=settings.storage_s3_prefix,
             endpoint_url=settings.storage_s3_endpoint_url,
         )
-    return LocalBlobStore(settings.storage_dir)
+    from app.config import ensure_directory
+
+    return LocalBlobStore(ensure_directory(settings.storage_dir, "DOSSIER_STORAGE_DIR"))

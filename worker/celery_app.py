@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from kombu import Queue
 
 from app import embedded
-from app.config import EMBEDDED, Settings
+from app.config import EMBEDDED, Settings, ensure_directory
 from app.services import messages
+
+EMBEDDED_DIR = "DOSSIER_EMBEDDED_DIR"
 
 QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 
@@ -26,7 +30,7 @@ ROUTES = {
 
 def broker_url(settings: Settings) -> str:
     if settings.broker_url == EMBEDDED:
-        return embedded.ensure_running(settings.embedded_dir)
+        return embedded.ensure_running(ensure_directory(settings.embedded_dir, EMBEDDED_DIR))
     return settings.broker_url
 
 
@@ -90,4 +94,16 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             },
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
+        "beat_scheduler": "worker.celery_app:Scheduler",
     }
+
+
+class Scheduler(PersistentScheduler):
+    """Beat's usual scheduler, which first creates the directory of its schedule file:
+    DOSSIER_EMBEDDED_DIR (or beat's --schedule), which a fresh clone does not have."""
+
+    schedule_filename: str  # set by PersistentScheduler.__init__
+
+    def setup_schedule(self) -> None:
+        ensure_directory(Path(self.schedule_filename).parent, f"{EMBEDDED_DIR} (or --schedule)")
+        super().setup_schedule()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import (
     ActionRefused,
@@ -19,6 +21,13 @@ from app.errors import (
     UnreadableDocument,
     UnsupportedFileType,
     UploadTooLarge,
+)
+
+log = logging.getLogger("dossier.api")
+
+UNEXPECTED = (
+    "Dossier could not complete this request because of an error on its side; the error "
+    "has been logged. Try again later."
 )
 
 
@@ -94,7 +103,36 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+class UnexpectedErrors:
+    """Answer an unhandled exception as a 500 in the documented error shape, after logging
+    its traceback, instead of the server's plain-text page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
+            if started:  # too late for another answer: the server closes the connection
+                raise
+            body = error_body("internal_error", UNEXPECTED)
+            await JSONResponse(body, status_code=500)(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(UnexpectedErrors)
     app.add_exception_handler(DossierError, _dossier_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

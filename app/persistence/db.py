@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import ensure_directory
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -18,7 +24,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **options)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        ensure_directory(Path(parsed.database).parent, "DOSSIER_DATABASE_URL")
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
     _serialise_sqlite_writers(engine)
     return engine
@@ -48,3 +54,24 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def insert_or_get(session: Session, row: T, existing: Callable[[], T | None]) -> tuple[T, bool]:
+    """Insert `row`, or return the row a concurrent transaction inserted under the same
+    unique key: (row, True) when this call inserted it, (the other, False) when not.
+
+    The unique constraint decides, not a look-up before the insert (two transactions both
+    find nothing, then both insert). A savepoint keeps the caller's transaction usable
+    after the conflict; PostgreSQL raises it only once the other transaction committed,
+    so `existing()` then sees its row. An integrity error that was not this conflict
+    (nothing found afterwards, e.g. a foreign key) is raised as it came.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found, False
+    return row, True

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, FileStatus
+from app.persistence.db import insert_or_get
 from app.persistence.models import ClientFile, Document, Extraction, utcnow
 
 
@@ -21,6 +22,13 @@ class Documents:
     def add(self, document: Document) -> Document:
         self.session.add(document)
         return document
+
+    def add_unless_present(self, document: Document) -> tuple[Document, bool]:
+        """Insert the document, or return the file's document with the same bytes that
+        another upload inserted first: (document, True when this one was inserted)."""
+        return insert_or_get(
+            self.session, document, lambda: self.by_hash(document.client_file_id, document.sha256)
+        )
 
     def get(self, document_id: uuid.UUID) -> Document | None:
         return self.session.get(Document, document_id)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Uuid, select
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Uuid, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.persistence.models import Base, utcnow
@@ -54,6 +54,18 @@ class ExportBundles:
         if lock:
             query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(query).one_or_none()
+
+    def file_of(self, export_id: uuid.UUID) -> uuid.UUID | None:
+        query = select(ExportBundle.client_file_id).where(ExportBundle.id == export_id)
+        return self.session.scalar(query)
+
+    def record_progress(self, export_id: uuid.UUID, done: int, now: datetime) -> None:
+        self.session.execute(
+            update(ExportBundle)
+            .where(ExportBundle.id == export_id)
+            .values(documents_done=done, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     def unfinished(self, stale_before: datetime, limit: int) -> Sequence[ExportBundle]:
         """Exports nobody has worked on since `stale_before`: their message was lost, or

@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import Actor, FileState, FileStatus, Role
+from app.persistence.db import insert_or_get
 from app.persistence.models import (
     ClientFile,
     ClientFileUser,
@@ -106,6 +107,16 @@ class ClientFiles:
         )
         return self.session.scalars(query).all()
 
+    def touch(self, file_id: uuid.UUID, now: datetime) -> None:
+        """Set the file's `updated_at`, in one statement that changes nothing (and fails
+        nothing) when another transaction has removed the row."""
+        self.session.execute(
+            update(ClientFile)
+            .where(ClientFile.id == file_id)
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
     def delete_access_rows(self, file_id: uuid.UUID) -> int:
         result = self.session.execute(
             delete(ClientFileUser).where(ClientFileUser.client_file_id == file_id)
@@ -124,6 +135,11 @@ class Users:
     def add(self, user: User) -> User:
         self.session.add(user)
         return user
+
+    def add_unless_present(self, user: User) -> tuple[User, bool]:
+        """Insert the user, or return the one another transaction inserted first with the
+        same e-mail address: (user, True when this one was inserted)."""
+        return insert_or_get(self.session, user, lambda: self.by_email(user.email))
 
     def get(self, user_id: uuid.UUID) -> User | None:
         return self.session.get(User, user_id)
@@ -165,6 +181,11 @@ class Lifecycle:
         self.session.add(job)
         return job
 
+    def add_job_unless_present(self, job: LifecycleJob) -> tuple[LifecycleJob, bool]:
+        """Insert the job, or return (locked) the one a concurrent run of the same job id
+        inserted first: (job, True when this one was inserted)."""
+        return insert_or_get(self.session, job, lambda: self.job(job.id, lock=True))
+
     def running_delete_job(self, file_id: uuid.UUID) -> LifecycleJob | None:
         query = (
             select(LifecycleJob)
@@ -177,6 +198,32 @@ class Lifecycle:
             .limit(1)
         )
         return self.session.scalars(query).first()
+
+    def orphaned_delete_jobs(self, stale_before: datetime, limit: int) -> Sequence[LifecycleJob]:
+        """Deletion jobs still `running`, untouched since `stale_before`, whose file row is
+        gone (another job removed it): claimed FOR UPDATE SKIP LOCKED, so two sweepers
+        never resend the same one."""
+        file_is_there = select(ClientFile.id).where(ClientFile.id == LifecycleJob.client_file_id)
+        query = (
+            select(LifecycleJob)
+            .where(
+                LifecycleJob.action == "delete",
+                LifecycleJob.status == "running",
+                LifecycleJob.updated_at < stale_before,
+                ~file_is_there.exists(),
+            )
+            .order_by(LifecycleJob.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).all()
+
+    def deletion_event(self, file_id: uuid.UUID) -> LifecycleEvent | None:
+        """The audit event of the file's completed deletion, if it was deleted."""
+        query = select(LifecycleEvent).where(
+            LifecycleEvent.client_file_id == file_id, LifecycleEvent.action == "delete"
+        )
+        return self.session.scalars(query.limit(1)).first()
 
     def add_event(self, event: LifecycleEvent) -> LifecycleEvent:
         self.session.add(event)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Index, Integer, String, Uuid, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.persistence.db import insert_or_get
 from app.persistence.models import Base, utcnow
 
 SCHEDULED, RUNNING, DONE, REFUSED, FAILED, CANCELLED = (
@@ -57,6 +58,10 @@ class ScheduledActions:
     def add(self, schedule: ScheduledAction) -> ScheduledAction:
         self.session.add(schedule)
         return schedule
+
+    def add_unless_present(self, schedule: ScheduledAction) -> tuple[ScheduledAction, bool]:
+        """Insert the schedule, or return the one recorded first under the same id."""
+        return insert_or_get(self.session, schedule, lambda: self.get(schedule.id))
 
     def get(self, schedule_id: uuid.UUID, *, lock: bool = False) -> ScheduledAction | None:
         query = select(ScheduledAction).where(ScheduledAction.id == schedule_id)

@@ -21,9 +21,8 @@ def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email:
     with uow:
         if uow.users.practice(practice_id) is None:
             raise NotFound("No such practice.", practice_id=practice_id)
-        if uow.users.by_email(email.lower()) is not None:
-            raise InvalidInput("A user with this e-mail address already exists.")
-        user = uow.users.add(
+        # The unique address decides, also between two requests at the same moment.
+        user, created = uow.users.add_unless_present(
             User(
                 id=uuid.uuid4(),
                 name=_name(name),
@@ -32,6 +31,8 @@ def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email:
                 practice_id=practice_id,
             )
         )
+        if not created:
+            raise InvalidInput("A user with this e-mail address already exists.")
         uow.commit()
         return user.id
 

@@ -92,24 +92,39 @@ def upload(
         existing = uow.documents.by_hash(client_file_id, incoming.sha256)
         if existing is not None:
             return UploadResult(existing.id, existing.status, duplicate=True)
-    # The caller owns the stream (a request's spool file): read it, leave it open.
+    # The caller owns the stream (a request's spool file): read it, leave it open. Two
+    # uploads of the same bytes write the same key, so the one that loses below leaves
+    # no blob of its own behind.
     blobs.put_stream(key, incoming.open())
     with uow:
+        client_file = uow.files.lock(client_file_id, shared=True)
         try:
-            client_file = uow.files.lock(client_file_id, shared=True)
             _open_for_upload(client_file, client_file_id, actor)
         except (NotFound, ActionRefused):
-            # Refused after the blob was written: take it back so nothing is half-written.
-            blobs.delete(key)
+            _take_back(uow, blobs, client_file, key, incoming.sha256)
             raise
-        existing = uow.documents.by_hash(client_file_id, incoming.sha256)
-        if existing is not None:
-            return UploadResult(existing.id, existing.status, duplicate=True)
-        document = _new_document(client_file_id, actor, filename, content_type, incoming, key)
-        uow.documents.add(document)
+        # The unique (file, sha256) decides between identical uploads racing each other.
+        document, created = uow.documents.add_unless_present(
+            _new_document(client_file_id, actor, filename, content_type, incoming, key)
+        )
+        if not created:
+            return UploadResult(document.id, document.status, duplicate=True)
         uow.enqueue(messages.gate(document.id, _task_id(document)))
         uow.commit()
         return UploadResult(document.id, document.status, duplicate=False)
+
+
+def _take_back(
+    uow: UnitOfWork, blobs: BlobStore, client_file: ClientFile | None, key: str, sha256: str
+) -> None:
+    """Refused after the blob was written: remove it so nothing is half-written, unless a
+    document of a file that keeps it holds the same bytes under the same key."""
+    if (
+        client_file is None
+        or client_file.status is FileStatus.DELETING
+        or uow.documents.by_hash(client_file.id, sha256) is None
+    ):
+        blobs.delete(key)
 
 
 def _open_for_upload(

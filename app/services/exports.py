@@ -198,18 +198,21 @@ def _progress(uow: UnitOfWork, export_id: uuid.UUID, done: int) -> None:
     if done % PROGRESS_EVERY:
         return
     with uow:
-        export = ExportBundles(uow.session).get(export_id)
-        if export is not None:
-            export.documents_done, export.updated_at = done, uow.clock()
-            uow.commit()
+        # One statement: a file deleted meanwhile took the export row with it, and an
+        # update of a row that is gone must change nothing rather than fail the build.
+        ExportBundles(uow.session).record_progress(export_id, done, uow.clock())
+        uow.commit()
 
 
 def _finish(
     uow: UnitOfWork, blobs: BlobStore, export_id: uuid.UUID, key: str, built: bundle.Bundle
 ) -> ExportView:
     with uow:
-        export = ExportBundles(uow.session).get(export_id, lock=True)
-        client_file = uow.files.lock(export.client_file_id, shared=True) if export else None
+        # Lock order, as a deletion takes them: the file, then the export its row cascades to.
+        exports = ExportBundles(uow.session)
+        client_file_id = exports.file_of(export_id)
+        client_file = uow.files.lock(client_file_id, shared=True) if client_file_id else None
+        export = exports.get(export_id, lock=True)
         if export is None or client_file is None or client_file.status is FileStatus.DELETING:
             # The file was deleted meanwhile: its content must not outlive it.
             blobs.delete(key)

@@ -167,9 +167,12 @@ def _add_client_user(
         raise InvalidInput("Give the e-mail address of the person to invite.")
     user = uow.users.by_email(email)
     if user is None:
+        # Invited to two files at the same moment: one user, whichever insert comes first.
         name = str(params.get("name") or email)
-        user = uow.users.add(User(id=uuid.uuid4(), name=name, email=email, role=Role.CLIENT))
-    elif user.role is not Role.CLIENT:
+        user, _ = uow.users.add_unless_present(
+            User(id=uuid.uuid4(), name=name, email=email, role=Role.CLIENT)
+        )
+    if user.role is not Role.CLIENT:
         raise InvalidInput("Practice staff cannot be invited as client users.", user_id=user.id)
     if uow.files.has_client_user(client_file_id, user.id):
         raise InvalidInput("This person already has access to the file.", user_id=user.id)
@@ -187,8 +190,14 @@ def _record(
     counts: dict[str, int],
 ) -> None:
     now = utcnow()
-    job = uow.lifecycle.job(job_id) or uow.lifecycle.add_job(
-        LifecycleJob(id=job_id, client_file_id=client_file.id, action=str(action), created_at=now)
+    job, _ = uow.lifecycle.add_job_unless_present(
+        LifecycleJob(
+            id=job_id,
+            client_file_id=client_file.id,
+            action=str(action),
+            status=DONE,
+            created_at=now,
+        )
     )
     job.actor_id, job.params, job.counts, job.status = actor_id, params, counts, DONE
     job.updated_at = job.finished_at = now
@@ -226,14 +235,19 @@ def record_refusal(
 ) -> JobResult:
     with uow:
         now = utcnow()
-        existing = uow.lifecycle.job(job_id, lock=True)
-        if existing is not None and existing.status in (DONE, REFUSED):
-            return job_result(existing)  # a refusal never overwrites an outcome
-        job = existing or uow.lifecycle.add_job(
+        # Two runs of one job refused at the same moment both get here: the job's id
+        # decides which one records it.
+        job, created = uow.lifecycle.add_job_unless_present(
             LifecycleJob(
-                id=job_id, client_file_id=client_file_id, action=str(action), created_at=now
+                id=job_id,
+                client_file_id=client_file_id,
+                action=str(action),
+                status=REFUSED,
+                created_at=now,
             )
         )
+        if not created and job.status in (DONE, REFUSED):
+            return job_result(job)  # a refusal never overwrites an outcome
         job.actor_id, job.params, job.status = actor_id, params, REFUSED
         job.reason, job.message = refused.reason, refused.message
         job.updated_at = job.finished_at = now

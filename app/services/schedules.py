@@ -80,13 +80,13 @@ def schedule(
     with uow:
         repository = ScheduledActions(uow.session)
         if schedule_id is not None and (existing := repository.get(schedule_id)) is not None:
-            if existing.client_file_id != client_file_id or existing.action != str(action):
-                raise InvalidInput("This schedule id is already used.", schedule_id=schedule_id)
-            return view(existing)
+            return _already_recorded(existing, client_file_id, action)
         _check_time(run_at, now or utcnow())
         actor, client_file = _actor_and_file(uow, actor_id, client_file_id)
         _check_final_rules(action, uow.files.state(client_file), actor, client_file_id)
-        record = repository.add(
+        # Two deliveries of one message at the same moment both pass the look-up above:
+        # the schedule id's key decides which one records it.
+        record, created = repository.add_unless_present(
             ScheduledAction(
                 id=schedule_id or uuid.uuid4(),
                 client_file_id=client_file_id,
@@ -100,8 +100,18 @@ def schedule(
                 created_at=now or utcnow(),
             )
         )
+        if not created:
+            return _already_recorded(record, client_file_id, action)
         uow.commit()
         return view(record)
+
+
+def _already_recorded(
+    existing: ScheduledAction, client_file_id: uuid.UUID, action: Action
+) -> ScheduleView:
+    if existing.client_file_id != client_file_id or existing.action != str(action):
+        raise InvalidInput("This schedule id is already used.", schedule_id=existing.id)
+    return view(existing)
 
 
 def list_for_file(

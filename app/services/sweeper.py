@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from app.domain.model import DocumentStatus
 from app.persistence.exports import ExportBundles
-from app.persistence.models import utcnow
+from app.persistence.models import LifecycleJob, utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import messages, requests
 
@@ -42,20 +42,7 @@ def sweep(
                 uow.enqueue(messages.gate(document.id, document.task_id))
             else:
                 uow.enqueue(messages.extract(document.id, document.task_id))
-        resumed = 0
-        for client_file_id in uow.files.deleting(stale_before):
-            job = uow.lifecycle.running_delete_job(client_file_id)
-            client_file = uow.files.get(client_file_id)
-            if job is None or client_file is None:
-                continue
-            client_file.updated_at = now
-            payload = {
-                "client_file_id": str(client_file_id),
-                "actor_id": str(job.actor_id),
-                "job_id": str(job.id),
-            }
-            uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
-            resumed += 1
+        resumed = _resume_deletions(uow, stale_before, now, batch_size)
         exports = ExportBundles(uow.session).unfinished(stale_before, batch_size)
         for export in exports:
             export.updated_at = now
@@ -67,3 +54,29 @@ def sweep(
         uow, stale_after=stale_after, limit=batch_size, now=now
     )
     return SweepReport(len(documents), resumed, requests_resent, len(exports))
+
+
+def _resume_deletions(
+    uow: UnitOfWork, stale_before: datetime, now: datetime, batch_size: int
+) -> int:
+    """Re-send the deletions that stopped moving: files still `deleting`, and running
+    jobs whose file another job removed (they only have to end, `done`)."""
+    resumed: list[LifecycleJob] = []
+    for client_file_id in uow.files.deleting(stale_before):
+        job = uow.lifecycle.running_delete_job(client_file_id)
+        client_file = uow.files.get(client_file_id)
+        if job is None or client_file is None:
+            continue
+        client_file.updated_at = now
+        resumed.append(job)
+    for job in uow.lifecycle.orphaned_delete_jobs(stale_before, batch_size):
+        job.updated_at = now
+        resumed.append(job)
+    for job in resumed:
+        payload = {
+            "client_file_id": str(job.client_file_id),
+            "actor_id": str(job.actor_id),
+            "job_id": str(job.id),
+        }
+        uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
+    return len(resumed)
