@@ -26,6 +26,23 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
     typer.echo(f"database at {revision}")
 
 
+@db.command("repair")
+def db_repair() -> None:
+    """Bring stored times no reader can load (e.g. a hold until the year 10000) back within
+    bounds. Safe to run at any time; prints what it changed."""
+    from app.persistence.db import make_engine
+    from app.persistence.repair import repair_instants
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        repaired = repair_instants(engine)
+    finally:
+        engine.dispose()
+    for item in repaired:
+        typer.echo(str(item))
+    typer.echo(f"{sum(item.rows for item in repaired)} row(s) repaired")
+
+
 @cli.command("demo")
 def demo(
     keep: bool = typer.Option(False, "--keep", help="Keep the temporary state directory."),

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from app.api.ratelimit import TooManyRequests
 from app.errors import (
     ActionRefused,
     DossierError,
@@ -40,6 +41,7 @@ STATUS: tuple[tuple[type[DossierError], int], ...] = (
     (Forbidden, 403),
     (ActionRefused, 409),
     (ServiceUnavailable, 503),
+    (TooManyRequests, 429),
 )
 
 HTTP_CODES = {
@@ -64,6 +66,8 @@ async def _dossier_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, DossierError)
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, TooManyRequests):
+        headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse({"error": error.to_dict()}, status_code=status, headers=headers)
 
 
@@ -82,6 +86,11 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
+        # A body that is not UTF-8 is malformed JSON like any other: a 422, not a 400.
+        problem = {"where": "body", "problem": "JSON must be encoded in UTF-8."}
+        body = error_body("invalid_input", "The request is not valid.", problems=[problem])
+        return JSONResponse(body, status_code=422)
     code = HTTP_CODES.get(error.status_code, "http_error")
     return JSONResponse(
         error_body(code, str(error.detail)),

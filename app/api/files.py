@@ -109,6 +109,7 @@ UPLOAD_BODY = {
         409: {"model": ErrorOut, "description": "The file is being deleted."},
         413: {"model": ErrorOut, "description": "Over the size limit."},
         415: {"model": ErrorOut, "description": "Not a type Dossier can read."},
+        429: {"model": ErrorOut, "description": "Too many uploads; see Retry-After."},
     },
 )
 async def upload(
@@ -116,6 +117,7 @@ async def upload(
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
+    ctx.limiter.hit("uploads", request.state.rate_keys)
     # Refuse callers without access before reading a byte of the body.
     await run_in_threadpool(browse.ensure_visible, ctx.uow(), actor, client_file_id)
     boundary = uploads.check_envelope(

@@ -20,7 +20,9 @@ from app.api import (
     schedules,
 )
 from app.api.deps import ApiContext
+from app.api.headers import MethodsAllowed, SecurityHeaders
 from app.api.limits import BodyLimit
+from app.api.ratelimit import Limiter, NoLimits, RedisLimiter
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
 
@@ -29,16 +31,21 @@ lifecycle. Authenticate with `Authorization: Bearer <token>` (`dossier admin tok
 Errors are `{"error": {"code", "message", ...ids}}`."""
 
 
-def create_app(runtime: Runtime, *, broker_check: Callable[[], None]) -> FastAPI:
+def create_app(
+    runtime: Runtime, *, broker_check: Callable[[], None], limiter: Limiter | None = None
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         runtime.close()
 
     app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
-    app.state.context = ApiContext(runtime, broker_check)
+    app.state.context = ApiContext(runtime, broker_check, limiter or NoLimits())
     errors.install(app)
     app.add_middleware(BodyLimit)
+    # Hardening (issue 14): OPTIONS/405 list every method; every answer gets the headers.
+    app.add_middleware(MethodsAllowed)
+    app.add_middleware(SecurityHeaders)
     for module in (health, files, documents, lifecycle, schedules, retention, bulk, exports):
         app.include_router(module.router)
     return app
@@ -62,7 +69,14 @@ def production_app(settings: Settings) -> FastAPI:
 
     celery = create_celery(settings)
     runtime = build_runtime(settings, CeleryDispatcher(celery))
-    return create_app(runtime, broker_check=redis_check(broker_url(settings)))
+    redis_url = broker_url(settings)
+    limiter = RedisLimiter.from_uri(
+        settings.rate_limit_storage_url or redis_url,
+        key_prefix=f"{settings.broker_key_prefix}dossier-limits",
+        failed_auth=settings.rate_limit_failed_auth,
+        uploads=settings.rate_limit_uploads,
+    )
+    return create_app(runtime, broker_check=redis_check(redis_url), limiter=limiter)
 
 
 def web_app() -> FastAPI:

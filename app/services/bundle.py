@@ -167,12 +167,25 @@ def _row(entry: Entry) -> dict[str, Any]:
     }
 
 
+# A cell a spreadsheet would read as a formula (`=1+1+cmd|...`) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, str | int | float):
+    if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, sort_keys=True)
+    return neutralised(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+
+
+def neutralised(cell: str) -> str:
+    """The cell as text a spreadsheet shows but never evaluates (OWASP's CSV injection
+    advice: a leading quote); a plain signed number such as -12.50 stays a number."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def manifest(

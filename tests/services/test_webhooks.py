@@ -22,6 +22,7 @@ from app.domain.model import Action
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import WebhookDelivery
 from app.services import admin, webhooks
+from app.services.webhook_http import HttpSender
 from app.storage import LocalBlobStore
 from tests.services.conftest import FakeDispatcher, Office
 
@@ -175,10 +176,12 @@ def test_the_real_sender_posts_over_http() -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    sender = HttpSender()
     try:
-        ok = webhooks.post(url, b'{"id": "1"}', {"X-Dossier-Signature": "sha256=ab"})
-        refused = webhooks.post(url, b"{}", {})
+        ok = sender(url, b'{"id": "1"}', {"X-Dossier-Signature": "sha256=ab"})
+        refused = sender(url, b"{}", {})
     finally:
+        sender.close()
         server.shutdown()
         server.server_close()
 

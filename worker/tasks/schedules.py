@@ -12,6 +12,7 @@ from typing import Any
 from app.config import get_settings
 from app.domain.model import Action
 from app.services import due_actions, messages, schedules, webhooks
+from app.services.webhook_http import HttpSender
 from worker import app
 from worker.payloads import SchedulePayload, SweepPayload, parse
 from worker.runtime import runtime
@@ -64,10 +65,14 @@ def deliver_webhooks(task: BoundTask, **payload: Any) -> dict[str, Any]:
     wiring = runtime()
     if not wiring.settings.webhook_urls:
         return {}
-    report = webhooks.deliver_due(
-        wiring.uow(),
-        send=webhooks.post,
-        secret=wiring.settings.webhook_secret,
-        max_attempts=wiring.settings.webhook_max_attempts,
-    )
+    sender = HttpSender(timeout=wiring.settings.webhook_timeout_seconds)
+    try:
+        report = webhooks.deliver_due(
+            wiring.uow(),
+            send=sender,
+            secret=wiring.settings.webhook_secret,
+            max_attempts=wiring.settings.webhook_max_attempts,
+        )
+    finally:
+        sender.close()
     return dataclasses.asdict(report)

@@ -1,0 +1,91 @@
+"""Rate limits of the web edge: failed authentications and uploads, per token and per
+client address, counted in Redis so every web process shares them (`limits`, a moving
+window). Over a limit, the answer is 429 with `Retry-After`."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from limits import RateLimitItem, parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from app.errors import DossierError
+
+
+class TooManyRequests(DossierError):
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Limiter(Protocol):
+    def refuse_if_blocked(self, kind: str, keys: list[str]) -> None: ...
+
+    def hit(self, kind: str, keys: list[str]) -> None: ...
+
+
+class NoLimits:
+    """For embedded tools and tests that are not about rate limits."""
+
+    def refuse_if_blocked(self, kind: str, keys: list[str]) -> None:
+        return None
+
+    def hit(self, kind: str, keys: list[str]) -> None:
+        return None
+
+
+MESSAGES = {
+    "failed_auth": "Too many failed authentications; wait before trying again.",
+    "uploads": "Too many uploads; wait before sending more.",
+}
+
+
+@dataclass
+class RedisLimiter:
+    """`refuse_if_blocked` before the work, `hit` for each counted event; a key is a client
+    address (`addr:...`) or a token digest (`token:...`), never the token itself."""
+
+    storage: Storage
+    limits: dict[str, RateLimitItem]
+
+    def __post_init__(self) -> None:
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @classmethod
+    def from_uri(cls, uri: str, *, key_prefix: str, failed_auth: str, uploads: str) -> RedisLimiter:
+        options = {"key_prefix": key_prefix} if uri.startswith("redis") else {}
+        storage = storage_from_string(uri, **options)
+        assert isinstance(storage, Storage)  # a synchronous one: the URI is not async+...
+        return cls(storage, {"failed_auth": parse(failed_auth), "uploads": parse(uploads)})
+
+    def refuse_if_blocked(self, kind: str, keys: list[str]) -> None:
+        item = self.limits[kind]
+        for key in keys:
+            if not self.strategy.test(item, kind, key):
+                self._refuse(kind, item, key)
+
+    def hit(self, kind: str, keys: list[str]) -> None:
+        item = self.limits[kind]
+        for key in keys:
+            if not self.strategy.hit(item, kind, key):
+                self._refuse(kind, item, key)
+
+    def _refuse(self, kind: str, item: RateLimitItem, key: str) -> None:
+        reset = self.strategy.get_window_stats(item, kind, key).reset_time
+        retry_after = max(1, math.ceil(reset - time.time()))
+        raise TooManyRequests(MESSAGES[kind], retry_after=retry_after)
+
+
+def token_key(secret: str) -> str:
+    return "token:" + hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def address_key(host: str | None) -> str:
+    return f"addr:{host or 'unknown'}"
