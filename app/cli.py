@@ -29,13 +29,14 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
 @db.command("repair")
 def db_repair() -> None:
     """Bring stored times no reader can load (e.g. a hold until the year 10000) back within
-    bounds. Safe to run at any time; prints what it changed."""
+    bounds, and replace exception text in document reasons by codes. Safe to run at any
+    time; prints what it changed."""
     from app.persistence.db import make_engine
-    from app.persistence.repair import repair_instants
+    from app.persistence.repair import repair_instants, repair_reasons
 
     engine = make_engine(get_settings().database_url)
     try:
-        repaired = repair_instants(engine)
+        repaired = repair_instants(engine) + repair_reasons(engine)
     finally:
         engine.dispose()
     for item in repaired:

@@ -6,9 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
-from app.domain import instants, text
+from app.domain import instants, reasons, text
 
 # A time from the caller, kept in UTC; a value out of bounds is a 422 at the edge, never a
 # row that no later read can load.
@@ -120,10 +127,18 @@ class DocumentOut(BaseModel):
     content_type: str
     size_bytes: int
     status: str
-    reason: str | None = Field(description="Why it was skipped or failed.")
+    reason: str | None = Field(
+        description="Why it was skipped or failed, as a stable code (e.g. engine_error)."
+    )
+    message: str | None = Field(default=None, description="The reason, as a sentence.")
     created_at: datetime
     fields: FieldsOut | None = Field(description="Extracted fields, once extracted.")
     engine: str | None
+
+    @model_validator(mode="after")
+    def _explained(self) -> DocumentOut:
+        self.message = self.message or reasons.sentence(self.reason)
+        return self
 
 
 class DocumentPageOut(BaseModel):

@@ -1,8 +1,8 @@
-"""`dossier db repair`: find the stored times no reader can load and bring them back into
-bounds, without loading them (a PostgreSQL `timestamptz` in the year 10000 fails the moment
-a row holding it is read).
+"""`dossier db repair`: bring the stored times no reader can load back into bounds,
+without loading them (a PostgreSQL `timestamptz` in the year 10000 fails the moment a row
+holding it is read), and turn document reasons that hold exception text into codes.
 
-Such rows were written before the API checked times at the edge, e.g. a retention hold
+Such times were written before the API checked them at the edge, e.g. a retention hold
 until `9999-12-31T23:59:59-12:00`. A time past the latest bound becomes the latest bound
 (a hold stays a hold, a far schedule stays far); one before the earliest becomes it."""
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Column, Engine, Table, inspect, update
 
-from app.domain import instants
-from app.persistence.models import Base, UTCDateTime
+from app.domain import instants, reasons
+from app.persistence.models import Base, Document, UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,28 @@ def _time_columns(existing: set[str]) -> Iterator[tuple[Table, Column[object]]]:
         for column in table.columns:
             if isinstance(column.type, UTCDateTime):
                 yield table, column
+
+
+# Document reasons written as raw exception text before reasons were codes.
+LEGACY_REASONS = (
+    ("The extraction engine failed:%", reasons.ENGINE_ERROR),
+    ("extraction was interrupted %", reasons.INTERRUPTED),
+    ("The PDF cannot be opened:%", reasons.UNREADABLE),
+    ("The image is damaged:%", reasons.UNREADABLE),
+)
+
+
+def repair_reasons(engine: Engine) -> list[Repaired]:
+    """Replace document reasons that carry exception text by their stable code."""
+    repaired = []
+    with engine.begin() as connection:
+        for pattern, code in LEGACY_REASONS:
+            result = connection.execute(
+                update(Document).where(Document.reason.like(pattern)).values(reason=code)
+            )
+            if result.rowcount:
+                repaired.append(Repaired("documents", f"reason ({code})", result.rowcount))
+    return repaired
 
 
 def repair_instants(engine: Engine) -> list[Repaired]:

@@ -196,3 +196,21 @@ def test_repair_brings_a_poisoned_time_back_so_the_row_reads_again(
     ]
     assert again == []
     assert until == datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def test_repair_turns_exception_text_in_reasons_into_codes(office: Office, db: Engine) -> None:
+    from app.persistence.repair import repair_reasons
+
+    document_id = office.upload()
+    with db.begin() as connection:
+        connection.execute(
+            text("UPDATE documents SET reason = :reason"),
+            {"reason": "The extraction engine failed: RuntimeError: /srv/secret/path"},
+        )
+
+    repaired = repair_reasons(db)
+    document = office.document(document_id)
+
+    assert [item.rows for item in repaired] == [1]
+    assert document is not None
+    assert document.reason == "engine_error"

@@ -1,0 +1,31 @@
+"""Why a document was skipped or failed: a stable code kept on the document, and the
+sentence a practice reads. What went wrong inside (exception text, tracebacks) goes to
+the worker's log only: it helps nobody reading the document, and may say too much."""
+
+from __future__ import annotations
+
+from app.domain.model import SkipReason
+
+ENGINE_ERROR = "engine_error"
+UNREADABLE = "unreadable_document"
+BLOB_MISSING = "blob_missing"
+INTERRUPTED = "interrupted"
+
+SENTENCES = {
+    SkipReason.CLIENT_FILE_DEACTIVATED.value: (
+        "Not extracted: the client file was deactivated when it arrived."
+    ),
+    SkipReason.NO_SUBSCRIPTION.value: "Not extracted: the client file has no subscription.",
+    ENGINE_ERROR: "The extraction engine could not process this document.",
+    UNREADABLE: (
+        "Dossier cannot read this document: it is damaged, encrypted, empty or holds no text."
+    ),
+    BLOB_MISSING: "The original file is missing from storage.",
+    INTERRUPTED: "The extraction was interrupted too many times; it will not be tried again.",
+}
+
+
+def sentence(reason: str | None) -> str | None:
+    """The sentence for a reason code; None for none, and for a reason that is already a
+    sentence (written before reasons were codes)."""
+    return None if reason is None else SENTENCES.get(reason)
