@@ -5,11 +5,18 @@ from __future__ import annotations
 import typer
 
 from app.api.cli import register
+from app.api.cli_support import DossierGroup
 from app.config import get_settings
 from app.embedded_cli import embedded_cli
 from app.extraction.cli import extract_command
 
-cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
+cli = typer.Typer(
+    help="Dossier: receipt and invoice extraction for accounting practices.",
+    cls=DossierGroup,
+    # Plain help, wrapped at the terminal's width: Rich's tables cut it at 80 columns.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 db = typer.Typer(help="Database schema.")
 cli.add_typer(db, name="db")
 cli.add_typer(embedded_cli, name="embedded")
