@@ -119,7 +119,7 @@ async def upload(
     settings = ctx.runtime.settings
     ctx.limiter.hit("uploads", request.state.rate_keys)
     # Refuse callers without access before reading a byte of the body.
-    await run_in_threadpool(browse.ensure_visible, ctx.uow(), actor, client_file_id)
+    await run_in_threadpool(documents.ensure_open_for_upload, ctx.uow(), actor, client_file_id)
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),

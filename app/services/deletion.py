@@ -127,6 +127,11 @@ def _grace_left(uow: UnitOfWork, job: LifecycleJob, client_file_id: uuid.UUID) -
             f"The client file is hidden and will be removed after {purge_after:%Y-%m-%d %H:%M}"
             " UTC; until then the deletion can be cancelled."
         )
+        # On the job too: whoever follows it (GET /v1/lifecycle-jobs/{id}) reads the date.
+        stored = uow.lifecycle.job(job.id, lock=True)
+        if stored is not None and stored.message != message:
+            stored.message = message
+            uow.commit()
         return JobResult(job.id, client_file_id, str(Action.DELETE), RUNNING, {}, None, message)
 
 
@@ -203,7 +208,7 @@ def _finish(
             return job_result(job)
         counts["access_rows_deleted"] = uow.files.delete_access_rows(client_file_id)
         counts["client_file_rows_deleted"] = uow.files.delete_row(client_file_id)
-        job.counts, job.status = dict(counts), DONE
+        job.counts, job.status, job.message = dict(counts), DONE, None
         job.updated_at = job.finished_at = utcnow()
         if counts["client_file_rows_deleted"] == 0:
             # Another run removed the file row, and wrote the audit event in that same

@@ -112,6 +112,13 @@ def upload(
         return UploadResult(document.id, document.status, duplicate=False)
 
 
+def ensure_open_for_upload(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> None:
+    """Before reading an upload's body: NotFound for a file the actor cannot see, 409
+    `file_being_deleted` for one in its deletion (grace period included)."""
+    with uow:
+        _open_for_upload(uow.files.get(client_file_id), client_file_id, actor)
+
+
 def _open_for_upload(
     client_file: ClientFile | None, client_file_id: uuid.UUID, actor: Actor
 ) -> None:
