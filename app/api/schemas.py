@@ -27,7 +27,9 @@ Instant = Annotated[
 
 
 # Printable, with at least one character that is not a space: what `text.checked` keeps.
-PRINTABLE = r"^[^\x00-\x1F\x7F]*[^\s\x00-\x1F\x7F][^\x00-\x1F\x7F]*$"
+PRINTABLE = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+
+EMAIL_PATTERN = r"^[^\s\x00-\x1F\x7F-\x9F]+@[^\s\x00-\x1F\x7F-\x9F]+$"
 
 
 def _checked(max_length: int, what: str) -> AfterValidator:
@@ -47,7 +49,7 @@ Reason = Annotated[
 ]
 Email = Annotated[
     str,
-    Field(min_length=3, max_length=320, pattern=r"^[^\s\x00-\x1F\x7F]+@[^\s\x00-\x1F\x7F]+$"),
+    Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN),
     AfterValidator(text.checked_email),
 ]
 
