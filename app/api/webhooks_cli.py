@@ -14,19 +14,14 @@ def deliver() -> None:
     """Post the deliveries that are due, in this process (beat does it every minute)."""
     from app.api import cli as commands
     from app.services import webhooks
-    from app.services.webhook_http import HttpSender
 
     runtime = commands._runtime(messages=False)
-    sender = HttpSender(timeout=runtime.settings.webhook_timeout_seconds)
-    try:
-        report = webhooks.deliver_due(
-            runtime.uow(),
-            send=sender,
-            secret=runtime.settings.webhook_secret,
-            max_attempts=runtime.settings.webhook_max_attempts,
-        )
-    finally:
-        sender.close()
+    report = webhooks.deliver_over_http(
+        runtime.uow(),
+        secret=runtime.settings.webhook_secret,
+        max_attempts=runtime.settings.webhook_max_attempts,
+        timeout=runtime.settings.webhook_timeout_seconds,
+    )
     typer.echo(f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed")
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
-from app.services.webhook_http import DeliveryFailed
+from app.services.webhook_http import DeliveryFailed, HttpSender
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,17 @@ def deliver_due(
             code, error = _attempt(send, item.url, item.body, headers)
         outcomes[_record(uow, item, code, error, now, max_attempts)] += 1
     return DeliveryReport(outcomes[DELIVERED], outcomes[PENDING], outcomes[FAILED])
+
+
+def deliver_over_http(
+    uow: UnitOfWork, *, secret: str, max_attempts: int, timeout: float
+) -> DeliveryReport:
+    """`deliver_due` with the real sender (beat's task and `dossier webhooks deliver`)."""
+    sender = HttpSender(timeout=timeout)
+    try:
+        return deliver_due(uow, send=sender, secret=secret, max_attempts=max_attempts)
+    finally:
+        sender.close()
 
 
 def _attempt(

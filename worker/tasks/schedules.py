@@ -12,7 +12,6 @@ from typing import Any
 from app.config import get_settings
 from app.domain.model import Action
 from app.services import due_actions, messages, schedules, webhooks
-from app.services.webhook_http import HttpSender
 from worker import app
 from worker.payloads import SchedulePayload, SweepPayload, parse
 from worker.runtime import runtime
@@ -65,14 +64,10 @@ def deliver_webhooks(task: BoundTask, **payload: Any) -> dict[str, Any]:
     wiring = runtime()
     if not wiring.settings.webhook_urls:
         return {}
-    sender = HttpSender(timeout=wiring.settings.webhook_timeout_seconds)
-    try:
-        report = webhooks.deliver_due(
-            wiring.uow(),
-            send=sender,
-            secret=wiring.settings.webhook_secret,
-            max_attempts=wiring.settings.webhook_max_attempts,
-        )
-    finally:
-        sender.close()
+    report = webhooks.deliver_over_http(
+        wiring.uow(),
+        secret=wiring.settings.webhook_secret,
+        max_attempts=wiring.settings.webhook_max_attempts,
+        timeout=wiring.settings.webhook_timeout_seconds,
+    )
     return dataclasses.asdict(report)
