@@ -5,16 +5,21 @@ window). Over a limit, the answer is 429 with `Retry-After`."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from app.errors import DossierError
+
+log = logging.getLogger(__name__)
 
 
 class TooManyRequests(DossierError):
@@ -60,7 +65,9 @@ class RedisLimiter:
 
     @classmethod
     def from_uri(cls, uri: str, *, key_prefix: str, failed_auth: str, uploads: str) -> RedisLimiter:
-        options = {"key_prefix": key_prefix} if uri.startswith("redis") else {}
+        options: dict[str, str | bool] = {"wrap_exceptions": True}
+        if uri.startswith("redis"):
+            options["key_prefix"] = key_prefix
         storage = storage_from_string(uri, **options)
         assert isinstance(storage, Storage)  # a synchronous one: the URI is not async+...
         return cls(storage, {"failed_auth": parse(failed_auth), "uploads": parse(uploads)})
@@ -68,14 +75,26 @@ class RedisLimiter:
     def refuse_if_blocked(self, kind: str, keys: list[str]) -> None:
         item = self.limits[kind]
         for key in keys:
-            if not self.strategy.test(item, kind, key):
+            if not self._counted(self.strategy.test, item, kind, key):
                 self._refuse(kind, item, key)
 
     def hit(self, kind: str, keys: list[str]) -> None:
         item = self.limits[kind]
         for key in keys:
-            if not self.strategy.hit(item, kind, key):
+            if not self._counted(self.strategy.hit, item, kind, key):
                 self._refuse(kind, item, key)
+
+    @staticmethod
+    def _counted(
+        check: Callable[[RateLimitItem, str, str], bool], item: RateLimitItem, kind: str, key: str
+    ) -> bool:
+        # Redis out of reach must not turn every request into a 500: the limit lapses,
+        # loudly, and /readyz reports the broker's Redis as down meanwhile.
+        try:
+            return check(item, kind, key)
+        except StorageError:
+            log.warning("rate limits: Redis unreachable; %s not counted", kind, exc_info=True)
+            return True
 
     def _refuse(self, kind: str, item: RateLimitItem, key: str) -> None:
         reset = self.strategy.get_window_stats(item, kind, key).reset_time

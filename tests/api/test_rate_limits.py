@@ -78,3 +78,17 @@ def test_successful_requests_are_not_counted_as_failures(
     }
 
     assert answers == {200}
+
+
+def test_an_unreachable_redis_lets_requests_through(runtime: Runtime, world: World) -> None:
+    limiter = RedisLimiter.from_uri(
+        "redis://127.0.0.1:1/0", key_prefix="unused", failed_auth="1/minute", uploads="1/minute"
+    )
+    process = TestClient(create_app(runtime, broker_check=lambda: None, limiter=limiter))
+
+    answers = [
+        process.get(f"/v1/client-files/{world.own}", headers=world.auth(who)).status_code
+        for who in ("bad_token", "bad_token", "staff_a")
+    ]
+
+    assert answers == [401, 401, 200]
