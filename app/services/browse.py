@@ -73,14 +73,18 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
     """A job is shown to whoever asked for it, and to whoever can see its file now;
     a job recorded by the API but not yet picked up by a worker is pending."""
     with uow:
-        row = uow.lifecycle.job(job_id)
         request = LifecycleRequests(uow.session).get(job_id)
+        # Judged before the job row is read: a worker that changes the file commits its job
+        # row with the change, so a row read afterwards is seen (READ COMMITTED), and a
+        # request is never shown refused because its own job just ran.
+        requested = _requested_view(uow, request) if request is not None else None
+        row = uow.lifecycle.job(job_id)
         origin = row if row is not None else request
         if origin is None or not _may_see_job(uow, actor, origin):
             raise NotFound("No such lifecycle job.", job_id=job_id)
         if row is None:
-            assert request is not None  # `origin` is one of the two
-            return _requested_view(uow, request)
+            assert requested is not None  # `origin` is the request
+            return requested
         return JobView(
             row.id,
             row.client_file_id,
