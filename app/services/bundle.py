@@ -146,8 +146,8 @@ def write_extracted_data(
         table = csv.DictWriter(text, fieldnames=[*FIXED_COLUMNS, *field_names])
         table.writeheader()
         for entry in entries():
-            flat = {name: _cell(entry.fields.get(name)) for name in field_names}
-            fixed = {k: _cell(v) for k, v in _row(entry).items() if k != "fields"}
+            flat = {name: csv_cell(entry.fields.get(name)) for name in field_names}
+            fixed = {k: csv_cell(v) for k, v in _row(entry).items() if k != "fields"}
             table.writerow({**fixed, **flat})
             write(text.getvalue().encode("utf-8"))
             text.seek(0)
@@ -172,7 +172,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: JSON for structures, never a formula a spreadsheet runs."""
     if value is None:
         return ""
     if isinstance(value, int | float):
