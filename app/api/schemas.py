@@ -139,7 +139,8 @@ class DocumentOut(BaseModel):
 
     @model_validator(mode="after")
     def _explained(self) -> DocumentOut:
-        self.message = self.message or reasons.sentence(self.reason)
+        self.reason, sentence = reasons.explained(self.reason)
+        self.message = self.message or sentence
         return self
 
 

@@ -25,7 +25,18 @@ SENTENCES = {
 }
 
 
-def sentence(reason: str | None) -> str | None:
-    """The sentence for a reason code; None for none, and for a reason that is already a
-    sentence (written before reasons were codes)."""
-    return None if reason is None else SENTENCES.get(reason)
+def with_detail(code: str, detail: str | None) -> str:
+    """What a document keeps: the code, and for an unreadable one the engine's own sentence
+    (Dossier's words, e.g. "The XML declares a DTD."), as `code: sentence`."""
+    return code if not detail else f"{code}: {detail}"[:500]
+
+
+def explained(reason: str | None) -> tuple[str | None, str | None]:
+    """(code, sentence) of a stored reason. A reason written before reasons were codes is
+    its own sentence."""
+    if reason is None:
+        return None, None
+    code, _, detail = reason.partition(": ")
+    if code in SENTENCES:
+        return code, detail or SENTENCES[code]
+    return reason, SENTENCES.get(reason)

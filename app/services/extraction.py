@@ -123,7 +123,7 @@ def record_extraction(uow: UnitOfWork, document_id: uuid.UUID, result: Extractio
 
 
 def record_failure(uow: UnitOfWork, document_id: uuid.UUID, reason: str) -> bool:
-    """`reason`: a code of `app.domain.reasons`."""
+    """`reason`: a code of `app.domain.reasons`, perhaps with its detail (`with_detail`)."""
     with uow:
         document = _still_extracting(uow, document_id)
         if document is None:
@@ -170,7 +170,8 @@ def extract(
         result = engine.extract(data, claim.content_type)
     except UnreadableDocument as error:
         log.info("document %s is unreadable: %s", document_id, error.message)
-        return "failed" if record_failure(uow, document_id, reasons.UNREADABLE) else "discarded"
+        reason = reasons.with_detail(reasons.UNREADABLE, error.message)
+        return "failed" if record_failure(uow, document_id, reason) else "discarded"
     except Exception:
         log.exception("extraction engine crashed on document %s", document_id)
         return "failed" if record_failure(uow, document_id, reasons.ENGINE_ERROR) else "discarded"
