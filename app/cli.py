@@ -5,11 +5,18 @@ from __future__ import annotations
 import typer
 
 from app.api.cli import register
+from app.api.cli_support import DossierGroup
 from app.config import get_settings
 from app.embedded_cli import embedded_cli
 from app.extraction.cli import extract_command
 
-cli = typer.Typer(help="Dossier: receipt and invoice extraction for accounting practices.")
+cli = typer.Typer(
+    help="Dossier: receipt and invoice extraction for accounting practices.",
+    cls=DossierGroup,
+    # Plain help, wrapped at the terminal's width: Rich's tables cut it at 80 columns.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
 db = typer.Typer(help="Database schema.")
 cli.add_typer(db, name="db")
 cli.add_typer(embedded_cli, name="embedded")
@@ -24,6 +31,24 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
 
     upgrade(get_settings().database_url, revision)
     typer.echo(f"database at {revision}")
+
+
+@db.command("repair")
+def db_repair() -> None:
+    """Bring stored times no reader can load (e.g. a hold until the year 10000) back within
+    bounds, and replace exception text in document reasons by codes. Safe to run at any
+    time; prints what it changed."""
+    from app.persistence.db import make_engine
+    from app.persistence.repair import repair_instants, repair_reasons
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        repaired = repair_instants(engine) + repair_reasons(engine)
+    finally:
+        engine.dispose()
+    for item in repaired:
+        typer.echo(str(item))
+    typer.echo(f"{sum(item.rows for item in repaired)} row(s) repaired")
 
 
 @cli.command("demo")

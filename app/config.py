@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EMBEDDED = "embedded"
@@ -109,12 +109,17 @@ class Settings(BaseSettings):
     schedule_interval_seconds: float = Field(
         default=60.0, gt=0, description="How often beat runs the scheduled actions that are due."
     )
+    # At most ten years: a grace end or cooldown end must stay a time every database keeps.
     reactivation_cooldown_days: float = Field(
-        default=0, ge=0, description="Minimum time between deactivating and reactivating a file."
+        default=0,
+        ge=0,
+        le=3650,
+        description="Minimum time between deactivating and reactivating a file.",
     )
     deletion_grace_days: float = Field(
         default=0,
         ge=0,
+        le=3650,
         description="How long a deleted file stays hidden and restorable before its purge.",
     )
     webhook_urls: tuple[str, ...] = Field(
@@ -122,6 +127,35 @@ class Settings(BaseSettings):
     )
     webhook_secret: str = Field(default="", description="Key of the events' HMAC signature.")
     webhook_max_attempts: int = Field(default=8, ge=1)
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="Longest wait for a webhook receiver's answer."
+    )
+    # Hardening (issue 14): exports' lifetime and number, and rate limits.
+    export_ttl_hours: float = Field(
+        default=168, gt=0, le=24 * 366, description="How long an export stays downloadable."
+    )
+    export_max_per_file: int = Field(
+        default=5, ge=1, description="Most exports a file keeps at once (pending to ready)."
+    )
+    rate_limit_storage_url: str | None = Field(
+        default=None,
+        description="Redis URL the rate limits are counted in (default: the broker's Redis).",
+    )
+    rate_limit_failed_auth: str = Field(
+        default="20/minute",
+        description="Failed authentications allowed per client address and per token.",
+    )
+    rate_limit_uploads: str = Field(
+        default="600/minute", description="Uploads allowed per token and per client address."
+    )
+
+    @field_validator("rate_limit_failed_auth", "rate_limit_uploads")
+    @classmethod
+    def _is_a_rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # ValueError unless e.g. "20/minute" or "100 per hour"
+        return value
 
     @model_validator(mode="after")
     def _limits_are_consistent(self) -> Settings:
@@ -137,6 +171,8 @@ class Settings(BaseSettings):
                 "DOSSIER_SWEEP_STALE_AFTER_SECONDS must exceed "
                 "DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS"
             )
+        if any(not url.lower().startswith(("http://", "https://")) for url in self.webhook_urls):
+            raise ValueError("DOSSIER_WEBHOOK_URLS must be http:// or https:// URLs")
         if self.webhook_urls and not self.webhook_secret:
             raise ValueError("DOSSIER_WEBHOOK_URLS needs DOSSIER_WEBHOOK_SECRET to sign events")
         return self

@@ -92,6 +92,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "schedule": settings.schedule_interval_seconds,
                 "options": {"expires": settings.schedule_interval_seconds},
             },
+            # Exports past DOSSIER_EXPORT_TTL_HOURS lose their zip.
+            "expire-exports": {
+                "task": messages.EXPIRE_EXPORTS,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
         },
         "beat_schedule_filename": str(settings.embedded_dir / "celerybeat-schedule"),
         "beat_scheduler": "worker.celery_app:Scheduler",

@@ -133,10 +133,11 @@ def upload(
     from rich.progress import track
 
     from app.errors import DossierError
-    from app.services import documents
+    from app.services import browse, documents
 
     runtime = _runtime(messages=True)
     actor = _actor(runtime, as_user)
+    browse.ensure_visible(runtime.uow(), actor, client_file)  # one line, before any bar
     tally = {"new": 0, "duplicate": 0, "refused": 0}
     for path in track(paths, description="Uploading"):
         if path.stat().st_size > runtime.settings.max_upload_bytes:
@@ -214,16 +215,14 @@ def detach(client_file: FileId, as_user: AsUser) -> None:
 @lifecycle_cli.command("delete")
 def delete(client_file: FileId, as_user: AsUser) -> None:
     """Delete the file, every document and blob, in batches, with a progress bar."""
-    from rich.progress import Progress
-
+    from app.api.cli_support import LazyProgress
     from app.services import deletion
 
     runtime = _runtime(messages=True)
     actor = _actor(runtime, as_user)
     with runtime.uow() as uow:
         total = sum(uow.documents.count_by_status(client_file).values())
-    with Progress() as progress:
-        bar = progress.add_task("Deleting documents", total=total or None)
+    with LazyProgress("Deleting documents", total) as bar:
         result = deletion.delete(
             runtime.uow(),
             runtime.blobs,
@@ -231,11 +230,8 @@ def delete(client_file: FileId, as_user: AsUser) -> None:
             client_file_id=client_file,
             actor_id=actor.user_id,
             batch_size=runtime.settings.delete_batch_size,
-            progress=lambda counts: progress.update(
-                bar, completed=counts.get("documents_deleted", 0)
-            ),
+            progress=lambda counts: bar.update(counts.get("documents_deleted", 0)),
         )
-        progress.update(bar, completed=total)
     _report(result.job_id, result.status, result.counts, result.message)
 
 

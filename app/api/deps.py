@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.errors import Unauthenticated
+from app.api.ratelimit import Limiter, NoLimits, address_key, token_key
 from app.bootstrap import Runtime
 from app.domain.model import Actor
 from app.persistence.uow import UnitOfWork
@@ -24,6 +25,7 @@ class ApiContext:
     broker_check: Callable[[], None]
     # Counts uploads per practice for the rate limit (None: no limit is counted).
     rate_counter: RateCounter | None = None
+    limiter: Limiter = field(default_factory=NoLimits)
 
     def uow(self) -> UnitOfWork:
         return self.runtime.uow()
@@ -37,15 +39,28 @@ def context(request: Request) -> ApiContext:
 bearer = HTTPBearer(auto_error=False, description="An API token: `dossier admin token`.")
 
 
+def caller_keys(request: Request, credentials: HTTPAuthorizationCredentials | None) -> list[str]:
+    """What rate limits count by: the client address and, when one was sent, the token."""
+    keys = [address_key(request.client.host if request.client else None)]
+    return keys + ([token_key(credentials.credentials)] if credentials else [])
+
+
 def current_actor(
+    request: Request,
     ctx: Annotated[ApiContext, Depends(context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
+    keys = caller_keys(request, credentials)
+    # An address or token that failed too often is refused before any lookup.
+    ctx.limiter.refuse_if_blocked("failed_auth", keys)
     if credentials is None or credentials.scheme.lower() != "bearer":
+        ctx.limiter.hit("failed_auth", keys)
         raise Unauthenticated("Send an API token as 'Authorization: Bearer <token>'.")
     actor = tokens.actor_for(ctx.uow(), credentials.credentials)
     if actor is None:
+        ctx.limiter.hit("failed_auth", keys)
         raise Unauthenticated("This API token is not valid.")
+    request.state.rate_keys = keys
     return actor
 
 

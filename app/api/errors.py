@@ -95,6 +95,11 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
+        # A body that is not UTF-8 is malformed JSON like any other: a 422, not a 400.
+        problem = {"where": "body", "problem": "JSON must be encoded in UTF-8."}
+        body = error_body("invalid_input", "The request is not valid.", problems=[problem])
+        return JSONResponse(body, status_code=422)
     code = HTTP_CODES.get(error.status_code, "http_error")
     return JSONResponse(
         error_body(code, str(error.detail)),

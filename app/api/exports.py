@@ -24,7 +24,7 @@ DOWNLOAD_CHUNK = 1024 * 1024
 class ExportOut(BaseModel):
     id: uuid.UUID
     client_file_id: uuid.UUID
-    status: str = Field(description="pending, building, ready or failed.")
+    status: str = Field(description="pending, building, ready, failed or expired.")
     documents_done: int = Field(description="Documents written into the zip so far.")
     documents_total: int
     size_bytes: int | None
@@ -32,6 +32,7 @@ class ExportOut(BaseModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    expires_at: datetime | None = Field(description="When the zip is removed.")
 
 
 class ExportListOut(BaseModel):
@@ -50,8 +51,12 @@ def _out(item: exports.ExportView) -> ExportOut:
 )
 def request_export(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ExportOut:
     """Bundle the file's originals, extracted data (CSV, JSON) and a manifest with
-    checksums into a zip, built by a worker. Practice staff only."""
-    return _out(exports.request(ctx.uow(), client_file_id=client_file_id, actor=actor))
+    checksums into a zip, built by a worker. Practice staff only; only the practice that
+    asked sees it; it expires after `DOSSIER_EXPORT_TTL_HOURS` (409 `export_limit_reached`
+    when the file already keeps `DOSSIER_EXPORT_MAX_PER_FILE`)."""
+    limits = exports.ExportLimits.from_settings(ctx.runtime.settings)
+    view = exports.request(ctx.uow(), client_file_id=client_file_id, actor=actor, limits=limits)
+    return _out(view)
 
 
 @router.get(

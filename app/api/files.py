@@ -118,6 +118,7 @@ async def upload(
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
+    ctx.limiter.hit("uploads", request.state.rate_keys)
     # Refuse callers without access, over their rate or their quota, before reading a
     # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)

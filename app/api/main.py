@@ -21,7 +21,9 @@ from app.api import (
     schedules,
 )
 from app.api.deps import ApiContext
+from app.api.headers import MethodsAllowed, SecurityHeaders
 from app.api.limits import BodyLimit
+from app.api.ratelimit import Limiter, NoLimits, RedisLimiter
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
 from app.ratelimit import RedisWindowCounter
@@ -37,6 +39,7 @@ def create_app(
     *,
     broker_check: Callable[[], None],
     rate_counter: RateCounter | None = None,
+    limiter: Limiter | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -44,9 +47,12 @@ def create_app(
         runtime.close()
 
     app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
-    app.state.context = ApiContext(runtime, broker_check, rate_counter)
+    app.state.context = ApiContext(runtime, broker_check, rate_counter, limiter or NoLimits())
     errors.install(app)
     app.add_middleware(BodyLimit)
+    # OPTIONS/405 list every method; every answer gets the security headers.
+    app.add_middleware(MethodsAllowed)
+    app.add_middleware(SecurityHeaders)
     for module in (
         health,
         files,
@@ -85,7 +91,15 @@ def production_app(settings: Settings) -> FastAPI:
     if settings.upload_rate_per_minute:
         client = redis.Redis.from_url(broker, socket_timeout=5)
         counter = RedisWindowCounter(client, key_prefix=settings.broker_key_prefix)
-    return create_app(runtime, broker_check=redis_check(broker), rate_counter=counter)
+    limiter = RedisLimiter.from_uri(
+        settings.rate_limit_storage_url or broker,
+        key_prefix=f"{settings.broker_key_prefix}dossier-limits",
+        failed_auth=settings.rate_limit_failed_auth,
+        uploads=settings.rate_limit_uploads,
+    )
+    return create_app(
+        runtime, broker_check=redis_check(broker), rate_counter=counter, limiter=limiter
+    )
 
 
 def web_app() -> FastAPI:

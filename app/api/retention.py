@@ -6,20 +6,20 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
 from app.api.lifecycle import ACCEPTED
-from app.api.schemas import UNAUTHENTICATED, Body, JobOut
+from app.api.schemas import UNAUTHENTICATED, Body, Instant, JobOut, Reason
 from app.services import grace, holds
 
 router = APIRouter(prefix="/v1", tags=["retention"], responses=UNAUTHENTICATED)
 
 
 class HoldIn(Body):
-    reason: str = Field(min_length=1, max_length=500, description="Why the file is held.")
-    until: AwareDatetime = Field(description="When the hold ends, with its time zone.")
+    reason: Reason = Field(description="Why the file is held.")
+    until: Instant = Field(description="When the hold ends.")
 
 
 class HoldOut(BaseModel):

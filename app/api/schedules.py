@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
 from app.api.lifecycle import ACCEPTED
-from app.api.schemas import UNAUTHENTICATED, Body
+from app.api.schemas import UNAUTHENTICATED, Body, Instant
 from app.domain.model import Action
 from app.services import schedules
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["scheduled actions"], responses=UNAUTHENT
 
 class ScheduleIn(Body):
     action: Literal["deactivate", "reactivate", "detach", "delete"]
-    run_at: AwareDatetime = Field(description="When to run it, with its time zone.")
+    run_at: Instant = Field(description="When to run it; in the future.")
     reprocess_skipped: bool | None = Field(
         default=None, description="Reactivate only: send the documents skipped meanwhile again."
     )

@@ -4,9 +4,54 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from app.domain import instants, reasons, text
+
+# A time from the caller, kept in UTC; a value out of bounds is a 422 at the edge, never a
+# row that no later read can load.
+Instant = Annotated[
+    AwareDatetime,
+    AfterValidator(instants.to_utc),
+    Field(description=f"With its time zone; {instants.BOUNDS}."),
+]
+
+
+# Printable, with at least one character that is not a space: what `text.checked` keeps.
+PRINTABLE = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+
+EMAIL_PATTERN = r"^[^\s\x00-\x1F\x7F-\x9F]+@[^\s\x00-\x1F\x7F-\x9F]+$"
+
+
+def _checked(max_length: int, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        return text.checked(value, max_length=max_length, what=what)
+
+    return AfterValidator(check)
+
+
+# Strings that refuse control characters and over-long values with a 422, sized like
+# the columns that keep them.
+Name = Annotated[
+    str, Field(min_length=1, max_length=200, pattern=PRINTABLE), _checked(200, "The name")
+]
+Reason = Annotated[
+    str, Field(min_length=1, max_length=500, pattern=PRINTABLE), _checked(500, "The reason")
+]
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=320, pattern=EMAIL_PATTERN),
+    AfterValidator(text.checked_email),
+]
 
 
 class Body(BaseModel):
@@ -84,10 +129,19 @@ class DocumentOut(BaseModel):
     content_type: str
     size_bytes: int
     status: str
-    reason: str | None = Field(description="Why it was skipped or failed.")
+    reason: str | None = Field(
+        description="Why it was skipped or failed, as a stable code (e.g. engine_error)."
+    )
+    message: str | None = Field(default=None, description="The reason, as a sentence.")
     created_at: datetime
     fields: FieldsOut | None = Field(description="Extracted fields, once extracted.")
     engine: str | None
+
+    @model_validator(mode="after")
+    def _explained(self) -> DocumentOut:
+        self.reason, sentence = reasons.explained(self.reason)
+        self.message = self.message or sentence
+        return self
 
 
 class DocumentPageOut(BaseModel):
@@ -171,8 +225,8 @@ class AttachIn(Body):
 
 
 class InviteIn(Body):
-    email: str = Field(min_length=3, max_length=320)
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: Email
+    name: Name | None = None
 
 
 class HealthOut(BaseModel):
@@ -182,5 +236,8 @@ class HealthOut(BaseModel):
 
 
 UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "No valid API token."}
+    401: {"model": ErrorOut, "description": "No valid API token."},
+    # Replaces FastAPI's own 422 shape: every error leaves in the one JSON error shape.
+    422: {"model": ErrorOut, "description": "The request is not valid; nothing changed."},
+    429: {"model": ErrorOut, "description": "Too many requests; see Retry-After."},
 }

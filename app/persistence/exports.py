@@ -10,12 +10,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Uuid, select, update
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.persistence.models import Base, utcnow
 
 PENDING, BUILDING, READY, FAILED = "pending", "building", "ready", "failed"
+EXPIRED = "expired"
+LIVE = (PENDING, BUILDING, READY)
 
 
 def export_key(client_file_id: uuid.UUID, export_id: uuid.UUID) -> str:
@@ -30,6 +32,8 @@ class ExportBundle(Base):
         ForeignKey("client_files.id", ondelete="CASCADE"), index=True
     )
     requested_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # The practice that asked: only its staff see the export, even after a detach.
+    practice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     documents_done: Mapped[int] = mapped_column(Integer, default=0)
     documents_total: Mapped[int] = mapped_column(Integer, default=0)
@@ -39,6 +43,8 @@ class ExportBundle(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # When the cleanup removes the zip (DOSSIER_EXPORT_TTL_HOURS after the request).
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class ExportBundles:
@@ -82,10 +88,29 @@ class ExportBundles:
         )
         return self.session.scalars(query).all()
 
-    def for_file(self, file_id: uuid.UUID) -> Sequence[ExportBundle]:
+    def for_file(self, file_id: uuid.UUID, practice_id: uuid.UUID | None) -> Sequence[ExportBundle]:
+        """The file's exports asked for by `practice_id`, newest first."""
         query = (
             select(ExportBundle)
-            .where(ExportBundle.client_file_id == file_id)
+            .where(ExportBundle.client_file_id == file_id, ExportBundle.practice_id == practice_id)
             .order_by(ExportBundle.created_at.desc())
+        )
+        return self.session.scalars(query).all()
+
+    def live_count(self, file_id: uuid.UUID) -> int:
+        query = select(func.count()).where(
+            ExportBundle.client_file_id == file_id, ExportBundle.status.in_(LIVE)
+        )
+        return self.session.scalar(query) or 0
+
+    def expired(self, now: datetime, limit: int) -> Sequence[ExportBundle]:
+        """Exports past their end whose zip is still kept (a failed one has none left, but
+        is marked expired too), claimed so that two cleanups never take the same one."""
+        query = (
+            select(ExportBundle)
+            .where(ExportBundle.status != EXPIRED, ExportBundle.expires_at <= now)
+            .order_by(ExportBundle.expires_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return self.session.scalars(query).all()

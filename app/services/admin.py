@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from app.domain import text
 from app.domain.model import Billing, FileStatus, Role
 from app.errors import InvalidInput, NotFound
 from app.persistence.models import ClientFile, Practice, User
@@ -21,12 +22,13 @@ def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email:
     with uow:
         if uow.users.practice(practice_id) is None:
             raise NotFound("No such practice.", practice_id=practice_id)
+        email = _email(email)
         # The unique address decides, also between two requests at the same moment.
         user, created = uow.users.add_unless_present(
             User(
                 id=uuid.uuid4(),
                 name=_name(name),
-                email=email.lower(),
+                email=email,
                 role=Role.STAFF,
                 practice_id=practice_id,
             )
@@ -56,7 +58,14 @@ def create_client_file(uow: UnitOfWork, practice_id: uuid.UUID, name: str) -> uu
 
 
 def _name(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("A name must have between 1 and 200 characters.")
-    return name
+    try:
+        return text.checked(name, max_length=200, what="The name")
+    except text.TextError as problem:
+        raise InvalidInput(str(problem)) from None
+
+
+def _email(email: str) -> str:
+    try:
+        return text.checked_email(email)
+    except text.TextError as problem:
+        raise InvalidInput(str(problem)) from None

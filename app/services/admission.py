@@ -14,8 +14,8 @@ from app.domain.model import Actor
 from app.errors import ActionRefused, RateLimited
 from app.persistence.quotas import Quotas
 from app.persistence.uow import UnitOfWork
+from app.services import documents
 from app.services.messages import tenant_of
-from app.services.queries import visible_file
 
 RATE_WINDOW_SECONDS = 60
 
@@ -46,7 +46,7 @@ def admit(
 ) -> None:
     """Raise NotFound, ActionRefused (quota) or RateLimited; otherwise let it in."""
     with uow:
-        client_file = visible_file(uow, actor, client_file_id)
+        client_file = documents.open_for_upload(uow, actor, client_file_id)
         practice_id = client_file.practice_id
         if limits.quota_documents:
             held = Quotas(uow.session).documents_of(practice_id, client_file_id)

@@ -82,13 +82,20 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
     """A job is shown to whoever asked for it, and to whoever can see its file now;
     a job recorded by the API but not yet picked up by a worker is pending."""
     with uow:
-        row = uow.lifecycle.job(job_id)
         request = LifecycleRequests(uow.session).get(job_id)
+        # Judged before the job row is read: a worker that changes the file commits its job
+        # row with the change, so a row read afterwards is seen (READ COMMITTED), and a
+        # request is never shown refused because its own job just ran.
+        requested = _requested_view(uow, request) if request is not None else None
+        row = uow.lifecycle.job(job_id)
         origin = row if row is not None else request
         if origin is None or not _may_see_job(uow, actor, origin):
             raise NotFound("No such lifecycle job.", job_id=job_id)
+        if row is None:
+            assert requested is not None  # `origin` is the request
+            return requested
         view = _job_view(uow, job_id, row, request)
-        assert view is not None  # `origin` is one of the two
+        assert view is not None  # the row exists
         return view
 
 
@@ -153,3 +160,9 @@ def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | Lifecycle
         return True
     client_file = uow.files.get(origin.client_file_id)
     return client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
+
+
+def ensure_visible(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> None:
+    """NotFound unless the actor may see the file: one primary-key read, no counts."""
+    with uow:
+        visible_file(uow, actor, client_file_id)

@@ -146,8 +146,8 @@ def write_extracted_data(
         table = csv.DictWriter(text, fieldnames=[*FIXED_COLUMNS, *field_names])
         table.writeheader()
         for entry in entries():
-            flat = {name: _cell(entry.fields.get(name)) for name in field_names}
-            fixed = {k: _cell(v) for k, v in _row(entry).items() if k != "fields"}
+            flat = {name: csv_cell(entry.fields.get(name)) for name in field_names}
+            fixed = {k: csv_cell(v) for k, v in _row(entry).items() if k != "fields"}
             table.writerow({**fixed, **flat})
             write(text.getvalue().encode("utf-8"))
             text.seek(0)
@@ -167,12 +167,26 @@ def _row(entry: Entry) -> dict[str, Any]:
     }
 
 
-def _cell(value: Any) -> str:
+# A cell a spreadsheet would read as a formula (`=1+1+cmd|...`) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell: JSON for structures, never a formula a spreadsheet runs."""
     if value is None:
         return ""
-    if isinstance(value, str | int | float):
+    if isinstance(value, int | float):
         return str(value)
-    return json.dumps(value, sort_keys=True)
+    return neutralised(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+
+
+def neutralised(cell: str) -> str:
+    """The cell as text a spreadsheet shows but never evaluates (OWASP's CSV injection
+    advice: a leading quote); a plain signed number such as -12.50 stays a number."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def manifest(

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from app.services.bundle import BundleWriter, Entry
+from app.services.bundle import BundleWriter, Entry, csv_cell
 
 LINE_COLUMNS = (
     "document_id", "filename", "invoice_number", "currency", "line", "description", "quantity",
@@ -32,7 +32,7 @@ def write_lines(writer: BundleWriter, entries: Callable[[], Iterable[Entry]]) ->
         table = csv.DictWriter(text, fieldnames=LINE_COLUMNS)
         table.writeheader()
         for row in _rows(entries()):
-            table.writerow({name: "" if value is None else value for name, value in row.items()})
+            table.writerow({name: csv_cell(value) for name, value in row.items()})
             write(text.getvalue().encode("utf-8"))
             text.seek(0)
             text.truncate()

@@ -167,6 +167,11 @@ def _grace_left(uow: UnitOfWork, job: LifecycleJob, client_file_id: uuid.UUID) -
             f"The client file is hidden and will be removed after {purge_after:%Y-%m-%d %H:%M}"
             " UTC; until then the deletion can be cancelled."
         )
+        # On the job too: whoever follows it (GET /v1/lifecycle-jobs/{id}) reads the date.
+        stored = uow.lifecycle.job(job.id, lock=True)
+        if stored is not None and stored.message != message:
+            stored.message = message
+            uow.commit()
         return JobResult(job.id, client_file_id, str(Action.DELETE), RUNNING, {}, None, message)
 
 
@@ -259,7 +264,8 @@ def _remove_file_row(uow: UnitOfWork, job_id: uuid.UUID, client_file_id: uuid.UU
     counts = {**_zero_counts(), **job.counts}
     counts["access_rows_deleted"] = uow.files.delete_access_rows(client_file_id)
     counts["client_file_rows_deleted"] = uow.files.delete_row(client_file_id)
-    job.counts, job.status = counts, DONE
+    # The grace period's removal date no longer applies once the file is gone.
+    job.counts, job.status, job.message = counts, DONE, None
     job.updated_at = job.finished_at = utcnow()
     if counts["client_file_rows_deleted"] == 0:
         # Another job removed the file row, and wrote the audit event in that same

@@ -127,6 +127,15 @@ def _take_back(
         blobs.delete(key)
 
 
+def open_for_upload(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
+    """Before reading an upload's body: NotFound for a file the actor cannot see, 409
+    `file_being_deleted` for one in its deletion (grace period included)."""
+    client_file = uow.files.get(client_file_id)
+    _open_for_upload(client_file, client_file_id, actor)
+    assert client_file is not None
+    return client_file
+
+
 def _open_for_upload(
     client_file: ClientFile | None, client_file_id: uuid.UUID, actor: Actor
 ) -> None:

@@ -8,13 +8,15 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
+from app.config import Settings
 from app.domain.model import Actor, FileStatus
 from app.errors import ActionRefused, NotFound
 from app.persistence.exports import (
     BUILDING,
+    EXPIRED,
     FAILED,
     PENDING,
     READY,
@@ -47,6 +49,7 @@ class ExportView:
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+    expires_at: datetime | None
 
 
 def view(export: ExportBundle) -> ExportView:
@@ -61,14 +64,31 @@ def view(export: ExportBundle) -> ExportView:
         export.error,
         export.created_at,
         export.finished_at,
+        export.expires_at,
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ExportLimits:
+    ttl: timedelta = timedelta(days=7)
+    max_per_file: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExportLimits:
+        return cls(timedelta(hours=settings.export_ttl_hours), settings.export_max_per_file)
+
+
 def request(
-    uow: UnitOfWork, *, client_file_id: uuid.UUID, actor: Actor, send: bool = True
+    uow: UnitOfWork,
+    *,
+    client_file_id: uuid.UUID,
+    actor: Actor,
+    send: bool = True,
+    limits: ExportLimits | None = None,
 ) -> ExportView:
     """Record the export and send its task after the commit (unless the caller builds it
-    itself: `send=False`). Practice staff only."""
+    itself: `send=False`). Practice staff only; a file keeps `limits.max_per_file` at most."""
+    limits = limits or ExportLimits()
     with uow:
         client_file = visible_file(uow, actor, client_file_id)
         if not actor.is_staff:
@@ -83,12 +103,22 @@ def request(
                 reason="file_being_deleted",
                 client_file_id=client_file_id,
             )
+        repository = ExportBundles(uow.session)
+        if repository.live_count(client_file_id) >= limits.max_per_file:
+            raise ActionRefused(
+                f"This client file already has {limits.max_per_file} exports; download them "
+                "and wait for them to expire before asking for another.",
+                reason="export_limit_reached",
+                client_file_id=client_file_id,
+            )
         total = sum(uow.documents.count_by_status(client_file_id).values())
-        export = ExportBundles(uow.session).add(
+        export = repository.add(
             ExportBundle(
                 id=uuid.uuid4(),
                 client_file_id=client_file_id,
                 requested_by=actor.user_id,
+                practice_id=actor.practice_id,
+                expires_at=uow.clock() + limits.ttl,
                 status=PENDING,
                 documents_done=0,
                 documents_total=total,
@@ -228,18 +258,29 @@ def _finish(
 
 
 def list_for_file(uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID) -> list[ExportView]:
+    """The exports the caller's practice asked for; none for anybody else."""
     with uow:
         visible_file(uow, actor, client_file_id)
-        return [view(e) for e in ExportBundles(uow.session).for_file(client_file_id)]
+        if not actor.is_staff:
+            return []
+        exports = ExportBundles(uow.session).for_file(client_file_id, actor.practice_id)
+        return [view(e) for e in exports]
 
 
 def get(
     uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID, export_id: uuid.UUID
 ) -> ExportView:
+    """One export, for staff of the practice that asked for it: to anybody else (the next
+    practice of a detached file, say) it does not exist."""
     with uow:
         visible_file(uow, actor, client_file_id)
         export = ExportBundles(uow.session).get(export_id)
-        if export is None or export.client_file_id != client_file_id:
+        if (
+            export is None
+            or export.client_file_id != client_file_id
+            or not actor.is_staff
+            or export.practice_id != actor.practice_id
+        ):
             raise NotFound("No such export.", export_id=export_id)
         return view(export)
 
@@ -259,6 +300,12 @@ def download(
         raise ActionRefused(
             "Only staff of the practice can download an export.",
             reason="practice_staff_only",
+            export_id=export_id,
+        )
+    if export.status == EXPIRED:
+        raise ActionRefused(
+            "This export has expired and its zip was removed; ask for a new one.",
+            reason="export_expired",
             export_id=export_id,
         )
     if export.status != READY:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.config import Settings
+from app.domain import reasons
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import DocumentStatus, FileStatus
 from app.errors import ExtractionTimedOut, UnreadableDocument
@@ -80,7 +81,7 @@ def claim_for_extraction(
                 now,
                 now,
             )
-            document.reason = f"extraction was interrupted {document.attempts} times"
+            document.reason = reasons.INTERRUPTED
         else:
             document.status = DocumentStatus.EXTRACTING
             document.attempts += 1
@@ -122,6 +123,7 @@ def record_extraction(uow: UnitOfWork, document_id: uuid.UUID, result: Extractio
 
 
 def record_failure(uow: UnitOfWork, document_id: uuid.UUID, reason: str) -> bool:
+    """`reason`: a code of `app.domain.reasons`, perhaps with its detail (`with_detail`)."""
     with uow:
         document = _still_extracting(uow, document_id)
         if document is None:
@@ -161,15 +163,21 @@ def extract(
     try:
         data = blobs.get(claim.blob_key)
     except FileNotFoundError:
-        record_failure(uow, document_id, "The original file is missing from storage.")
+        log.error("document %s: blob %s is missing", document_id, claim.blob_key)
+        record_failure(uow, document_id, reasons.BLOB_MISSING)
         return "failed"
     try:
         result = engine.extract(data, claim.content_type)
-    except (UnreadableDocument, ExtractionTimedOut) as error:
-        # Expected endings, not crashes: the document fails with the reason, no traceback.
-        return "failed" if record_failure(uow, document_id, error.message) else "discarded"
-    except Exception as error:
-        log.exception("extraction engine crashed on document %s", document_id)
-        reason = f"The extraction engine failed: {type(error).__name__}: {error}"
+    except ExtractionTimedOut as error:
+        # An expected ending, not a crash: the document fails saying a retry may help.
+        log.warning("document %s: %s", document_id, error.message)
+        reason = reasons.with_detail(reasons.TIMED_OUT, error.message)
         return "failed" if record_failure(uow, document_id, reason) else "discarded"
+    except UnreadableDocument as error:
+        log.info("document %s is unreadable: %s", document_id, error.message)
+        reason = reasons.with_detail(reasons.UNREADABLE, error.message)
+        return "failed" if record_failure(uow, document_id, reason) else "discarded"
+    except Exception:
+        log.exception("extraction engine crashed on document %s", document_id)
+        return "failed" if record_failure(uow, document_id, reasons.ENGINE_ERROR) else "discarded"
     return "extracted" if record_extraction(uow, document_id, result) else "discarded"

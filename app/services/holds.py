@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain import rules
+from app.domain import instants, rules, text
 from app.domain.model import Actor
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent
@@ -32,11 +32,14 @@ def place(
     until: datetime,
 ) -> HoldView:
     """Place (or replace) the file's hold. The end date must be in the future."""
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("Say why the file is held (for example: tax audit 2027).")
-    if until.tzinfo is None:
-        raise InvalidInput("Give the end date with its time zone (for example 2030-01-01T00:00Z).")
+    try:
+        reason = text.checked(reason, max_length=500, what="The reason")
+    except text.TextError as problem:
+        raise InvalidInput(f"{problem} Say why the file is held (e.g. tax audit 2027).") from None
+    try:
+        until = instants.to_utc(until)
+    except instants.InstantError as problem:
+        raise InvalidInput(str(problem)) from None
     with uow:
         client_file, actor = _authorise(uow, client_file_id, actor_id)
         if until <= uow.clock():

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain import rules
+from app.domain import rules, text
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import Action, Actor, FileState, FileStatus, Role, SkipReason
 from app.errors import ActionRefused, InvalidInput, NotFound
@@ -162,13 +162,15 @@ def _attach_target(uow: UnitOfWork, params: dict[str, Any]) -> uuid.UUID:
 def _add_client_user(
     uow: UnitOfWork, client_file_id: uuid.UUID, actor: Actor, params: dict[str, Any]
 ) -> None:
-    email = str(params.get("email", "")).strip().lower()
-    if "@" not in email:
-        raise InvalidInput("Give the e-mail address of the person to invite.")
+    try:
+        email = text.checked_email(str(params.get("email", "")))
+        # Without a name, the address stands for it, cut to the name column's size.
+        name = text.checked(str(params.get("name") or email[:200]), max_length=200)
+    except text.TextError as problem:
+        raise InvalidInput(str(problem)) from None
     user = uow.users.by_email(email)
     if user is None:
         # Invited to two files at the same moment: one user, whichever insert comes first.
-        name = str(params.get("name") or email)
         user, _ = uow.users.add_unless_present(
             User(id=uuid.uuid4(), name=name, email=email, role=Role.CLIENT)
         )

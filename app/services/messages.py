@@ -19,6 +19,7 @@ SCHEDULE = "dossier.lifecycle.schedule"
 RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
 EXPORT = "dossier.lifecycle.export"
 DELIVER_WEBHOOKS = "dossier.maintenance.deliver_webhooks"
+EXPIRE_EXPORTS = "dossier.maintenance.expire_exports"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.domain import rules
+from app.domain import instants, rules
 from app.domain.model import Action, Actor, FileState
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.models import ClientFile, utcnow
@@ -81,7 +81,7 @@ def schedule(
         repository = ScheduledActions(uow.session)
         if schedule_id is not None and (existing := repository.get(schedule_id)) is not None:
             return _already_recorded(existing, client_file_id, action)
-        _check_time(run_at, now or utcnow())
+        run_at = _check_time(run_at, now or utcnow())
         actor, client_file = _actor_and_file(uow, actor_id, client_file_id)
         _check_final_rules(action, uow.files.state(client_file), actor, client_file_id)
         # Two deliveries of one message at the same moment both pass the look-up above:
@@ -173,11 +173,14 @@ def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:
     return dict(params)
 
 
-def _check_time(run_at: datetime, now: datetime) -> None:
-    if run_at.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone (for example 2027-03-01T08:00Z).")
+def _check_time(run_at: datetime, now: datetime) -> datetime:
+    try:
+        run_at = instants.to_utc(run_at)
+    except instants.InstantError as problem:
+        raise InvalidInput(str(problem)) from None
     if run_at <= now:
         raise InvalidInput("Choose a time in the future.", run_at=run_at.isoformat())
+    return run_at
 
 
 def _actor_and_file(

@@ -11,8 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,10 +20,12 @@ from typing import Any
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
+from app.services.webhook_http import DeliveryFailed, HttpSender
 
 log = logging.getLogger(__name__)
 
-# Sends (url, body, headers) and returns the HTTP status; raises OSError when unreachable.
+# Sends (url, body, headers) and returns the HTTP status; raises DeliveryFailed when no
+# answer came (`webhook_http.HttpSender` is the real one).
 Sender = Callable[[str, bytes, dict[str, str]], int]
 
 FIRST_RETRY = timedelta(seconds=30)
@@ -96,12 +96,33 @@ def deliver_due(
                 "X-Dossier-Signature": signature(secret, stamp, item.body),
                 "X-Dossier-Delivery": str(item.id),
             }
-            try:
-                code = send(item.url, item.body, headers)
-            except OSError as problem:
-                error = str(problem)[:500]
+            code, error = _attempt(send, item.url, item.body, headers)
         outcomes[_record(uow, item, code, error, now, max_attempts)] += 1
     return DeliveryReport(outcomes[DELIVERED], outcomes[PENDING], outcomes[FAILED])
+
+
+def deliver_over_http(
+    uow: UnitOfWork, *, secret: str, max_attempts: int, timeout: float
+) -> DeliveryReport:
+    """`deliver_due` with the real sender (beat's task and `dossier webhooks deliver`)."""
+    sender = HttpSender(timeout=timeout)
+    try:
+        return deliver_due(uow, send=sender, secret=secret, max_attempts=max_attempts)
+    finally:
+        sender.close()
+
+
+def _attempt(
+    send: Sender, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int | None, DeliveryFailed | None]:
+    """One post; a failure of any kind is this delivery's outcome, never the batch's."""
+    try:
+        return send(url, body, headers), None
+    except DeliveryFailed as failed:
+        return None, failed
+    except Exception as error:
+        log.exception("webhook to %s failed: %r", url, error)
+        return None, DeliveryFailed("send_error", "The event could not be sent.")
 
 
 def _claim(uow: UnitOfWork, now: datetime, limit: int) -> list[_Claimed]:
@@ -121,7 +142,7 @@ def _record(
     uow: UnitOfWork,
     item: _Claimed,
     code: int | None,
-    error: str | None,
+    error: DeliveryFailed | None,
     now: datetime,
     max_attempts: int,
 ) -> str:
@@ -129,23 +150,14 @@ def _record(
         delivery = WebhookDeliveries(uow.session).get(item.id)
         if delivery is None:
             return FAILED
-        delivery.last_status_code, delivery.last_error = code, error
+        delivery.last_status_code = code
+        delivery.last_error = None if error is None else f"{error.code}: {error.message}"
         if code is not None and 200 <= code < 300:
             delivery.status, delivery.delivered_at = DELIVERED, now
-        elif item.body is None or item.attempts >= max_attempts:
+        elif item.body is None or item.attempts >= max_attempts or (error and error.final):
             delivery.status = FAILED
             log.warning("webhook %s to %s failed for good", item.id, item.url)
         else:
             delivery.next_attempt_at = now + backoff(item.attempts)
         uow.commit()
         return delivery.status
-
-
-def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """The real sender: the standard library, ten seconds at most."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as answer:
-        return int(answer.code)

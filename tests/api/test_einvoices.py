@@ -92,7 +92,8 @@ def test_hostile_xml_is_accepted_then_fails_with_its_reason(
     )
 
     assert document["status"] == "failed"
-    assert "DTD" in str(document["reason"])
+    assert document["reason"] == "unreadable_document"
+    assert "DTD" in str(document["message"])
 
 
 def test_other_xml_is_refused_with_415_and_its_reason(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -115,9 +116,25 @@ def test_a_deleted_file_is_hidden_during_its_grace_period_and_can_be_given_back(
     )
 
     assert hidden == 404
-    assert upload_status == 404  # hidden: answers like a file that does not exist
+    assert upload_status == 409  # as documented: file_being_deleted (see below)
     assert [item["id"] for item in deleting["items"]] == [str(world.own)]
     assert not_client == 404  # client_1 has no access to `own`
     assert (status, cancelled["status"]) == (200, "cancelled")
     assert (back, shown["status"], sum(shown["documents"].values())) == (200, "active", 1)
     assert (twice, refused["error"]["reason"]) == (409, "not_being_deleted")
+
+
+def test_during_the_grace_period_the_job_gives_the_removal_date_and_uploads_are_409(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    _, asked = call(client, world, "staff_a", "POST", f"/v1/client-files/{world.own}/delete")
+    worker.drain()
+
+    _, job = call(client, world, "staff_a", "GET", f"/v1/lifecycle-jobs/{asked['id']}")
+    status, refused = upload(client, world, "staff_a", world.own, text_bytes("late"))
+    stranger, _ = upload(client, world, "staff_b", world.own, text_bytes("late"))
+
+    assert job["status"] == "running"
+    assert re.search(r"removed after \d{4}-\d\d-\d\d \d\d:\d\d UTC", job["message"] or "")
+    assert (status, refused["error"]["reason"]) == (409, "file_being_deleted")
+    assert stranger == 404  # nothing about the file to anybody who never saw it

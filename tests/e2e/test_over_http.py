@@ -38,7 +38,7 @@ def run_job(api: httpx.Client, file_id: str, action: str, **body: Any) -> dict[s
     assert response.status_code == 202, response.text
     job_path = f"/v1/lifecycle-jobs/{response.json()['id']}"
     job = poll(api, job_path, lambda j: j["status"] in {"done", "refused"})
-    assert job["status"] == "done", job
+    assert job["status"] == "done", (job["reason"], job["message"])
     return job
 
 
@@ -113,7 +113,8 @@ def test_a_detached_client_attaches_its_file_to_another_practice(
     other = deployment.client(other_token)
     file_id = new_file(deployment, staff, practice_id)
     email = f"owner-{uuid.uuid4().hex[:6]}@client.test"
-    staff.post(f"/v1/client-files/{file_id}/users", json={"email": email})
+    invited = staff.post(f"/v1/client-files/{file_id}/users", json={"email": email})
+    assert invited.json()["status"] == "done", invited.text
     run_job(staff, file_id, "detach")
     owner = deployment.client(deployment.token_for(email))
     assert other.get(f"/v1/client-files/{file_id}").status_code == 404

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +23,7 @@ from app.domain.model import Action
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import WebhookDelivery
 from app.services import admin, webhooks
+from app.services.webhook_http import DeliveryFailed, HttpSender
 from app.storage import LocalBlobStore
 from tests.services.conftest import FakeDispatcher, Office
 
@@ -175,10 +177,12 @@ def test_the_real_sender_posts_over_http() -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    sender = HttpSender()
     try:
-        ok = webhooks.post(url, b'{"id": "1"}', {"X-Dossier-Signature": "sha256=ab"})
-        refused = webhooks.post(url, b"{}", {})
+        ok = sender(url, b'{"id": "1"}', {"X-Dossier-Signature": "sha256=ab"})
+        refused = sender(url, b"{}", {})
     finally:
+        sender.close()
         server.shutdown()
         server.server_close()
 
@@ -189,3 +193,118 @@ def test_the_real_sender_posts_over_http() -> None:
 def test_a_url_without_a_secret_is_refused_at_start_up() -> None:
     with pytest.raises(ValueError, match="DOSSIER_WEBHOOK_SECRET"):
         Settings(_env_file=None, webhook_urls=URLS)  # type: ignore[call-arg]
+
+
+def _answering(status: int, location: str | None = None) -> httpx.MockTransport:
+    def handle(request: httpx.Request) -> httpx.Response:
+        headers = {"Location": location} if location else {}
+        return httpx.Response(status, headers=headers)
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_never_followed(status: int) -> None:
+    followed: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "books.example":
+            followed.append(str(request.url))
+            return httpx.Response(200)
+        return httpx.Response(status, headers={"Location": "https://elsewhere.example/steal"})
+
+    sender = HttpSender(transport=httpx.MockTransport(handle))
+
+    answer = sender(URLS[0], b"{}", {"X-Dossier-Signature": "sha256=ab"})
+
+    assert answer == status  # a failed attempt, retried later; never sent elsewhere
+    assert followed == []
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("file:///etc/passwd", "bad_url"),
+        ("ftp://books.example/hook", "bad_url"),
+        ("https://", "bad_url"),
+        ("not a url", "bad_url"),
+    ],
+)
+def test_only_http_urls_are_posted_to(url: str, code: str) -> None:
+    sender = HttpSender(transport=_answering(200))
+
+    with pytest.raises(DeliveryFailed) as failed:
+        sender(url, b"{}", {})
+
+    assert failed.value.code == code
+    assert failed.value.final
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        (httpx.ConnectTimeout("slow"), "timeout"),
+        (httpx.ReadTimeout("slow"), "timeout"),
+        (httpx.ConnectError("refused"), "unreachable"),
+        (httpx.RemoteProtocolError("garbage"), "unreachable"),
+        (ConnectionResetError("reset"), "unreachable"),
+        (TypeError("unexpected"), "send_error"),
+    ],
+)
+def test_every_error_class_becomes_a_stable_code(problem: Exception, code: str) -> None:
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise problem
+
+    sender = HttpSender(transport=httpx.MockTransport(handle))
+
+    with pytest.raises(DeliveryFailed) as failed:
+        sender(URLS[0], b"{}", {})
+
+    assert failed.value.code == code
+    assert str(problem) not in failed.value.message
+
+
+def test_a_bad_url_fails_its_delivery_for_good_and_the_batch_goes_on(
+    sessions: sessionmaker[Session],
+    dispatcher: FakeDispatcher,
+    blobs: LocalBlobStore,
+    settings: Settings,
+) -> None:
+    urls = ("file:///etc/passwd", URLS[0])
+    uow = UnitOfWork(sessions, dispatcher, webhook_urls=urls)
+    practice_id = admin.create_practice(uow, "Cabinet Dupont")
+    staff_id = admin.create_staff_user(uow, practice_id, "Claire Dupont", "claire@dupont.test")
+    file_id = admin.create_client_file(uow, practice_id, "Boulangerie Martin")
+    office = Office(uow, blobs, settings, practice_id, staff_id, file_id)
+    office.change(Action.DEACTIVATE)
+    sender = HttpSender(transport=_answering(204))
+
+    report = deliver(office, sender, attempts=5)
+
+    rows = {row.url: row for row in deliveries(office)}
+    assert (report.delivered, report.failed) == (1, 1)
+    assert rows[urls[0]].status == "failed"
+    assert rows[urls[0]].last_error == "bad_url: Webhook URLs must be http(s) URLs."
+    assert rows[URLS[0]].status == "delivered"
+
+
+def test_a_sender_that_raises_anything_fails_only_its_delivery(hooked: Office) -> None:
+    hooked.change(Action.DEACTIVATE)
+    calls: list[str] = []
+
+    def flaky(url: str, body: bytes, headers: dict[str, str]) -> int:
+        calls.append(url)
+        if url == URLS[0]:
+            raise TypeError("unsupported scheme")
+        return 200
+
+    report = deliver(hooked, flaky)
+
+    rows = {row.url: row for row in deliveries(hooked)}
+    assert (report.delivered, report.retrying) == (1, 1)
+    assert rows[URLS[0]].last_error == "send_error: The event could not be sent."
+
+
+def test_a_url_that_is_not_http_is_refused_at_start_up() -> None:
+    with pytest.raises(ValueError, match="http"):
+        Settings(_env_file=None, webhook_urls=("file:///x",), webhook_secret="s")  # type: ignore[call-arg]

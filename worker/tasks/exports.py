@@ -6,9 +6,10 @@ import dataclasses
 from typing import Any
 
 from app.config import get_settings
-from app.services import exports, messages
+from app.persistence.models import utcnow
+from app.services import export_cleanup, exports, messages
 from worker import app
-from worker.payloads import ExportPayload, parse
+from worker.payloads import ExportPayload, SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
@@ -26,3 +27,11 @@ def build(task: BoundTask, **payload: Any) -> dict[str, Any]:
     wiring = runtime()
     result = exports.build(wiring.uow(), wiring.blobs, body.export_id)
     return {key: str(value) for key, value in dataclasses.asdict(result).items()}
+
+
+@app.task(name=messages.EXPIRE_EXPORTS, **RETRY_OPTIONS)
+@rejecting_bad_input(messages.EXPIRE_EXPORTS)
+def expire(task: BoundTask, **payload: Any) -> dict[str, Any]:
+    parse(SweepPayload, payload)
+    wiring = runtime()
+    return {"expired": export_cleanup.expire(wiring.uow(), wiring.blobs, now=utcnow())}

@@ -64,10 +64,10 @@ def deliver_webhooks(task: BoundTask, **payload: Any) -> dict[str, Any]:
     wiring = runtime()
     if not wiring.settings.webhook_urls:
         return {}
-    report = webhooks.deliver_due(
+    report = webhooks.deliver_over_http(
         wiring.uow(),
-        send=webhooks.post,
         secret=wiring.settings.webhook_secret,
         max_attempts=wiring.settings.webhook_max_attempts,
+        timeout=wiring.settings.webhook_timeout_seconds,
     )
     return dataclasses.asdict(report)

@@ -1,0 +1,94 @@
+"""Rate limits on failed authentication and on uploads, per client address and per token,
+counted in a real Redis (a key prefix of our own) so that every web process shares them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.api.ratelimit import RedisLimiter
+from app.bootstrap import Runtime
+from tests.api.conftest import World, text_bytes
+from tests.support.services import REDIS_URL, check_redis, scratch_key_prefix
+
+
+@pytest.fixture
+def key_prefix() -> Iterator[str]:
+    check_redis()
+    with scratch_key_prefix("dossier-limits-test") as prefix:
+        yield prefix
+
+
+def web_process(runtime: Runtime, key_prefix: str) -> TestClient:
+    """One web process: its own app and limiter, the shared database and Redis."""
+    limiter = RedisLimiter.from_uri(
+        REDIS_URL, key_prefix=key_prefix, failed_auth="3/minute", uploads="2/minute"
+    )
+    # No `with`: the lifespan would close the runtime the other process still uses.
+    return TestClient(create_app(runtime, broker_check=lambda: None, limiter=limiter))
+
+
+def test_failed_authentications_are_limited_across_web_processes(
+    runtime: Runtime, world: World, key_prefix: str
+) -> None:
+    first, second = web_process(runtime, key_prefix), web_process(runtime, key_prefix)
+    path = f"/v1/client-files/{world.own}"
+
+    failures = [
+        process.get(path, headers=world.auth("bad_token")).status_code
+        for process in (first, second, first)
+    ]
+    limited = second.get(path, headers={"Authorization": "Bearer dos_another-bad-one"})
+    # The address is blocked, so even a good token waits: guessing cannot go on meanwhile.
+    good = first.get(path, headers=world.auth("staff_a"))
+
+    assert failures == [401, 401, 401]
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert limited.json()["error"]["code"] == "too_many_requests"
+    assert good.status_code == 429
+
+
+def test_uploads_are_limited_per_token_and_address(
+    runtime: Runtime, world: World, key_prefix: str
+) -> None:
+    first, second = web_process(runtime, key_prefix), web_process(runtime, key_prefix)
+    path = f"/v1/client-files/{world.own}/documents"
+
+    def send(process: TestClient) -> int:
+        files = {"file": ("r.txt", text_bytes(), "text/plain")}
+        return process.post(path, files=files, headers=world.auth("staff_a")).status_code
+
+    answers = [send(first), send(second), send(first)]
+
+    assert answers == [202, 202, 429]
+
+
+def test_successful_requests_are_not_counted_as_failures(
+    runtime: Runtime, world: World, key_prefix: str
+) -> None:
+    process = web_process(runtime, key_prefix)
+
+    answers = {
+        process.get(f"/v1/client-files/{world.own}", headers=world.auth("staff_a")).status_code
+        for _ in range(6)
+    }
+
+    assert answers == {200}
+
+
+def test_an_unreachable_redis_lets_requests_through(runtime: Runtime, world: World) -> None:
+    limiter = RedisLimiter.from_uri(
+        "redis://127.0.0.1:1/0", key_prefix="unused", failed_auth="1/minute", uploads="1/minute"
+    )
+    process = TestClient(create_app(runtime, broker_check=lambda: None, limiter=limiter))
+
+    answers = [
+        process.get(f"/v1/client-files/{world.own}", headers=world.auth(who)).status_code
+        for who in ("bad_token", "bad_token", "staff_a")
+    ]
+
+    assert answers == [401, 401, 200]
