@@ -32,6 +32,7 @@ def test_the_readme_names_exactly_the_two_setup_commands() -> None:
 
 
 def test_the_time_limit_documented_is_the_one_that_acts() -> None:
+    from app.services import messages
     from worker.celery_app import celery_config
 
     settings = Settings(_env_file=None, broker_url="redis://unused:6379/0")  # type: ignore[call-arg]
@@ -40,7 +41,8 @@ def test_the_time_limit_documented_is_the_one_that_acts() -> None:
         line for line in README.splitlines() if "`DOSSIER_EXTRACTION_TIME_LIMIT_SECONDS`" in line
     )
 
-    soft = settings.extraction_time_limit_seconds - config["task_soft_time_limit"]
+    extract_limits = config["task_annotations"][messages.EXTRACT]
+    soft = settings.extraction_time_limit_seconds - extract_limits["soft_time_limit"]
     assert config["task_time_limit"] == settings.extraction_time_limit_seconds
     assert "hard limit" in row
     assert f"soft limit, {soft} s earlier" in row
