@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +24,20 @@ from sklearn.linear_model import LogisticRegression
 
 from app.extraction.learned.candidates import Candidate, feature_names
 from app.extraction.learned.model import MODEL_PATH
-from app.extraction.learned.reader import AMOUNT_FIELDS, DATE_FIELDS, Prepared, prepare
-from training.sources import Document, corpus_documents, legacy_documents
+from app.extraction.learned.reader import (
+    AMOUNT_FIELDS,
+    DATE_FIELDS,
+    TEXT_FIELDS,
+    Prepared,
+    prepare,
+    text_feature_names,
+)
+from training.sources import ROOT, Document, corpus_documents, legacy_documents
 
-FIELDS = (*AMOUNT_FIELDS, *DATE_FIELDS)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from extraction_eval import same_value
+
+FIELDS = (*AMOUNT_FIELDS, *DATE_FIELDS, *TEXT_FIELDS)
 # Optional fields are given only above a probability; the one with the best accuracy on
 # the training documents among these is kept.
 _THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
@@ -45,6 +56,8 @@ def is_truth(field: str, candidate: Candidate, truth: dict[str, Any]) -> bool | 
         return None
     if expected is None:
         return False
+    if isinstance(candidate.value, str):
+        return same_value(field, candidate.value, expected)
     if isinstance(candidate.value, dt.date):
         return bool(candidate.value.isoformat() == expected)
     return abs(candidate.value) == abs(Decimal(str(expected)))
@@ -60,7 +73,7 @@ def examples(documents: Sequence[Document]) -> list[Example]:
 
 def fit(prepared: Sequence[Example]) -> dict[str, Any]:
     """The model file's content, trained on the documents' candidates."""
-    names = feature_names()
+    names = feature_names() + text_feature_names()
     fields = {field: _fit_field(field, prepared, names) for field in FIELDS}
     return {"version": 1, "trained_on": f"{len(prepared)} documents", "fields": fields}
 
@@ -96,6 +109,8 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:
+    if field in TEXT_FIELDS:
+        return read.suppliers if field == "supplier" else read.numbers
     return read.amounts if field in AMOUNT_FIELDS else read.dates
 
 
@@ -113,9 +128,10 @@ def _best_threshold(
     model: LogisticRegression,
     index: dict[str, int],
 ) -> float:
-    """The threshold under which an optional field is left empty, chosen on the training
-    documents (a right 'nothing' counts as much as a right value)."""
-    outcomes: list[tuple[float, bool, bool]] = []  # best probability, right pick, truth given
+    """The threshold under which an optional field is left empty (the supplier and the
+    number: left to the rules), chosen on the training documents (a right 'nothing' or a
+    right fallback counts as much as a right value)."""
+    outcomes: list[tuple[float, bool, bool]] = []  # best probability, right pick, fallback right
     for read, truth in prepared:
         pool = _pool(field, read)
         if not pool or field in truth.get("unscored", ()):
@@ -123,14 +139,22 @@ def _best_threshold(
         probabilities = model.predict_proba(np.array([_vector(c, index) for c in pool]))[:, 1]
         best = int(np.argmax(probabilities))
         right = bool(is_truth(field, pool[best], truth))
-        outcomes.append((float(probabilities[best]), right, truth.get(field) is not None))
+        outcomes.append((float(probabilities[best]), right, _fallback_right(field, read, truth)))
     if not outcomes:
         return 0.5
 
     def accuracy(threshold: float) -> int:
-        return sum((right if p >= threshold else not given) for p, right, given in outcomes)
+        return sum((right if p >= threshold else fallback) for p, right, fallback in outcomes)
 
     return max(_THRESHOLDS, key=lambda t: (accuracy(t), -abs(t - 0.5)))
+
+
+def _fallback_right(field: str, read: Prepared, truth: dict[str, Any]) -> bool:
+    """Whether what stands below the threshold is right: the rules' answer for the
+    supplier and the number, nothing for the optional amounts and dates."""
+    if field in TEXT_FIELDS:
+        return truth.get(field) is not None and same_value(field, read.rules[field], truth[field])
+    return truth.get(field) is None
 
 
 def write_model(model: dict[str, Any], path: Path) -> None:

@@ -33,7 +33,7 @@ _CONTEXTS = ("left", "right", "above", "header")
 class Candidate:
     """A value that may be a field, where it stands, and its features by name."""
 
-    value: Decimal | dt.date
+    value: Decimal | dt.date | str
     row: Row
     start: int
     end: int

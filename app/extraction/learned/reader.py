@@ -1,7 +1,9 @@
-"""The learned field reader: candidates from `candidates`, ranked per field by `model`.
+"""The learned field reader: candidates from `candidates` (amounts, dates), `parties`
+(supplier) and `numbers` (invoice number), ranked per field by `model`.
 
-The hand-written rules of `app.extraction.fields` still read the supplier, the currency
-and the invoice number; for amounts and dates their picks are features among others.
+The hand-written rules of `app.extraction.fields` still read the currency; for the other
+fields their picks are features among others, and their answer stands when no candidate
+of the supplier or the number scores.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from app.extraction.learned.candidates import (
     date_candidates,
 )
 from app.extraction.learned.model import FieldModel, Model, load_model
+from app.extraction.learned.numbers import NUMBER_FEATURES, number_candidates
+from app.extraction.learned.parties import SUPPLIER_FEATURES, supplier_candidates
 
 AMOUNT_FIELDS = ("total", "net", "tax", "amount_due")
 DATE_FIELDS = ("date", "due_date")
+# Read from text candidates; the rules' answer stands when none scores above threshold.
+TEXT_FIELDS = ("supplier", "invoice_number")
 # Always given when the page has a candidate: a document has an issue date and a total.
 _REQUIRED = {"date", "total"}
 
@@ -45,6 +51,13 @@ def read_learned(pages: Sequence[Page], model: Model | None = None) -> dict[str,
         value, probability = _best(model.fields[name], pool, required=name in _REQUIRED)
         fields[name] = value
         confidence[name] = round(probability, 2)
+    for name in TEXT_FIELDS:
+        if name not in model.fields:
+            continue  # a model trained before these fields: the rules' answer
+        pool = read.suppliers if name == "supplier" else read.numbers
+        value, probability = _best(model.fields[name], pool, required=False)
+        if value is not None:
+            fields[name], confidence[name] = value, round(probability, 2)
     _consistent_tax(fields, confidence, read.rules["tax"])
     if fields["amount_due"] is None:
         fields["amount_due"], confidence["amount_due"] = fields["total"], confidence["total"]
@@ -64,6 +77,8 @@ class Prepared:
 
     amounts: list[Candidate]
     dates: list[Candidate]
+    suppliers: list[Candidate]
+    numbers: list[Candidate]
     rules: dict[str, Any]
     credit: bool
 
@@ -79,7 +94,14 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     _mark_rule_picks(amounts, rules, ("total", "tax"))
     dates = date_candidates(document, _month_first(rows, rules["currency"]))
     _mark_rule_picks(dates, rules, ("date",))
-    return Prepared(amounts, dates, rules, document.credit)
+    suppliers = supplier_candidates(document, rules["supplier"])
+    numbers = number_candidates(document, rules["invoice_number"])
+    return Prepared(amounts, dates, suppliers, numbers, rules, document.credit)
+
+
+def text_feature_names() -> list[str]:
+    """The supplier's and the invoice number's features, after `feature_names()`."""
+    return [*SUPPLIER_FEATURES, *NUMBER_FEATURES]
 
 
 def _consistent_tax(fields: dict[str, Any], confidence: dict[str, float], rule: Any) -> None:
