@@ -23,6 +23,21 @@ _AMOUNT = re.compile(r"\d[\d.,' ]*[.,]\d{2}")
 _IBAN = re.compile(r"[a-z]{2}\d{2}[a-z0-9]{10,30}")
 _VAT_ID = re.compile(r"[a-z]{2}\d{8,12}|[a-z]{2}[a-z0-9]\d{7,10}")
 _PHONE = re.compile(r"\+?\d[\d /.-]{7,}\d")
+# Number labels in six languages, also those the rules do not know ('Doc. n.', 'FATTURA
+# INV-1', 'Scontrino n.'), and a document title followed by its id.
+_LABEL = re.compile(
+    r"(?<![a-z])(?:n[°o.]|nr\.?|no\.?|num\.?|numero|nummer|number|#|ref\.?|reference"
+    r"|invoice|facture|rechnung|factuur|factura|fattura|receipt|ricevuta|scontrino|recibo"
+    r"|quittung|beleg|bon|ticket|doc\.?|documento)(?![a-z])"
+)
+# A number that is not the document's: the customer's, an order's, a tax or bank id.
+_OTHER_NUMBER = re.compile(
+    r"custom\w*|client\w*|kunde\w*|klant\w*|cliente|order\w*|bestell\w*|auftrag\w*|commande"
+    r"|pedido|ordine|bestel\w*|contract\w*|vertrag\w*|contrat|contratto|contrato|tel\w*|phone"
+    r"|fax|iva|vat|tva|ust|btw|steuer\w*|siret|iban|kvk|hrb|account|konto|compte|rekening"
+    r"|ddt|lieferschein|delivery|livraison|storno|original|riferimento"
+)
+_MAX_LABELS_PER_ROW = 4
 _TOKENS_AFTER = 2
 _KINDS = ("inline0", "inline1", "column")
 
@@ -31,16 +46,24 @@ NUMBER_FEATURES: tuple[str, ...] = (
     "n:weight", "n:distance", "n:digits", "n:letters", "n:all_digits", "n:separators",
     "n:length", "n:short", "n:date", "n:amount", "n:iban", "n:vat_id", "n:phone",
     "n:repeated", "n:position", "n:first_page", "n:label_document", "n:label_id",
-    "n:label_other", "n:label_credit", "n:pick",
+    "n:label_other", "n:label_credit", "n:pick", "n:own_label", "n:rule_label",
+    "n:label_not_ours",
 )  # fmt: skip
 
 
 def number_candidates(document: Document, pick: str | None) -> list[Candidate]:
-    found: list[Candidate] = []
+    kept: dict[tuple[int, str], Candidate] = {}
     for row in document.rows:
-        for label in row.labels:
-            if label.kind is Kind.NUMBER:
-                found += _after_label(document, row, label)
+        labels = [(lb, "n:rule_label") for lb in row.labels if lb.kind is Kind.NUMBER]
+        labels += [
+            (Label(Kind.NUMBER, 1.0, m.start(), m.end()), "n:own_label")
+            for m in _LABEL.finditer(row.folded[:200])
+        ][:_MAX_LABELS_PER_ROW]
+        for label, source in labels:
+            for candidate in _after_label(document, row, label):
+                key = (candidate.row.index, fold(str(candidate.value)))
+                kept.setdefault(key, candidate).features[source] = 1.0
+    found = list(kept.values())
     counts = Counter(fold(c.value) for c in found if isinstance(c.value, str))
     key = fold(pick) if pick else None
     for candidate in found:
@@ -59,6 +82,7 @@ def _after_label(document: Document, row: Row, label: Label) -> list[Candidate]:
         "n:label_id": float("id" in context),
         "n:label_other": float("other_date" in context),
         "n:label_credit": float("credit" in context),
+        "n:label_not_ours": float(bool(_OTHER_NUMBER.search(text))),
     }
     found = []
     offset = _SKIP.match(row.folded, label.end)

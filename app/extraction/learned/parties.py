@@ -47,7 +47,9 @@ _LABEL_WORD = re.compile(
     r"^(?:name|nummer|number|inhalt|contents?|rechnungsersteller\w*|ersteller|aussteller"
     r"|absender|empfanger|recipient|sender|seller|buyer|customer|kunde|client|datum|date"
     r"|seite|page|betreff|subject|objet|oggetto|asunto|description|beschreibung|position"
-    r"|pos|artikel|article|menge|quantity|anzahl|einheit|unit|preis|price|betrag|amount)"
+    r"|pos|artikel|article|menge|quantity|anzahl|einheit|unit|preis|price|betrag|amount"
+    r"|invoice|receipt|facture|recu|rechnung|quittung|beleg|factuur|bon|factura|recibo"
+    r"|fattura|ricevuta|scontrino|documento|nota)"
     r"(?![a-z])"
 )
 _SOFTWARE = re.compile(
@@ -64,6 +66,11 @@ _BUYER = re.compile(
     r"|fatturare a|intestat[oa] a|destinatario|spett\.?le|facturar a|datos del cliente"
     r"|attn|t\.a\.v|z\.? ?hd)(?![a-z])"
 )
+# The payer of a cash receipt, not its issuer.
+_PAYER = re.compile(
+    r"(?<![a-z])(?:received from|recu de|erhalten von|ontvangen van|recibido de|recibi de"
+    r"|ricevuto da|paid by|paye par|bezahlt von|betaald door|pagado por|pagato da)(?![a-z])"
+)
 _POSTCODE = re.compile(r"(?<![\w])\d{4,5}(?![\w])|(?<![\w])[a-z]{1,2}\d{1,2} ?\d[a-z]{2}")
 _CONTEXTS = ("row", "above")
 
@@ -73,7 +80,7 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
     "s:owner", "s:legal_context", "s:mentions", "s:domain", "s:footer", "s:capital",
     "s:all_caps", "s:words", "s:digits", "s:long", "s:person_shape", "s:person_word",
     "s:address", "s:postcode", "s:label_word", "s:software", "s:from", "s:whole_row",
-    "s:pick", "s:pick_only",
+    "s:pick", "s:pick_only", "s:payer", "s:order", "s:first",
     *(f"s:{context}:{group}" for context in _CONTEXTS for group in GROUPS),
 )  # fmt: skip
 
@@ -97,6 +104,8 @@ def supplier_candidates(document: Document, pick: str | None) -> list[Candidate]
             candidate = Candidate(name, row, 0, len(row.text))
             candidate.features = _features(document, row, name, evidence, tallest)
             candidate.features["s:seller_named"] = float(named)
+            candidate.features["s:order"] = 1 / (len(found) + 1)
+            candidate.features["s:first"] = float(not found)
             found[fold(name)] = candidate
     if pick is not None:
         _mark_pick(found, pick, document, evidence, tallest)
@@ -172,6 +181,7 @@ def _features(
         "s:label_word": float(bool(_LABEL_WORD.match(folded))),
         "s:software": float(bool(_SOFTWARE.search(folded) or _SOFTWARE.search(before))),
         "s:from": float(bool(_FROM.search(before) or _FROM.search(above[-30:]))),
+        "s:payer": float(bool(_PAYER.search(before) or _PAYER.search(above[-30:]))),
         "s:whole_row": float(folded == row.folded.strip()),
     }
     for context, text in (("row", before), ("above", above)):
