@@ -73,8 +73,7 @@ def examples(documents: Sequence[Document]) -> list[Example]:
 
 def fit(prepared: Sequence[Example]) -> dict[str, Any]:
     """The model file's content, trained on the documents' candidates."""
-    names = feature_names() + text_feature_names()
-    fields = {field: _fit_field(field, prepared, names) for field in FIELDS}
+    fields = {field: _fit_field(field, prepared, _names(field)) for field in FIELDS}
     return {"version": 1, "trained_on": f"{len(prepared)} documents", "fields": fields}
 
 
@@ -106,6 +105,11 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
     }
     spec["threshold"] = _best_threshold(field, prepared, model, index)
     return spec
+
+
+def _names(field: str) -> list[str]:
+    """The features a field's candidates can carry (columns always 0 are left out)."""
+    return text_feature_names(field) if field in TEXT_FIELDS else feature_names()
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:

@@ -99,9 +99,9 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     return Prepared(amounts, dates, suppliers, numbers, rules, document.credit)
 
 
-def text_feature_names() -> list[str]:
-    """The supplier's and the invoice number's features, after `feature_names()`."""
-    return [*SUPPLIER_FEATURES, *NUMBER_FEATURES]
+def text_feature_names(field: str) -> list[str]:
+    """The features of the supplier's or the invoice number's candidates."""
+    return list(SUPPLIER_FEATURES if field == "supplier" else NUMBER_FEATURES)
 
 
 def _consistent_tax(fields: dict[str, Any], confidence: dict[str, float], rule: Any) -> None:
