@@ -88,6 +88,11 @@ def read_supplier(rows: Sequence[Row]) -> Supplier:
     return printed
 
 
+def printed_name(rows: Sequence[Row]) -> Supplier:
+    """The best-scored name, before a brand is looked for."""
+    return _best_name(rows)
+
+
 def registered_name(rows: Sequence[Row]) -> Supplier:
     """The best-scored name that carries a legal form, or none."""
     return _best_name(rows, registered_only=True)

@@ -20,6 +20,7 @@ from app.extraction.fields.amounts import money
 from app.extraction.fields.credit import is_credit_note, unsigned
 from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import month_first_order
+from app.extraction.fields.supplier import printed_name
 from app.extraction.layout import Page
 from app.extraction.learned.candidates import (
     Candidate,
@@ -35,6 +36,10 @@ AMOUNT_FIELDS = ("total", "net", "tax", "amount_due")
 DATE_FIELDS = ("date", "due_date")
 # Read from text candidates; the rules' answer stands when none scores above threshold.
 TEXT_FIELDS = ("supplier", "invoice_number")
+# The learned supplier overrules the rules' only at even odds or better, and only when the
+# rules' own pick scores below them (measured on the dev set: a lower bar took a person's
+# or a heading's line for the issuer where the rules were right).
+_SUPPLIER_ODDS = 0.5
 # Always given when the page has a candidate: a document has an issue date and a total.
 _REQUIRED = {"date", "total"}
 
@@ -52,12 +57,8 @@ def read_learned(pages: Sequence[Page], model: Model | None = None) -> dict[str,
         fields[name] = value
         confidence[name] = round(probability, 2)
     for name in TEXT_FIELDS:
-        if name not in model.fields:
-            continue  # a model trained before these fields: the rules' answer
-        pool = read.suppliers if name == "supplier" else read.numbers
-        value, probability = _best(model.fields[name], pool, required=False)
-        if value is not None:
-            fields[name], confidence[name] = value, round(probability, 2)
+        if name in model.fields:  # a model trained before these fields: the rules' answer
+            _overrule(name, model.fields[name], read, fields, confidence)
     _consistent_tax(fields, confidence, read.rules["tax"])
     if fields["amount_due"] is None:
         fields["amount_due"], confidence["amount_due"] = fields["total"], confidence["total"]
@@ -81,6 +82,7 @@ class Prepared:
     numbers: list[Candidate]
     rules: dict[str, Any]
     credit: bool
+    brand: bool = False  # the rules' supplier is a trading name (`fields.brand`)
 
 
 def prepare(pages: Sequence[Page]) -> Prepared:
@@ -96,12 +98,37 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     _mark_rule_picks(dates, rules, ("date",))
     suppliers = supplier_candidates(document, rules["supplier"])
     numbers = number_candidates(document, rules["invoice_number"])
-    return Prepared(amounts, dates, suppliers, numbers, rules, document.credit)
+    brand = rules["supplier"] is not None and rules["supplier"] != printed_name(rows).value
+    return Prepared(amounts, dates, suppliers, numbers, rules, document.credit, brand)
 
 
 def text_feature_names(field: str) -> list[str]:
     """The features of the supplier's or the invoice number's candidates."""
     return list(SUPPLIER_FEATURES if field == "supplier" else NUMBER_FEATURES)
+
+
+def _overrule(
+    name: str,
+    model: FieldModel,
+    read: Prepared,
+    fields: dict[str, Any],
+    confidence: dict[str, float],
+) -> None:
+    """The learned supplier or number replaces the rules' when it scores above threshold
+    and the rules' own pick does not (a supplier: at least the even odds of
+    `_SUPPLIER_ODDS`); a brand the rules chose (`fields.brand`) stands."""
+    pool = read.suppliers if name == "supplier" else read.numbers
+    floor = model.threshold
+    if name == "supplier":
+        if read.brand:
+            return
+        floor = max(floor, _SUPPLIER_ODDS)
+        picked = [model.probability(c.features) for c in pool if c.features.get("s:pick")]
+        if max(picked, default=0.0) >= _SUPPLIER_ODDS:
+            return
+    value, probability = _best(model, pool, required=False)
+    if value is not None and probability >= floor:
+        fields[name], confidence[name] = value, round(probability, 2)
 
 
 def _consistent_tax(fields: dict[str, Any], confidence: dict[str, float], rule: Any) -> None:
