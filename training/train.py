@@ -57,7 +57,7 @@ def is_truth(field: str, candidate: Candidate, truth: dict[str, Any]) -> bool | 
     if expected is None:
         return False
     if isinstance(candidate.value, str):
-        return same_value(field, candidate.value, expected)
+        return bool(same_value(field, candidate.value, expected))
     if isinstance(candidate.value, dt.date):
         return bool(candidate.value.isoformat() == expected)
     return abs(candidate.value) == abs(Decimal(str(expected)))

@@ -61,8 +61,8 @@ def number_candidates(document: Document, pick: str | None) -> list[Candidate]:
         ][:_MAX_LABELS_PER_ROW]
         for label, source in labels:
             for candidate in _after_label(document, row, label):
-                key = (candidate.row.index, fold(str(candidate.value)))
-                kept.setdefault(key, candidate).features[source] = 1.0
+                place = (candidate.row.index, fold(str(candidate.value)))
+                kept.setdefault(place, candidate).features[source] = 1.0
     found = list(kept.values())
     counts = Counter(fold(c.value) for c in found if isinstance(c.value, str))
     key = fold(pick) if pick else None
@@ -85,8 +85,8 @@ def _after_label(document: Document, row: Row, label: Label) -> list[Candidate]:
         "n:label_not_ours": float(bool(_OTHER_NUMBER.search(text))),
     }
     found = []
-    offset = _SKIP.match(row.folded, label.end)
-    start = offset.end() if offset else label.end
+    skipped = _SKIP.match(row.folded, label.end)
+    start = skipped.end() if skipped else label.end
     # Tokens as printed; the folded text when folding changed the line's length.
     source = row.text if len(row.text) == len(row.folded) else row.folded
     for index, match in enumerate(_TOKEN.finditer(source, start)):
@@ -94,9 +94,9 @@ def _after_label(document: Document, row: Row, label: Label) -> list[Candidate]:
             break
         found.append(_candidate(row, match.group(), f"inline{index}", match.start() - label.end))
     for below, phrase in column_values(document.rows, row, label)[:1]:
-        match = _TOKEN.search(phrase)
-        if match:
-            found.append(_candidate(below, match.group(), "column", 0))
+        first = _TOKEN.search(phrase)
+        if first:
+            found.append(_candidate(below, first.group(), "column", 0))
     for candidate in found:
         candidate.features |= label_features
     return found
