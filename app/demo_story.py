@@ -197,13 +197,11 @@ class Story(Steps):
     def detach_garage(self) -> None:
         self.chapter(
             f"{GARAGE} leaves the practice; its owner keeps the file",
-            "Paul, the garage's owner, is invited: from then on the file can no longer be "
-            "deleted, only detached. Once detached the practice cannot even see it; Paul "
+            "Paul, the garage's owner, is invited and accepts: from then on the file can no "
+            "longer be deleted, only detached. Once detached the practice cannot even see it; Paul "
             "keeps it and every document, and with no plan what he adds is not extracted.",
         )
-        invite = self.change(Action.INVITE_CLIENT_USER, GARAGE, self.staff, email=PAUL)
-        self.expect_done(invite, "invite a client user")
-        paul = self.user_id(PAUL)
+        paul = self.invite_and_accept(GARAGE, PAUL)
         refused = self.refused(messages.DELETE, GARAGE, "has_client_users")
         job = self.run_task(messages.DETACH, GARAGE, self.staff)
         self.expect_done(job, "detach")
@@ -217,7 +215,7 @@ class Story(Steps):
         unpaid = self.upload(GARAGE, paul, AFTER_DETACH)
         self.expect_statuses(self.settle([unpaid], "Paul's upload"), "skipped", "Paul's upload")
         self.expect_reasons([unpaid], "no_subscription")
-        steps = [(f"invite {PAUL}", invite), (f"delete {GARAGE}", refused)]
+        steps = [(f"delete {GARAGE}", refused)]
         self.show(jobs_table("Lifecycle", [*steps, (f"detach {GARAGE}", job)]))
         self.show(files_table(f"{PRACTICE}, My clients: active", self.my_clients()))
         self.console.print(f"Claire opens {GARAGE}: [red]{hidden}[/]")
@@ -228,19 +226,17 @@ class Story(Steps):
     def studio_takes_its_own_plan(self) -> None:
         self.chapter(
             f"{STUDIO} takes its own subscription and comes back",
-            "Inès is invited, the practice detaches the file, Inès takes her own plan and "
-            f"attaches the file to {PRACTICE} again, which now sees it billed to the client.",
+            "Inès is invited and accepts, the practice detaches the file, Inès takes her own "
+            f"plan and asks {PRACTICE} to take the file again; it accepts and now sees it "
+            "billed to the client.",
         )
-        invite = self.change(Action.INVITE_CLIENT_USER, STUDIO, self.staff, email=INES)
-        self.expect_done(invite, "invite a client user")
-        ines = self.user_id(INES)
+        ines = self.invite_and_accept(STUDIO, INES)
         steps = [
-            (f"invite {INES} (practice)", invite),
             (f"detach {STUDIO} (practice)", self.run_task(messages.DETACH, STUDIO, self.staff)),
             ("subscribe to own plan (client)", self.change(Action.SUBSCRIBE, STUDIO, ines)),
             (
-                f"attach to {PRACTICE} (client)",
-                self.change(Action.ATTACH, STUDIO, ines, practice_id=str(self.practice)),
+                f"attach to {PRACTICE} (client asks, practice accepts)",
+                self.attach_by_request(STUDIO, ines, self.staff),
             ),
         ]
         for request, job in steps:

@@ -283,6 +283,7 @@ def register(cli: typer.Typer) -> None:
     from app.api import retention_cli, retries_cli
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
+    from app.api.outbox_cli import outbox_cli
     from app.api.schedules_cli import schedule_cli
     from app.api.webhooks_cli import webhooks_cli
 
@@ -292,6 +293,7 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")
     cli.add_typer(webhooks_cli, name="webhooks")
+    cli.add_typer(outbox_cli, name="outbox")
     cli.command("bulk")(bulk_command)
     cli.command("export")(export_command)
     cli.command("upload")(upload)

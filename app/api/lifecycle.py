@@ -16,15 +16,14 @@ from app.api.errors import ServiceUnavailable
 from app.api.files import NOT_FOUND
 from app.api.schemas import (
     UNAUTHENTICATED,
-    AttachIn,
     ErrorOut,
-    InviteIn,
     JobOut,
     JobPageOut,
     ReactivateIn,
 )
 from app.domain.model import Action, Actor
 from app.services import browse, requests
+from app.services.lifecycle import JobResult
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +82,14 @@ def _run_now(
         action=action,
         params=params,
     )
+    return job_out(result)
+
+
+def job_out(result: JobResult) -> JobOut:
+    """A change that ran at once, as the API answers it."""
     return JobOut(
         id=result.job_id,
-        client_file_id=client_file_id,
+        client_file_id=result.client_file_id,
         action=result.action,
         status=result.status,
         counts=result.counts,
@@ -148,30 +152,6 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """The client takes its own plan for the file. Client users only."""
     return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
-
-
-@router.post(
-    "/client-files/{client_file_id}/attach",
-    status_code=202,
-    response_model=JobOut,
-    responses=ACCEPTED,
-)
-def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller) -> JobOut:
-    """Attach a detached file to a practice. Client users only."""
-    params = {"practice_id": str(body.practice_id)}
-    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params)
-
-
-@router.post(
-    "/client-files/{client_file_id}/users",
-    status_code=201,
-    response_model=JobOut,
-    responses=ACCEPTED,
-)
-def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller) -> JobOut:
-    """Give a person of the client's business access. The file can then only be detached."""
-    params = {"email": body.email, "name": body.name}
-    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

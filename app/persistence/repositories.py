@@ -19,7 +19,9 @@ from app.persistence.models import (
     LifecycleJob,
     Practice,
     User,
+    utcnow,
 )
+from app.persistence.people import Invitations
 
 
 class ClientFiles:
@@ -56,6 +58,7 @@ class ClientFiles:
             hold_until=client_file.hold_until,
             hold_reason=client_file.hold_reason,
             purge_after=client_file.purge_after,
+            pending_invitations=Invitations(self.session).pending_count(client_file.id, utcnow()),
         )
 
     def client_user_count(self, file_id: uuid.UUID) -> int:

@@ -20,6 +20,7 @@ RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
 EXPORT = "dossier.lifecycle.export"
 DELIVER_WEBHOOKS = "dossier.maintenance.deliver_webhooks"
 EXPIRE_EXPORTS = "dossier.maintenance.expire_exports"
+SEND_MAIL = "dossier.maintenance.send_mail"
 
 
 @dataclass(frozen=True, slots=True)
