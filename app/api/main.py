@@ -10,13 +10,13 @@ from fastapi import FastAPI
 
 from app.api import (
     bulk,
+    consent,
     documents,
     errors,
     exports,
     files,
     health,
     lifecycle,
-    people,
     retention,
     retries,
     schedules,
@@ -60,7 +60,7 @@ def create_app(
         documents,
         retries,
         lifecycle,
-        people,
+        consent,
         schedules,
         retention,
         bulk,

@@ -222,7 +222,7 @@ def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = N
     if action is Action.REACTIVATE:
         return state.evolve(status=FileStatus.ACTIVE)
     if action is Action.INVITE_CLIENT_USER:
-        # Access comes only with the acceptance (`people.accepted`).
+        # Access comes only with the acceptance (`consent.accepted`).
         return state.evolve(pending_invitations=state.pending_invitations + 1)
     if action is Action.SUBSCRIBE:
         return state.evolve(billing=Billing.INDIVIDUAL, status=FileStatus.ACTIVE)

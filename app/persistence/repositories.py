@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import Actor, FileState, FileStatus, Role
+from app.persistence.consent import Invitations
 from app.persistence.db import insert_or_get
 from app.persistence.models import (
     ClientFile,
@@ -21,7 +22,6 @@ from app.persistence.models import (
     User,
     utcnow,
 )
-from app.persistence.people import Invitations
 
 
 class ClientFiles:

@@ -10,12 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.domain import notices, people, rules, text
+from app.domain import consent, notices, rules, text
+from app.domain.consent import RequestStatus
 from app.domain.model import Action, Actor, Role
-from app.domain.people import RequestStatus
 from app.errors import InvalidInput, NotFound
+from app.persistence.consent import AttachRequestRow, AttachRequests
 from app.persistence.models import ClientFile, User, utcnow
-from app.persistence.people import AttachRequestRow, AttachRequests
 from app.persistence.uow import UnitOfWork
 from app.services import lifecycle, mail
 from app.services.queries import visible_file
@@ -92,7 +92,7 @@ def decide(
         if client_file is None:
             raise NotFound("No such attach request.", attach_request_id=request_id)
         state = uow.files.state(client_file)
-        refusal = people.decide_refusal(
+        refusal = consent.decide_refusal(
             RequestStatus(found.status), found.practice_id, state, actor
         )
         lifecycle.refuse(refusal, client_file.id)

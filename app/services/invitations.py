@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.domain import notices, people, text
+from app.domain import consent, notices, text
+from app.domain.consent import Invitation, InvitationStatus
 from app.domain.model import Action, Actor, Role
-from app.domain.people import Invitation, InvitationStatus
 from app.errors import InvalidInput, NotFound
 from app.persistence.auth import token_hash
+from app.persistence.consent import InvitationRow, Invitations, client_users, remove_client_user
 from app.persistence.models import User
-from app.persistence.people import InvitationRow, Invitations, client_users, remove_client_user
 from app.persistence.uow import UnitOfWork
 from app.services import lifecycle, mail, tokens
 from app.services.queries import visible_file
@@ -131,10 +131,10 @@ def accept(uow: UnitOfWork, secret: str) -> Welcome:
         state = uow.files.state(client_file)
         user = uow.users.by_email(found.email)
         now = uow.clock()
-        refusal = people.accept_refusal(
+        refusal = consent.accept_refusal(
             _rules_view(found), state, now, user.role if user is not None else None
         )
-        if refusal is people.NOT_VALID:
+        if refusal is consent.NOT_VALID:
             raise _not_valid()
         lifecycle.refuse(refusal, client_file.id)
         user = _account(uow, found, user)
@@ -162,7 +162,7 @@ def revoke(uow: UnitOfWork, invitation_id: uuid.UUID, actor_id: uuid.UUID) -> In
         uow.session.refresh(found, with_for_update=True)
         now = uow.clock()
         state = uow.files.state(client_file)
-        lifecycle.refuse(people.revoke_refusal(_rules_view(found), actor, now), client_file.id)
+        lifecycle.refuse(consent.revoke_refusal(_rules_view(found), actor, now), client_file.id)
         found.status = InvitationStatus.REVOKED.value
         found.revoked_at, found.revoked_by = now, actor.user_id
         params = {"invitation_id": str(found.id)}
@@ -181,7 +181,7 @@ def remove_user(
     with uow:
         client_file, actor = lifecycle.locate(uow, client_file_id, actor_id)
         state = uow.files.state(client_file)
-        lifecycle.refuse(people.remove_user_refusal(state, actor), client_file.id)
+        lifecycle.refuse(consent.remove_user_refusal(state, actor), client_file.id)
         if not remove_client_user(uow.session, client_file.id, user_id):
             raise NotFound("No such client user of this file.", user_id=user_id)
         job_id, counts = uuid.uuid4(), {"client_users_removed": 1}
@@ -218,7 +218,7 @@ def _account(uow: UnitOfWork, invitation: InvitationRow, user: User | None) -> U
         )
     if user.role is not Role.CLIENT:
         # Made a staff account a moment ago, by another request.
-        lifecycle.refuse(people.STAFF_ADDRESS, invitation.client_file_id)
+        lifecycle.refuse(consent.STAFF_ADDRESS, invitation.client_file_id)
     return user
 
 
@@ -231,7 +231,7 @@ def _address(email: str, name: str | None) -> tuple[str, str | None]:
 
 
 def _not_valid() -> NotFound:
-    return NotFound(people.NOT_VALID.message)
+    return NotFound(consent.NOT_VALID.message)
 
 
 def _rules_view(row: InvitationRow) -> Invitation:

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from app.domain.model import Action
 from app.domain.notices import TOLD, Letter, notice
+from app.persistence.consent import client_users
 from app.persistence.mail import FAILED, PENDING, SENT, Outbox
 from app.persistence.models import ClientFile
-from app.persistence.people import client_users
 from app.persistence.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

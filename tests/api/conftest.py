@@ -19,7 +19,7 @@ from app.persistence import auth  # noqa: F401  (the API tables)
 from app.persistence.models import Base, Document
 from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher, FakeWorker
-from tests.support.people import invite_and_accept
+from tests.support.consent import invite_and_accept
 
 MAX_UPLOAD = 64 * 1024
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

@@ -22,7 +22,7 @@ from tests.api.conftest import (
     upload,
 )
 from tests.api.fakes import FakeDispatcher, FakeWorker
-from tests.support.people import invitation_token
+from tests.support.consent import invitation_token
 
 
 def post(

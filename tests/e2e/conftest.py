@@ -28,9 +28,9 @@ from app.persistence.models import User
 from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher
 from tests.support import services
+from tests.support.consent import invitation_token
 from tests.support.embedded import embedded_processes
 from tests.support.leftovers import Scope
-from tests.support.people import invitation_token
 from worker.celery_app import create_celery
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from app.persistence.repositories import Users
 from app.persistence.schedules import ScheduledAction, ScheduledActions
 from app.services import admin, invitations, schedules
 from tests.integration.conftest import Practice, Stack
-from tests.support.people import invitation_token, send_invitation
+from tests.support.consent import invitation_token, send_invitation
 
 
 def after_first_call(

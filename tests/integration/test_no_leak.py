@@ -13,7 +13,7 @@ from app.persistence.models import Document, LifecycleEvent
 from app.services import messages
 from tests.integration.conftest import Practice, Stack
 from tests.integration.test_pipeline import upload
-from tests.support.people import invite_and_accept
+from tests.support.consent import invite_and_accept
 
 STREAM = 1000
 

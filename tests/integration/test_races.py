@@ -20,7 +20,7 @@ from app.persistence.models import ClientFile, Document, LifecycleEvent
 from app.services import admin, lifecycle, messages, tokens
 from app.services import documents as uploads
 from tests.integration.conftest import Practice, Stack
-from tests.support.people import invite_and_accept
+from tests.support.consent import invite_and_accept
 
 SEED = 20261130
 UPLOAD_ROUNDS = 12

@@ -16,7 +16,7 @@ from app.persistence.models import ClientFile, LifecycleEvent
 from app.persistence.schedules import ScheduledAction
 from app.services import admin, due_actions, messages, schedules
 from tests.integration.conftest import Practice, Stack
-from tests.support.people import invite_and_accept
+from tests.support.consent import invite_and_accept
 
 FINISHED = ("done", "refused", "failed", "cancelled")
 

@@ -23,7 +23,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import admin, documents, extraction, lifecycle
 from app.services.messages import TaskMessage
 from app.storage import LocalBlobStore
-from tests.support.people import invite_and_accept
+from tests.support.consent import invite_and_accept
 
 # A text document: the sniffer and the default engine both read it without any sample file.
 RECEIPT = b"Boulangerie Martin\nTotal TTC 12,40 EUR\nTVA 5,5 %\n"

@@ -18,7 +18,7 @@ from app.persistence.models import utcnow
 from app.services import admin, documents, export_cleanup, exports
 from app.services.bundle import neutralised
 from tests.services.conftest import RECEIPT, Office
-from tests.support.people import attach_by_request
+from tests.support.consent import attach_by_request
 
 FORMULA_NAME = "=1+1+cmd|' -c calc'!A0.txt"
 

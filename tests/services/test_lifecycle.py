@@ -12,7 +12,7 @@ import pytest
 from app.domain.model import Action, Billing, DocumentStatus, FileStatus
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.services import attach, documents, invitations, lifecycle, messages, queries
-from tests.support.people import attach_by_request, invitation_token, mails_to, send_invitation
+from tests.support.consent import attach_by_request, invitation_token, mails_to, send_invitation
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office

@@ -14,7 +14,7 @@ from app.persistence.models import utcnow
 from app.services import mail
 from app.services.mail import MailRefused
 from tests.services.conftest import Office
-from tests.support.people import mails_to, send_invitation
+from tests.support.consent import mails_to, send_invitation
 
 FIRST = timedelta(seconds=30)
 

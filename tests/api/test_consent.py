@@ -13,7 +13,7 @@ from app.persistence.models import User
 from app.services import admin, invitations
 from tests.api.conftest import EMAILS, World, ask_over_api, attach_over_api, text_bytes, upload
 from tests.api.fakes import FakeWorker
-from tests.support.people import ACCEPT_URL, invitation_token, mails_to
+from tests.support.consent import ACCEPT_URL, invitation_token, mails_to
 
 ACCEPT = "/v1/invitations/accept"
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.domain.people import InvitationStatus, RequestStatus
+from app.domain.consent import InvitationStatus, RequestStatus
 from app.persistence.models import Base, ClientFile, ClientFileUser, User, utcnow
 
 

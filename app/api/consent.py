@@ -10,10 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.api.deps import Caller, Context, caller_keys
-from app.api.files import NOT_FOUND
-from app.api.lifecycle import ACCEPTED, job_out
-from app.api.people_schemas import (
+from app.api.consent_schemas import (
     AcceptIn,
     AttachIn,
     AttachRequestListOut,
@@ -27,6 +24,9 @@ from app.api.people_schemas import (
     InviteIn,
     WelcomeOut,
 )
+from app.api.deps import Caller, Context, caller_keys
+from app.api.files import NOT_FOUND
+from app.api.lifecycle import ACCEPTED, job_out
 from app.api.schemas import UNAUTHENTICATED, ErrorOut, JobOut
 from app.errors import NotFound
 from app.services import attach, invitations

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain import people, rules
+from app.domain import consent, rules
+from app.domain.consent import Invitation, InvitationStatus, RequestStatus
 from app.domain.model import Action, Actor, Billing, FileState, FileStatus, Role
-from app.domain.people import Invitation, InvitationStatus, RequestStatus
 
 PRACTICE = uuid.UUID("00000000-0000-0000-0000-00000000a001")
 OTHER = uuid.UUID("00000000-0000-0000-0000-00000000a002")
@@ -59,12 +59,12 @@ def test_inviting_gives_nobody_access_until_they_accept() -> None:
     invited = rules.apply(Action.INVITE_CLIENT_USER, _file())
 
     assert (invited.client_user_count, invited.pending_invitations) == (0, 1)
-    joined = people.accepted(invited, already_a_user=False)
+    joined = consent.accepted(invited, already_a_user=False)
     assert (joined.client_user_count, joined.pending_invitations) == (1, 0)
 
 
 def test_accepting_as_someone_already_on_the_file_adds_nobody() -> None:
-    joined = people.accepted(_file(users=1, pending=1), already_a_user=True)
+    joined = consent.accepted(_file(users=1, pending=1), already_a_user=True)
 
     assert (joined.client_user_count, joined.pending_invitations) == (1, 0)
 
@@ -73,12 +73,13 @@ def test_accepting_as_someone_already_on_the_file_adds_nobody() -> None:
 def test_a_pending_invitation_can_be_accepted_by_a_new_or_a_client_account(
     role: Role | None,
 ) -> None:
-    assert people.accept_refusal(_pending(), _file(pending=1), NOW, role) is None
+    assert consent.accept_refusal(_pending(), _file(pending=1), NOW, role) is None
 
 
 def test_a_staff_address_cannot_accept() -> None:
     assert (
-        people.accept_refusal(_pending(), _file(pending=1), NOW, Role.STAFF) is people.STAFF_ADDRESS
+        consent.accept_refusal(_pending(), _file(pending=1), NOW, Role.STAFF)
+        is consent.STAFF_ADDRESS
     )
 
 
@@ -97,7 +98,7 @@ def test_every_unusable_invitation_gets_the_same_answer(
 ) -> None:
     # Even for a staff address: the code is not valid, which says nothing of the address.
     for role in (None, Role.CLIENT, Role.STAFF):
-        assert people.accept_refusal(invitation, state, NOW, role) is people.NOT_VALID
+        assert consent.accept_refusal(invitation, state, NOW, role) is consent.NOT_VALID
 
 
 @given(ends_in=st.integers(min_value=-10_000, max_value=10_000))
@@ -110,21 +111,21 @@ def test_an_invitation_is_pending_exactly_until_it_expires(ends_in: int) -> None
 
 
 def test_only_staff_revoke_and_only_a_pending_invitation() -> None:
-    assert people.revoke_refusal(_pending(), STAFF, NOW) is None
-    refused_client = people.revoke_refusal(_pending(), CLIENT, NOW)
+    assert consent.revoke_refusal(_pending(), STAFF, NOW) is None
+    refused_client = consent.revoke_refusal(_pending(), CLIENT, NOW)
     assert refused_client is not None
     assert refused_client.reason == "practice_staff_only"
     used = Invitation(InvitationStatus.ACCEPTED, NOW + timedelta(days=1))
-    refused_used = people.revoke_refusal(used, STAFF, NOW)
+    refused_used = consent.revoke_refusal(used, STAFF, NOW)
     assert refused_used is not None
     assert refused_used.reason == "invitation_not_pending"
 
 
 def test_only_staff_remove_a_client_user_and_never_from_a_file_being_deleted() -> None:
-    assert people.remove_user_refusal(_file(users=1), STAFF) is None
-    assert people.remove_user_refusal(_file(users=1), CLIENT) is not None
+    assert consent.remove_user_refusal(_file(users=1), STAFF) is None
+    assert consent.remove_user_refusal(_file(users=1), CLIENT) is not None
     deleting = _file(users=1, status=FileStatus.DELETING)
-    refusal = people.remove_user_refusal(deleting, STAFF)
+    refusal = consent.remove_user_refusal(deleting, STAFF)
     assert refusal is not None
     assert refusal.reason == "file_being_deleted"
 
@@ -135,13 +136,13 @@ def test_only_staff_remove_a_client_user_and_never_from_a_file_being_deleted() -
 def test_only_the_practice_asked_answers_and_only_while_the_file_is_detached() -> None:
     detached = _file(users=1, practice=None)
 
-    assert people.decide_refusal(RequestStatus.PENDING, PRACTICE, detached, STAFF) is None
+    assert consent.decide_refusal(RequestStatus.PENDING, PRACTICE, detached, STAFF) is None
     for actor in (OTHER_STAFF, CLIENT):
-        refusal = people.decide_refusal(RequestStatus.PENDING, PRACTICE, detached, actor)
+        refusal = consent.decide_refusal(RequestStatus.PENDING, PRACTICE, detached, actor)
         assert refusal is not None
     # An address that was no practice's reaches nobody: no staff can ever answer it.
-    assert people.decide_refusal(RequestStatus.PENDING, None, detached, STAFF) is not None
-    taken = people.decide_refusal(
+    assert consent.decide_refusal(RequestStatus.PENDING, None, detached, STAFF) is not None
+    taken = consent.decide_refusal(
         RequestStatus.PENDING, PRACTICE, _file(users=1, practice=OTHER), STAFF
     )
     assert taken is not None
@@ -152,7 +153,7 @@ def test_only_the_practice_asked_answers_and_only_while_the_file_is_detached() -
     "status", [RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN]
 )
 def test_a_request_is_answered_once(status: RequestStatus) -> None:
-    refusal = people.decide_refusal(status, PRACTICE, _file(users=1, practice=None), STAFF)
+    refusal = consent.decide_refusal(status, PRACTICE, _file(users=1, practice=None), STAFF)
 
     assert refusal is not None
     assert refusal.reason == "request_not_pending"
@@ -201,19 +202,19 @@ def _take(move: str, state: FileState, actor: Actor) -> FileState:
     if move == "accept":
         if state.pending_invitations == 0:
             return state
-        ok = people.accept_refusal(_pending(), state, NOW, None) is None
-        return people.accepted(state, already_a_user=False) if ok else state
+        ok = consent.accept_refusal(_pending(), state, NOW, None) is None
+        return consent.accepted(state, already_a_user=False) if ok else state
     if move == "expire":
         return state.evolve(pending_invitations=max(0, state.pending_invitations - 1))
     if move == "remove":
-        if state.client_user_count == 0 or people.remove_user_refusal(state, actor) is not None:
+        if state.client_user_count == 0 or consent.remove_user_refusal(state, actor) is not None:
             return state
-        return people.removed(state)
+        return consent.removed(state)
     if move == "ask_and_accept":
         if rules.refusal(Action.ATTACH, state, CLIENT) is not None:
             return state
         staff = Actor(uuid.uuid4(), Role.STAFF, practice_id=OTHER)
-        if people.decide_refusal(RequestStatus.PENDING, OTHER, state, staff) is not None:
+        if consent.decide_refusal(RequestStatus.PENDING, OTHER, state, staff) is not None:
             return state
         return rules.apply(Action.ATTACH, state, practice_id=OTHER)
     action = Action(move)

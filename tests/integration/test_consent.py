@@ -25,7 +25,7 @@ from app.persistence.mail import OutboxMail
 from app.persistence.models import ClientFile, LifecycleEvent
 from app.services import admin, attach, invitations, lifecycle, messages
 from tests.integration.conftest import Practice, Stack, new_practice
-from tests.support.people import invitation_token, invite_and_accept, send_invitation
+from tests.support.consent import invitation_token, invite_and_accept, send_invitation
 
 
 class FlakyServer:
