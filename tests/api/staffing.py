@@ -1,5 +1,5 @@
 """People the tests of staff, tokens, audit and webhooks add to the two-practice world:
-practice A's admin, and a disabled member of A's staff who still holds a token."""
+each practice's admin, and a disabled member of A's staff who still holds a token."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.api.conftest import World
 class People:
     world: World
     admin_a: uuid.UUID
+    admin_b: uuid.UUID
     disabled_a: uuid.UUID
     tokens: dict[str, str]
 
@@ -28,12 +29,16 @@ def add_people(runtime: Runtime, world: World) -> People:
     admin_a = admin.create_staff_user(
         runtime.uow(), world.practice_a, "Ada Admin", "ada@alpha.test", is_admin=True
     )
+    admin_b = admin.create_staff_user(
+        runtime.uow(), world.practice_b, "Bea Boss", "bea@beta.test", is_admin=True
+    )
     disabled_a = admin.create_staff_user(
         runtime.uow(), world.practice_a, "Dan Gone", "dan@alpha.test"
     )
     issued = {
         "admin_a": tokens.issue(runtime.uow(), admin_a).secret,
+        "admin_b": tokens.issue(runtime.uow(), admin_b).secret,
         "disabled_a": tokens.issue(runtime.uow(), disabled_a).secret,
     }
     staff.set_disabled(runtime.uow(), "dan@alpha.test", True)
-    return People(world, admin_a, disabled_a, issued)
+    return People(world, admin_a, admin_b, disabled_a, issued)
