@@ -215,3 +215,22 @@ def test_tokens_rows_keep_no_secret(client: TestClient, world: World, runtime: R
         values = {value for row in kept for value in row}
 
     assert secret not in values
+
+
+def test_a_staff_token_is_checked_in_one_query(world: World, runtime: Runtime) -> None:
+    tokens.actor_for(runtime.uow(), world.tokens["staff_a"])  # writes the first use
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    event.listen(runtime.db, "before_cursor_execute", count)
+    try:
+        actor = tokens.actor_for(runtime.uow(), world.tokens["staff_a"])
+    finally:
+        event.remove(runtime.db, "before_cursor_execute", count)
+
+    assert actor is not None
+    assert actor.user_id == world.users["staff_a"]
+    assert len(statements) == 1, statements
