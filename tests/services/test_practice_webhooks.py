@@ -18,10 +18,11 @@ from app.domain.model import Action, Actor, Role
 from app.errors import InvalidInput
 from app.persistence.audit import readable_by
 from app.persistence.models import LifecycleEvent
-from app.persistence.webhooks import FAILED, PENDING, WebhookDelivery
+from app.persistence.webhooks import FAILED, PENDING
 from app.services import admin, practice_webhooks, webhooks
 from app.services.webhook_http import GuardedSender, HttpSender
 from tests.services.conftest import Office
+from tests.services.test_webhooks import deliveries
 
 PUBLIC = "93.184.216.34"
 URL = "https://books.example/hooks"
@@ -47,14 +48,6 @@ def register(office: Office, *types: str) -> practice_webhooks.Registered:
     return practice_webhooks.register(
         office.uow, admin_of(office), URL, list(types), allow_private=False, resolver=public
     )
-
-
-def deliveries(office: Office) -> list[WebhookDelivery]:
-    with office.uow:
-        rows = list(office.uow.session.scalars(select(WebhookDelivery)))
-        for row in rows:
-            office.uow.session.expunge(row)
-        return rows
 
 
 def recording_sender(posted: list[httpx.Request]) -> HttpSender:
