@@ -87,8 +87,9 @@ def request_all(
         except (ActionRefused, NotFound) as error:
             items.append(_refused(client_file_id, error))
             continue
+        assert requested.message is not None  # no idempotency key: always a new request
         to_send.append(requested.message)
-        items.append(BulkItem(client_file_id, "pending", job_id=requested.message.task_id))
+        items.append(BulkItem(client_file_id, "pending", job_id=requested.job_id))
     return items, to_send
 
 

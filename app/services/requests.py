@@ -4,6 +4,7 @@ client-side actions are quick and run at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +15,12 @@ from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, messages
+from app.services import idempotency, lifecycle, messages
+from app.services.idempotency import KeyClaim
 from app.services.lifecycle import REFUSED, JobResult, authorise
+
+# Job ids of client-side actions sent with an idempotency key are derived from the key.
+_KEYED_JOBS = uuid.UUID("5d1c6f2e-8a3b-4c1e-9f7d-2b6a0e4d3c21")
 
 TASKS = {
     Action.DEACTIVATE: messages.DEACTIVATE,
@@ -35,8 +40,18 @@ def check(
 
 @dataclass(frozen=True, slots=True)
 class Requested:
-    message: messages.TaskMessage  # to send; its task id is the job id
+    job_id: uuid.UUID
     created_at: datetime
+    # To send (its task id is the job id); None when this is the first answer to an
+    # idempotency key given again, whose message left with the first request.
+    message: messages.TaskMessage | None
+
+    def as_record(self) -> dict[str, Any]:
+        return {"job_id": str(self.job_id), "created_at": self.created_at.isoformat()}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Requested:
+        return cls(uuid.UUID(record["job_id"]), datetime.fromisoformat(record["created_at"]), None)
 
 
 def request(
@@ -46,16 +61,22 @@ def request(
     actor_id: uuid.UUID,
     action: Action,
     params: dict[str, Any] | None = None,
+    claim: KeyClaim | None = None,
 ) -> Requested:
     """Check the change, record it as pending and return the task message to send.
 
     The check and the record share one transaction holding the file's row lock; the
-    worker checks again when it runs, so a change made in between is refused then.
+    worker checks again when it runs, so a change made in between is refused then. With
+    an idempotency `claim`, a request sent again gets the first answer and sends nothing.
     """
     params = params or {}
     job_id, now = uuid.uuid4(), utcnow()
     with uow:
-        authorise(uow, client_file_id, actor_id, action)
+        first = idempotency.previous(uow, claim)
+        if first is None:
+            first = _authorised_or_answered(uow, client_file_id, actor_id, action, claim)
+        if first is not None:
+            return Requested.from_record(first)
         record = LifecycleRequests(uow.session).add(
             LifecycleRequest(
                 id=job_id,
@@ -66,8 +87,33 @@ def request(
                 created_at=now,
             )
         )
+        requested = Requested(job_id, now, message_for(record))
+        # Two requests with one key wait for each other on the file's lock above; the
+        # second finds the first's answer here.
+        first = idempotency.remember(uow, claim, requested.as_record())
+        if first is not None:
+            return Requested.from_record(first)
         uow.commit()
-        return Requested(message_for(record), now)
+        return requested
+
+
+def _authorised_or_answered(
+    uow: UnitOfWork,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    claim: KeyClaim | None,
+) -> dict[str, Any] | None:
+    """Authorise the change; None when allowed. A refusal that comes after a request with
+    the same key was accepted (and maybe already run) is that request's answer instead."""
+    try:
+        authorise(uow, client_file_id, actor_id, action)
+    except ActionRefused:
+        first = idempotency.previous(uow, claim)
+        if first is None:
+            raise
+        return first
+    return None
 
 
 def message_for(request: LifecycleRequest) -> messages.TaskMessage:
@@ -106,11 +152,20 @@ def resend_unclaimed(
         return len(resent)
 
 
-def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
-    """Forget a request whose message could not be sent: no job will ever run for it."""
+def withdraw(uow: UnitOfWork, job_id: uuid.UUID, claim: KeyClaim | None = None) -> None:
+    """Forget a request whose message could not be sent: no job will ever run for it, and
+    its idempotency key is free for the request sent again."""
     with uow:
         LifecycleRequests(uow.session).remove(job_id)
+        if claim is not None:
+            idempotency.forget(uow, claim)
         uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    job: JobResult
+    replayed: bool = False  # the first answer to an idempotency key, given again
 
 
 def run_now(
@@ -120,14 +175,25 @@ def run_now(
     actor_id: uuid.UUID,
     action: Action,
     params: dict[str, Any] | None = None,
-) -> JobResult:
+    claim: KeyClaim | None = None,
+) -> Ran:
     """Run a quick change in this process. A refusal found by the check raises and
     writes nothing; one found only by the change itself (the file changed in between)
-    is recorded on its job like any refused job, then raised the same way."""
-    check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
+    is recorded on its job like any refused job, then raised the same way.
+
+    With an idempotency `claim` the job id comes from the key, so the same request sent
+    again (even at the same moment) finds the job done and gets its result."""
+    job_id = uuid.uuid4() if claim is None else _job_id_for(claim)
+    with uow:
+        first = idempotency.previous(uow, claim)
+        done = lifecycle.finished_job(uow, job_id) if claim is not None else None
+    if first is not None:
+        return Ran(_job_from_record(first), replayed=True)
+    if done is None or done.status == REFUSED:
+        check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
     result = lifecycle.change(
         uow,
-        job_id=uuid.uuid4(),
+        job_id=job_id,
         client_file_id=client_file_id,
         actor_id=actor_id,
         action=action,
@@ -140,4 +206,31 @@ def run_now(
             reason=result.reason or "refused",
             client_file_id=client_file_id,
         )
-    return result
+    return _remembered(uow, claim, result)
+
+
+def _job_id_for(claim: KeyClaim) -> uuid.UUID:
+    return uuid.uuid5(_KEYED_JOBS, f"{claim.owner}\n{claim.key}\n{claim.fingerprint}")
+
+
+def _remembered(uow: UnitOfWork, claim: KeyClaim | None, result: JobResult) -> Ran:
+    if claim is None:
+        return Ran(result)
+    with uow:
+        first = idempotency.remember(uow, claim, dataclasses.asdict(result) | _ids(result))
+        if first is not None:
+            return Ran(_job_from_record(first), replayed=True)
+        uow.commit()
+    return Ran(result)
+
+
+def _ids(result: JobResult) -> dict[str, str]:
+    return {"job_id": str(result.job_id), "client_file_id": str(result.client_file_id)}
+
+
+def _job_from_record(record: dict[str, Any]) -> JobResult:
+    values = record | {
+        "job_id": uuid.UUID(record["job_id"]),
+        "client_file_id": uuid.UUID(record["client_file_id"]),
+    }
+    return JobResult(**values)
