@@ -104,12 +104,10 @@ def _first_answer(record: IdempotencyRecord, claim: KeyClaim) -> dict[str, Any]:
 
 
 def forget(uow: UnitOfWork, claim: KeyClaim | None) -> None:
-    """Drop the key of a request that was undone (its message could not be sent)."""
-    if claim is None:
-        return
-    with uow:
+    """Drop the key of a request being undone (its message could not be sent), in the
+    caller's transaction."""
+    if claim is not None:
         IdempotencyKeys(uow.session).remove(claim.owner, claim.key)
-        uow.commit()
 
 
 def expire(uow: UnitOfWork, *, now: datetime, limit: int = 5000) -> int:

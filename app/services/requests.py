@@ -157,8 +157,7 @@ def withdraw(uow: UnitOfWork, job_id: uuid.UUID, claim: KeyClaim | None = None) 
     its idempotency key is free for the request sent again."""
     with uow:
         LifecycleRequests(uow.session).remove(job_id)
-        if claim is not None:
-            idempotency.forget(uow, claim)
+        idempotency.forget(uow, claim)
         uow.commit()
 
 
