@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from app.api import uploads
 from app.api.deps import Caller, Context
-from app.api.idempotency import REPLAYED_HEADERS, Keyed
+from app.api.idempotency import Keyed, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -161,11 +161,7 @@ async def upload(
         duplicate=result.duplicate,
         retry=_retry_offer(result),
     )
-    return JSONResponse(
-        body.model_dump(mode="json"),
-        status_code=200 if result.duplicate else 202,
-        headers=REPLAYED_HEADERS if result.replayed else None,
-    )
+    return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:

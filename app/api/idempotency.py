@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel
 
 from app.api.deps import Context, bearer
 from app.persistence.auth import token_hash
@@ -20,6 +22,15 @@ from app.services.idempotency import HEADER, KeyClaim
 # Set on an answer given again for a key, as payment APIs do.
 REPLAYED = "Idempotent-Replayed"
 REPLAYED_HEADERS = {REPLAYED: "true"}
+
+
+def answer(body: BaseModel, status_code: int, *, replayed: bool) -> JSONResponse:
+    """The answer, marked when it is the first answer to its key given again."""
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=status_code,
+        headers=REPLAYED_HEADERS if replayed else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

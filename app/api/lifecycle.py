@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
 from app.api.files import NOT_FOUND
-from app.api.idempotency import REPLAYED_HEADERS, Keyed, KeyedRequest
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     AttachIn,
@@ -74,7 +74,7 @@ def _dispatch(
         status="pending",
         created_at=requested.created_at,
     )
-    return _answer(job, 202, replayed=message is None)
+    return answer(job, 202, replayed=message is None)
 
 
 def _run_now(
@@ -101,20 +101,12 @@ def _run_now(
         status=ran.job.status,
         counts=ran.job.counts,
     )
-    return _answer(job, status_code, replayed=ran.replayed)
+    return answer(job, status_code, replayed=ran.replayed)
 
 
 def _canonical(params: dict[str, Any] | None) -> str:
     # What the body asked for, not how it was spelled: key order and spaces do not count.
     return json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
-
-
-def _answer(job: JobOut, status_code: int, *, replayed: bool) -> JSONResponse:
-    return JSONResponse(
-        job.model_dump(mode="json"),
-        status_code=status_code,
-        headers=REPLAYED_HEADERS if replayed else None,
-    )
 
 
 @router.post(

@@ -4,7 +4,6 @@ client-side actions are quick and run at once."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,12 +14,9 @@ from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import idempotency, lifecycle, messages
+from app.services import idempotency, keyed_jobs, lifecycle, messages
 from app.services.idempotency import KeyClaim
 from app.services.lifecycle import REFUSED, JobResult, authorise
-
-# Job ids of client-side actions sent with an idempotency key are derived from the key.
-_KEYED_JOBS = uuid.UUID("5d1c6f2e-8a3b-4c1e-9f7d-2b6a0e4d3c21")
 
 TASKS = {
     Action.DEACTIVATE: messages.DEACTIVATE,
@@ -161,12 +157,6 @@ def withdraw(uow: UnitOfWork, job_id: uuid.UUID, claim: KeyClaim | None = None) 
         uow.commit()
 
 
-@dataclass(frozen=True, slots=True)
-class Ran:
-    job: JobResult
-    replayed: bool = False  # the first answer to an idempotency key, given again
-
-
 def run_now(
     uow: UnitOfWork,
     *,
@@ -175,61 +165,34 @@ def run_now(
     action: Action,
     params: dict[str, Any] | None = None,
     claim: KeyClaim | None = None,
-) -> Ran:
+) -> keyed_jobs.Ran:
     """Run a quick change in this process. A refusal found by the check raises and
     writes nothing; one found only by the change itself (the file changed in between)
-    is recorded on its job like any refused job, then raised the same way.
+    is recorded on its job like any refused job, then raised the same way. With an
+    idempotency `claim`, the same request sent again gets the first result."""
 
-    With an idempotency `claim` the job id comes from the key, so the same request sent
-    again (even at the same moment) finds the job done and gets its result."""
-    job_id = uuid.uuid4() if claim is None else _job_id_for(claim)
-    with uow:
-        first = idempotency.previous(uow, claim)
-        done = lifecycle.finished_job(uow, job_id) if claim is not None else None
-    if first is not None:
-        return Ran(_job_from_record(first), replayed=True)
-    if done is None or done.status == REFUSED:
-        check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
-    result = lifecycle.change(
-        uow,
-        job_id=job_id,
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
-    )
-    if result.status == REFUSED:
-        # The file changed between the check and the change: report it like the check.
-        raise ActionRefused(
-            result.message or "This action is not allowed now.",
-            reason=result.reason or "refused",
+    def work(job_id: uuid.UUID) -> JobResult:
+        done = None
+        if claim is not None:  # sent again: the job may have run, and changed the file
+            with uow:
+                done = lifecycle.finished_job(uow, job_id)
+        if done is None or done.status == REFUSED:
+            check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
+        result = lifecycle.change(
+            uow,
+            job_id=job_id,
             client_file_id=client_file_id,
+            actor_id=actor_id,
+            action=action,
+            params=params,
         )
-    return _remembered(uow, claim, result)
+        if result.status == REFUSED:
+            # The file changed between the check and the change: report it like the check.
+            raise ActionRefused(
+                result.message or "This action is not allowed now.",
+                reason=result.reason or "refused",
+                client_file_id=client_file_id,
+            )
+        return result
 
-
-def _job_id_for(claim: KeyClaim) -> uuid.UUID:
-    return uuid.uuid5(_KEYED_JOBS, f"{claim.owner}\n{claim.key}\n{claim.fingerprint}")
-
-
-def _remembered(uow: UnitOfWork, claim: KeyClaim | None, result: JobResult) -> Ran:
-    if claim is None:
-        return Ran(result)
-    with uow:
-        first = idempotency.remember(uow, claim, dataclasses.asdict(result) | _ids(result))
-        if first is not None:
-            return Ran(_job_from_record(first), replayed=True)
-        uow.commit()
-    return Ran(result)
-
-
-def _ids(result: JobResult) -> dict[str, str]:
-    return {"job_id": str(result.job_id), "client_file_id": str(result.client_file_id)}
-
-
-def _job_from_record(record: dict[str, Any]) -> JobResult:
-    values = record | {
-        "job_id": uuid.UUID(record["job_id"]),
-        "client_file_id": uuid.UUID(record["client_file_id"]),
-    }
-    return JobResult(**values)
+    return keyed_jobs.run(uow, claim, work)

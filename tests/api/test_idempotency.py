@@ -216,3 +216,33 @@ def test_keys_past_their_retention_are_removed_and_free_again(
     assert keys_recorded(runtime) == 0
     reused = send_upload(client, world, "staff_a", world.own, text_bytes("g"), "old")
     assert reused.status_code == 202
+
+
+def test_a_retry_and_a_resend_sent_again_are_one_job_each(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    # GIVEN a document skipped while its file was deactivated, and the file active again
+    send_action(client, world, "staff_a", world.own, "deactivate", "d-9")
+    worker.drain()
+    skipped = send_upload(client, world, "staff_a", world.own, text_bytes("skipped"), None)
+    worker.drain()
+    send_action(client, world, "staff_a", world.own, "reactivate", "r-9")
+    worker.drain()
+    retry = f"/v1/documents/{skipped.json()['id']}/retry"
+
+    def post(path: str, key: str | None, **body: Any) -> Any:
+        headers = world.auth("staff_a") | ({"Idempotency-Key": key} if key else {})
+        return client.post(path, headers=headers, json=body or None)
+
+    # WHEN the retry is sent twice under one key
+    first, again = post(retry, "retry-1"), post(retry, "retry-1")
+
+    # THEN one job, the first answer twice; without the key it would be refused now
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert again.headers[REPLAYED] == "true"
+    assert post(retry, None).status_code == 409
+    resend = f"/v1/client-files/{world.own}/resend"
+    one, two = post(resend, "resend-1", which="failed"), post(resend, "resend-1", which="failed")
+    assert one.json() == two.json()
+    assert post(resend, "resend-1", which="skipped").status_code == 422
