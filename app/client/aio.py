@@ -65,7 +65,7 @@ class AsyncDossier:
         url = url or os.environ.get("DOSSIER_URL", "http://127.0.0.1:8000")
         self.http = http or httpx.AsyncClient(base_url=url, timeout=timeout)
         self.http.headers["Authorization"] = f"Bearer {token}"
-        self.retry = retry or RetryPolicy()
+        self.retry_policy = retry or RetryPolicy()
 
     async def __aenter__(self) -> AsyncDossier:
         return self
@@ -115,6 +115,17 @@ class AsyncDossier:
             if time.monotonic() >= deadline:
                 raise errors.WaitTimedOut(f"document {found.id} still {found.status}")
             await asyncio.sleep(poll)
+
+    async def retry(self, document: Any, *, idempotency_key: str | None = None) -> AsyncJob:
+        """Send a failed or skipped document for extraction again."""
+        plan = calls.retry(core.document_id(document), idempotency_key)
+        return AsyncJob(self, await self._run(plan))
+
+    async def resend(
+        self, client_file_id: Id, which: str = "failed", *, idempotency_key: str | None = None
+    ) -> AsyncJob:
+        """Send all of the file's failed (or "skipped") documents again."""
+        return AsyncJob(self, await self._run(calls.resend(client_file_id, which, idempotency_key)))
 
     # ---- client files and lifecycle -----------------------------------------------------
 
@@ -188,16 +199,16 @@ class AsyncDossier:
                 plan.upload.close()
 
     async def _send(self, plan: Plan[Any]) -> httpx.Response:
-        for attempt in core.attempts(self.retry):
-            last = attempt == self.retry.attempts - 1
+        for attempt in core.attempts(self.retry_policy):
+            last = attempt == self.retry_policy.attempts - 1
             try:
                 response = await self.http.request(plan.method, plan.path, **plan.request_options())
             except httpx.TransportError as error:
                 if last:
                     raise core.give_up(error) from error
-                await asyncio.sleep(self.retry.delay(attempt, None))
+                await asyncio.sleep(self.retry_policy.delay(attempt, None))
                 continue
             if last or not core.should_retry(response):
                 return response
-            await asyncio.sleep(self.retry.delay(attempt, response))
+            await asyncio.sleep(self.retry_policy.delay(attempt, response))
         raise AssertionError("unreachable: the last attempt returns or raises")

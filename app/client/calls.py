@@ -72,3 +72,13 @@ def lifecycle(
         json=body,
         idempotency_key=key,
     )
+
+
+def retry(document_id: Id, key: str | None) -> Plan[JobOut]:
+    path = f"/v1/documents/{document_id}/retry"
+    return Plan("POST", path, JobOut.model_validate, idempotency_key=key)
+
+
+def resend(client_file_id: Id, which: str, key: str | None) -> Plan[JobOut]:
+    path = f"/v1/client-files/{client_file_id}/resend"
+    return Plan("POST", path, JobOut.model_validate, json={"which": which}, idempotency_key=key)

@@ -64,7 +64,7 @@ class Dossier:
         url = url or os.environ.get("DOSSIER_URL", "http://127.0.0.1:8000")
         self.http = http or httpx.Client(base_url=url, timeout=timeout)
         self.http.headers["Authorization"] = f"Bearer {token}"
-        self.retry = retry or RetryPolicy()
+        self.retry_policy = retry or RetryPolicy()
 
     def __enter__(self) -> Dossier:
         return self
@@ -112,6 +112,17 @@ class Dossier:
             if time.monotonic() >= deadline:
                 raise errors.WaitTimedOut(f"document {found.id} still {found.status}")
             time.sleep(poll)
+
+    def retry(self, document: Any, *, idempotency_key: str | None = None) -> Job:
+        """Send a failed or skipped document for extraction again."""
+        plan = calls.retry(core.document_id(document), idempotency_key)
+        return Job(self, self._run(plan))
+
+    def resend(
+        self, client_file_id: Id, which: str = "failed", *, idempotency_key: str | None = None
+    ) -> Job:
+        """Send all of the file's failed (or "skipped") documents again."""
+        return Job(self, self._run(calls.resend(client_file_id, which, idempotency_key)))
 
     # ---- client files and lifecycle -----------------------------------------------------
 
@@ -181,16 +192,16 @@ class Dossier:
                 plan.upload.close()
 
     def _send(self, plan: Plan[Any]) -> httpx.Response:
-        for attempt in core.attempts(self.retry):
-            last = attempt == self.retry.attempts - 1
+        for attempt in core.attempts(self.retry_policy):
+            last = attempt == self.retry_policy.attempts - 1
             try:
                 response = self.http.request(plan.method, plan.path, **plan.request_options())
             except httpx.TransportError as error:
                 if last:
                     raise core.give_up(error) from error
-                time.sleep(self.retry.delay(attempt, None))
+                time.sleep(self.retry_policy.delay(attempt, None))
                 continue
             if last or not core.should_retry(response):
                 return response
-            time.sleep(self.retry.delay(attempt, response))
+            time.sleep(self.retry_policy.delay(attempt, response))
         raise AssertionError("unreachable: the last attempt returns or raises")

@@ -124,6 +124,10 @@ def test_a_lifecycle_action_returns_a_job_to_wait_for(dossier: Dossier, world: W
     with pytest.raises(DocumentNotExtracted) as not_extracted:
         dossier.wait_until_extracted(skipped, timeout=10)
     assert not_extracted.value.reason == "client_file_deactivated"
+    # and once the file is active again, the skipped document is sent again
+    assert dossier.reactivate(world.own).wait(timeout=10).status == "done"
+    assert dossier.retry(skipped).wait(timeout=10).status == "done"
+    assert dossier.wait_until_extracted(skipped, timeout=10).status == "extracted"
 
 
 def test_a_refused_job_raises_with_its_reason(dossier: Dossier, world: World) -> None:
