@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from app.services import documents, idempotency
+from app.services import idempotency
 from app.services.idempotency import KeyClaim
 from tests.services.conftest import Office
+from tests.services.test_uploads import upload
 
 DAY = timedelta(hours=24)
 
@@ -34,19 +35,6 @@ def statements(db: Engine) -> Iterator[list[str]]:
         event.remove(db, "before_cursor_execute", record)
 
 
-def upload(office: Office, data: bytes, claim: KeyClaim | None) -> documents.UploadResult:
-    return documents.upload(
-        office.uow,
-        office.blobs,
-        office.settings,
-        client_file_id=office.file_id,
-        actor=office.actor(),
-        filename="receipt.txt",
-        data=data,
-        claim=claim,
-    )
-
-
 def claim(key: str, data: bytes) -> KeyClaim:
     return KeyClaim("token:t", key, idempotency.fingerprint("POST", "/p", str(hash(data))), DAY)
 
@@ -56,9 +44,9 @@ def test_a_key_costs_an_upload_one_insert_and_no_key_costs_nothing(
 ) -> None:
     office.actor()  # warm up: what the upload itself costs is measured below
     with statements(db) as without_key:
-        upload(office, office.receipt(1), None)
+        upload(office, office.receipt(1))
     with statements(db) as with_key:
-        upload(office, office.receipt(2), claim("k", office.receipt(2)))
+        upload(office, office.receipt(2), claim=claim("k", office.receipt(2)))
 
     added = [s for s in with_key if s not in without_key]
     assert len(with_key) == len(without_key) + 1, added
@@ -71,9 +59,9 @@ def test_the_same_upload_under_its_key_gets_the_first_answer(
 ) -> None:
     data = office.receipt(3)
     if duplicate:  # the bytes were in the file before the keyed upload
-        upload(office, data, None)
-    first = upload(office, data, claim("k", data))
-    again = upload(office, data, claim("k", data))
+        upload(office, data)
+    first = upload(office, data, claim=claim("k", data))
+    again = upload(office, data, claim=claim("k", data))
 
     assert (again.document_id, again.status, again.duplicate) == (
         first.document_id,
