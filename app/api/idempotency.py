@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from app.api.deps import Context, bearer
 from app.persistence.auth import token_hash
 from app.persistence.idempotency import IdempotencyKeys
+from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency
 from app.services.idempotency import HEADER, KeyClaim
@@ -54,11 +55,13 @@ class KeyedRequest:
         )
 
     def known(self, uow: UnitOfWork) -> bool:
-        """Whether a request with this key was accepted (whatever its body)."""
+        """Whether a request with this key was accepted and is still remembered
+        (whatever its body: the request itself is compared once read)."""
         if self.key is None:
             return False
         with uow:
-            return IdempotencyKeys(uow.session).find(self.owner, self.key) is not None
+            record = IdempotencyKeys(uow.session).find(self.owner, self.key)
+            return record is not None and record.expires_at > utcnow()
 
 
 def keyed_request(

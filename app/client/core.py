@@ -44,6 +44,10 @@ class RetryPolicy:
     cap: float = 30.0
     max_wait: float = 120.0
 
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or min(self.base, self.cap, self.max_wait) < 0:
+            raise ValueError("RetryPolicy needs at least one attempt and no negative delay")
+
     def delay(self, attempt: int, response: httpx.Response | None) -> float:
         asked = retry_after(response) if response is not None else None
         if asked is not None:
