@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,6 +102,28 @@ def _first_answer(record: IdempotencyRecord, claim: KeyClaim) -> dict[str, Any]:
             idempotency_key=claim.key,
         )
     return dict(record.result)
+
+
+def once(
+    uow: UnitOfWork, claim: KeyClaim | None, work: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], bool]:
+    """For work made of several transactions of its own, each idempotent under the key:
+    the first answer if remembered (and True), else `work()`'s, remembered afterwards.
+    A crash in between leaves nothing remembered; the work, run again, answers the same."""
+    if claim is not None:
+        with uow:
+            first = previous(uow, claim)
+        if first is not None:
+            return first, True
+    answer = work()
+    if claim is None:
+        return answer, False
+    with uow:
+        first = remember(uow, claim, answer)
+        if first is not None:
+            return first, True
+        uow.commit()
+    return answer, False
 
 
 def forget(uow: UnitOfWork, claim: KeyClaim | None) -> None:

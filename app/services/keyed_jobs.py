@@ -27,19 +27,9 @@ class Ran:
 
 def run(uow: UnitOfWork, claim: KeyClaim | None, work: Callable[[uuid.UUID], JobResult]) -> Ran:
     """`work(job_id)` once per request: its result, remembered under the key."""
-    if claim is None:
-        return Ran(work(uuid.uuid4()))
-    with uow:
-        first = idempotency.previous(uow, claim)
-    if first is not None:
-        return Ran(_from_record(first), replayed=True)
-    result = work(job_id_for(claim))
-    with uow:
-        first = idempotency.remember(uow, claim, _as_record(result))
-        if first is not None:
-            return Ran(_from_record(first), replayed=True)
-        uow.commit()
-    return Ran(result)
+    job_id = uuid.uuid4() if claim is None else job_id_for(claim)
+    record, replayed = idempotency.once(uow, claim, lambda: _as_record(work(job_id)))
+    return Ran(_from_record(record), replayed)
 
 
 def job_id_for(claim: KeyClaim) -> uuid.UUID:

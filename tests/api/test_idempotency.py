@@ -246,3 +246,23 @@ def test_a_retry_and_a_resend_sent_again_are_one_job_each(
     one, two = post(resend, "resend-1", which="failed"), post(resend, "resend-1", which="failed")
     assert one.json() == two.json()
     assert post(resend, "resend-1", which="skipped").status_code == 422
+
+
+def test_a_bulk_request_sent_again_gets_its_first_answer_and_sends_nothing_more(
+    client: TestClient, world: World, dispatcher: FakeDispatcher
+) -> None:
+    def bulk(key: str, *files: uuid.UUID) -> Any:
+        body = {"action": "deactivate", "client_file_ids": [str(f) for f in files]}
+        headers = world.auth("staff_a") | {"Idempotency-Key": key}
+        return client.post("/v1/bulk-actions", json=body, headers=headers)
+
+    first = bulk("bulk-1", world.own, world.shared)
+    again = bulk("bulk-1", world.own, world.shared)
+
+    assert first.status_code == again.status_code == 202
+    assert again.json() == first.json()
+    assert again.headers[REPLAYED] == "true"
+    assert dispatcher.names() == ["dossier.lifecycle.deactivate"] * 2
+    other = bulk("bulk-1", world.own)
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
