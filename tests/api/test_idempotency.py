@@ -266,3 +266,16 @@ def test_a_bulk_request_sent_again_gets_its_first_answer_and_sends_nothing_more(
     other = bulk("bulk-1", world.own)
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_schedule_sent_again_is_one_schedule(client: TestClient, world: World) -> None:
+    when = (utcnow() + timedelta(days=30)).isoformat()
+    path = f"/v1/client-files/{world.own}/schedules"
+    headers = world.auth("staff_a") | {"Idempotency-Key": "season-end"}
+    first = client.post(path, json={"action": "deactivate", "run_at": when}, headers=headers)
+    again = client.post(path, json={"action": "deactivate", "run_at": when}, headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    listed = client.get(path, headers=world.auth("staff_a")).json()["items"]
+    assert len(listed) == 1
