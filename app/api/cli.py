@@ -266,7 +266,9 @@ def resend_pending(
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(envvar="PORT", help="Port to listen on ($PORT when set).")
+    ] = 8000,
     concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
 ) -> None:
     """Web, the two workers (worker, extractor) and beat in one command, for trying
