@@ -15,6 +15,7 @@ from app.domain.model import LifecyclePolicy
 from app.persistence.documents import Documents
 from app.persistence.models import utcnow
 from app.persistence.repositories import ClientFiles, Lifecycle, Users
+from app.persistence.stats import Stats
 from app.persistence.webhooks import announce_events
 from app.services.messages import Dispatcher, TaskMessage
 
@@ -27,6 +28,7 @@ class UnitOfWork:
     documents: Documents
     users: Users
     lifecycle: Lifecycle
+    stats: Stats
 
     def __init__(
         self,
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.documents = Documents(self.session)
         self.users = Users(self.session)
         self.lifecycle = Lifecycle(self.session)
+        self.stats = Stats(self.session)
         self._outbox.clear()
         self._revokes.clear()
         return self

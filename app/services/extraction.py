@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app import logs
 from app.config import Settings
 from app.domain import reasons
 from app.domain.gatekeeper import Decision, verdict
@@ -58,6 +59,7 @@ def claim_for_extraction(
         client_file_id = uow.documents.file_id_of(document_id)
         if client_file_id is None:
             return None
+        logs.bind(client_file_id=client_file_id)
         client_file = uow.files.lock(client_file_id, shared=True)
         document = uow.documents.lock(document_id)
         if document is None or document.status not in (
