@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import MutableMapping
 from contextlib import AbstractContextManager
 from typing import Any, Literal
 
@@ -69,6 +70,7 @@ def formatter(log_format: LogFormat) -> logging.Formatter:
             structlog.stdlib.add_log_level,
             structlog.stdlib.add_logger_name,
             structlog.stdlib.ExtraAdder(),
+            _without_celery_data,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
         ],
         processors=[
@@ -76,6 +78,15 @@ def formatter(log_format: LogFormat) -> logging.Formatter:
             *rendering,
         ],
     )
+
+
+def _without_celery_data(
+    _: Any, __: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    # Celery passes its message's fields as `data`, already spelt out in the message.
+    if str(event.get("logger", "")).startswith("celery"):
+        event.pop("data", None)
+    return event
 
 
 def configure(log_format: LogFormat, level: int | str = logging.INFO) -> None:
