@@ -23,8 +23,17 @@ from app.api.schemas import (
     JobPageOut,
     ReactivateIn,
 )
-from app.domain.model import Action, Actor
 from app.services import browse, requests
+from app.services.commands import (
+    Attach,
+    Command,
+    Deactivate,
+    Delete,
+    Detach,
+    InviteClientUser,
+    Reactivate,
+    Subscribe,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +45,9 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _dispatch(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-) -> JobOut:
-    requested = requests.request(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-    )
+def _dispatch(ctx: ApiContext, command: Command) -> JobOut:
+    client_file_id = command.client_file_id
+    requested = requests.request(ctx.uow(), command)
     message = requested.message
     try:
         ctx.runtime.dispatcher.send([message])
@@ -63,29 +61,17 @@ def _dispatch(
     return JobOut(
         id=message.task_id,
         client_file_id=client_file_id,
-        action=str(action),
+        action=str(command.action),
         status="pending",
         created_at=requested.created_at,
     )
 
 
-def _run_now(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any],
-) -> JobOut:
-    result = requests.run_now(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-    )
+def _run_now(ctx: ApiContext, command: Command) -> JobOut:
+    result = requests.run_now(ctx.uow(), ctx.runtime.blobs, command)
     return JobOut(
         id=result.job_id,
-        client_file_id=client_file_id,
+        client_file_id=command.client_file_id,
         action=result.action,
         status=result.status,
         counts=result.counts,
@@ -100,7 +86,7 @@ def _run_now(
 )
 def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """Suspend extraction; queued documents are skipped. Practice staff only."""
-    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE)
+    return _dispatch(ctx, Deactivate(client_file_id=client_file_id, actor_id=actor.user_id))
 
 
 @router.post(
@@ -113,8 +99,12 @@ def reactivate(
     client_file_id: uuid.UUID, ctx: Context, actor: Caller, body: ReactivateIn | None = None
 ) -> JobOut:
     """Extraction works again; optionally re-send the documents skipped meanwhile."""
-    params = {"reprocess_skipped": bool(body and body.reprocess_skipped)}
-    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, params)
+    command = Reactivate(
+        client_file_id=client_file_id,
+        actor_id=actor.user_id,
+        reprocess_skipped=bool(body and body.reprocess_skipped),
+    )
+    return _dispatch(ctx, command)
 
 
 @router.post(
@@ -125,7 +115,7 @@ def reactivate(
 )
 def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """The file leaves the practice; its client users keep it."""
-    return _dispatch(ctx, actor, client_file_id, Action.DETACH)
+    return _dispatch(ctx, Detach(client_file_id=client_file_id, actor_id=actor.user_id))
 
 
 @router.post(
@@ -136,7 +126,7 @@ def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 )
 def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """Remove every row and blob of the file, irreversibly. Only the audit remains."""
-    return _dispatch(ctx, actor, client_file_id, Action.DELETE)
+    return _dispatch(ctx, Delete(client_file_id=client_file_id, actor_id=actor.user_id))
 
 
 @router.post(
@@ -147,7 +137,7 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 )
 def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """The client takes its own plan for the file. Client users only."""
-    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
+    return _run_now(ctx, Subscribe(client_file_id=client_file_id, actor_id=actor.user_id))
 
 
 @router.post(
@@ -158,8 +148,10 @@ def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 )
 def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller) -> JobOut:
     """Attach a detached file to a practice. Client users only."""
-    params = {"practice_id": str(body.practice_id)}
-    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params)
+    command = Attach(
+        client_file_id=client_file_id, actor_id=actor.user_id, practice_id=body.practice_id
+    )
+    return _run_now(ctx, command)
 
 
 @router.post(
@@ -170,8 +162,10 @@ def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Calle
 )
 def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller) -> JobOut:
     """Give a person of the client's business access. The file can then only be detached."""
-    params = {"email": body.email, "name": body.name}
-    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
+    command = InviteClientUser(
+        client_file_id=client_file_id, actor_id=actor.user_id, email=body.email, name=body.name
+    )
+    return _run_now(ctx, command)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

@@ -13,7 +13,7 @@ from typing import Any
 from app.domain.model import Action
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, lifecycle, messages, requests
+from app.services import commands, messages, requests
 from app.storage import BlobStore
 
 BULK_ACTIONS = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
@@ -76,14 +76,11 @@ def request_all(
     one); return each file's outcome and the task messages the caller must send."""
     items, to_send = [], []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            requested = requests.request(
-                uow,
-                client_file_id=client_file_id,
-                actor_id=actor_id,
-                action=action,
-                params=params,
-            )
+            requested = requests.request(uow, command)
         except (ActionRefused, NotFound) as error:
             items.append(_refused(client_file_id, error))
             continue
@@ -105,9 +102,12 @@ def run_all(
     """Run the action on every file in this process, one file after the other."""
     items = []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            result = _run_one(
-                uow, blobs, actor_id, action, client_file_id, params or {}, delete_batch_size
+            result = commands.run(
+                uow, blobs, command, job_id=uuid.uuid4(), delete_batch_size=delete_batch_size
             )
         except NotFound as error:
             items.append(_refused(client_file_id, error))
@@ -123,34 +123,6 @@ def run_all(
             )
         )
     return items
-
-
-def _run_one(
-    uow: UnitOfWork,
-    blobs: BlobStore,
-    actor_id: uuid.UUID,
-    action: Action,
-    client_file_id: uuid.UUID,
-    params: dict[str, Any],
-    delete_batch_size: int,
-) -> lifecycle.JobResult:
-    if action is Action.DELETE:
-        return deletion.delete(
-            uow,
-            blobs,
-            job_id=uuid.uuid4(),
-            client_file_id=client_file_id,
-            actor_id=actor_id,
-            batch_size=delete_batch_size,
-        )
-    return lifecycle.change(
-        uow,
-        job_id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
-    )
 
 
 def _refused(client_file_id: uuid.UUID, error: ActionRefused | NotFound) -> BulkItem:

@@ -29,7 +29,7 @@ from app.persistence.schedules import (
     ScheduledActions,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, grace, lifecycle
+from app.services import commands, grace, lifecycle
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)
@@ -137,23 +137,10 @@ def _run(uow: UnitOfWork, blobs: BlobStore, due: Claim, delete_batch_size: int) 
 def _execute(
     uow: UnitOfWork, blobs: BlobStore, due: Claim, delete_batch_size: int
 ) -> lifecycle.JobResult:
-    if due.action is Action.DELETE:
-        return deletion.delete(
-            uow,
-            blobs,
-            job_id=due.job_id,
-            client_file_id=due.client_file_id,
-            actor_id=due.actor_id,
-            batch_size=delete_batch_size,
-        )
-    return lifecycle.change(
-        uow,
-        job_id=due.job_id,
-        client_file_id=due.client_file_id,
-        actor_id=due.actor_id,
-        action=due.action,
-        params=due.params,
+    command = commands.command_for(
+        due.action, client_file_id=due.client_file_id, actor_id=due.actor_id, params=due.params
     )
+    return commands.run(uow, blobs, command, job_id=due.job_id, delete_batch_size=delete_batch_size)
 
 
 def _record(

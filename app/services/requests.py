@@ -7,22 +7,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from app.domain.model import Action
 from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, messages
+from app.services import commands, messages
+from app.services.commands import Command
 from app.services.lifecycle import REFUSED, JobResult, authorise
-
-TASKS = {
-    Action.DEACTIVATE: messages.DEACTIVATE,
-    Action.REACTIVATE: messages.REACTIVATE,
-    Action.DETACH: messages.DETACH,
-    Action.DELETE: messages.DELETE,
-}
+from app.storage import BlobStore
 
 
 def check(
@@ -39,45 +33,37 @@ class Requested:
     created_at: datetime
 
 
-def request(
-    uow: UnitOfWork,
-    *,
-    client_file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-) -> Requested:
+def request(uow: UnitOfWork, command: Command) -> Requested:
     """Check the change, record it as pending and return the task message to send.
 
     The check and the record share one transaction holding the file's row lock; the
     worker checks again when it runs, so a change made in between is refused then.
     """
-    params = params or {}
     job_id, now = uuid.uuid4(), utcnow()
     with uow:
-        authorise(uow, client_file_id, actor_id, action)
-        record = LifecycleRequests(uow.session).add(
+        authorise(uow, command.client_file_id, command.actor_id, command.action)
+        LifecycleRequests(uow.session).add(
             LifecycleRequest(
                 id=job_id,
-                client_file_id=client_file_id,
-                action=str(action),
-                actor_id=actor_id,
-                params=params,
+                client_file_id=command.client_file_id,
+                action=str(command.action),
+                actor_id=command.actor_id,
+                params=command.params(),
                 created_at=now,
             )
         )
         uow.commit()
-        return Requested(message_for(record), now)
+        return Requested(command.message(job_id), now)
 
 
 def message_for(request: LifecycleRequest) -> messages.TaskMessage:
-    payload = {
-        "client_file_id": str(request.client_file_id),
-        "actor_id": str(request.actor_id),
-        "job_id": str(request.id),
-        **request.params,
-    }
-    return messages.TaskMessage(TASKS[Action(request.action)], payload, task_id=request.id)
+    command = commands.command_for(
+        request.action,
+        client_file_id=request.client_file_id,
+        actor_id=request.actor_id,
+        params=request.params,
+    )
+    return command.message(request.id)
 
 
 def runnable(uow: UnitOfWork, request: LifecycleRequest) -> bool:
@@ -113,31 +99,22 @@ def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
         uow.commit()
 
 
-def run_now(
-    uow: UnitOfWork,
-    *,
-    client_file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-) -> JobResult:
+def run_now(uow: UnitOfWork, blobs: BlobStore, command: Command) -> JobResult:
     """Run a quick change in this process. A refusal found by the check raises and
     writes nothing; one found only by the change itself (the file changed in between)
     is recorded on its job like any refused job, then raised the same way."""
-    check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
-    result = lifecycle.change(
+    check(
         uow,
-        job_id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
+        client_file_id=command.client_file_id,
+        actor_id=command.actor_id,
+        action=command.action,
     )
+    result = commands.run(uow, blobs, command, job_id=uuid.uuid4())
     if result.status == REFUSED:
         # The file changed between the check and the change: report it like the check.
         raise ActionRefused(
             result.message or "This action is not allowed now.",
             reason=result.reason or "refused",
-            client_file_id=client_file_id,
+            client_file_id=command.client_file_id,
         )
     return result
