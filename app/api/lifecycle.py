@@ -23,6 +23,7 @@ from app.api.schemas import (
     JobPageOut,
     ReactivateIn,
 )
+from app.domain.model import JobStatus
 from app.services import browse, requests
 from app.services.commands import (
     Attach,
@@ -62,7 +63,7 @@ def _dispatch(ctx: ApiContext, command: Command) -> JobOut:
         id=message.task_id,
         client_file_id=client_file_id,
         action=str(command.action),
-        status="pending",
+        status=JobStatus.PENDING,
         created_at=requested.created_at,
     )
 

@@ -16,7 +16,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import commands, messages, requests
 from app.storage import BlobStore
 
-BULK_ACTIONS = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
+BULK_ACTIONS = commands.WORKER_ACTIONS
 MAX_FILES = 500
 
 ALLOWED, REFUSED, NOT_FOUND = "allowed", "refused", "not_found"

@@ -96,6 +96,15 @@ COMMANDS: dict[Action, type[Command]] = {
 }
 
 
+# The actions a worker runs: those the practice asks for, which may be scheduled and bulk.
+WORKER_ACTIONS = tuple(action for action, kind in COMMANDS.items() if kind.task)
+
+
+def options(action: Action) -> frozenset[str]:
+    """The names of the action's own fields (e.g. `reprocess_skipped` of a reactivation)."""
+    return frozenset(COMMANDS[action].model_fields) - SUBJECT
+
+
 def command_for(
     action: Action | str,
     *,

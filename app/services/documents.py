@@ -233,7 +233,7 @@ def _decide(
 ) -> None:
     """Skip or queue the document and the batch's others; each queued one gets its own
     extraction message, sent after the commit."""
-    document.updated_at = utcnow()
+    document.updated_at = uow.clock()
     if ruling.decision is Decision.SKIP:
         document.status = DocumentStatus.SKIPPED
         document.reason = ruling.reason

@@ -16,7 +16,7 @@ from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import DocumentStatus, FileStatus
 from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
-from app.persistence.models import Document, Extraction, utcnow
+from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services.documents import status_and_billing
 from app.storage import BlobStore
@@ -68,7 +68,7 @@ def claim_for_extraction(
         ):
             return None
         ruling = verdict(*status_and_billing(client_file))
-        now = utcnow()
+        now = uow.clock()
         if ruling.decision is Decision.DROP or _claim_is_live(document, limits, now):
             return None
         if ruling.decision is Decision.SKIP:
@@ -119,7 +119,7 @@ def record_extraction(uow: UnitOfWork, document_id: uuid.UUID, result: Extractio
             )
         )
         document.status = DocumentStatus.EXTRACTED
-        document.updated_at = document.finished_at = utcnow()
+        document.updated_at = document.finished_at = uow.clock()
         uow.commit()
         return True
 
@@ -132,7 +132,7 @@ def record_failure(uow: UnitOfWork, document_id: uuid.UUID, reason: str) -> bool
             return False
         document.status = DocumentStatus.FAILED
         document.reason = reason[:500]
-        document.updated_at = document.finished_at = utcnow()
+        document.updated_at = document.finished_at = uow.clock()
         uow.commit()
         return True
 

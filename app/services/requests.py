@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 
 from app.domain.model import Action
 from app.errors import ActionRefused
-from app.persistence.auth import LifecycleRequest, LifecycleRequests
-from app.persistence.models import utcnow
+from app.persistence.auth import LifecycleRequest
 from app.persistence.uow import UnitOfWork
 from app.services import commands, messages
 from app.services.commands import Command
@@ -39,10 +38,10 @@ def request(uow: UnitOfWork, command: Command) -> Requested:
     The check and the record share one transaction holding the file's row lock; the
     worker checks again when it runs, so a change made in between is refused then.
     """
-    job_id, now = uuid.uuid4(), utcnow()
+    job_id, now = uuid.uuid4(), uow.clock()
     with uow:
         authorise(uow, command.client_file_id, command.actor_id, command.action)
-        LifecycleRequests(uow.session).add(
+        uow.requests.add(
             LifecycleRequest(
                 id=job_id,
                 client_file_id=command.client_file_id,
@@ -84,7 +83,7 @@ def resend_unclaimed(
     """Send again the requests no worker has picked up (a broker that restarted empty
     loses them). Safe: a job runs once per job id, whoever delivers it."""
     with uow:
-        stale = LifecycleRequests(uow.session).unclaimed((now or utcnow()) - stale_after, limit)
+        stale = uow.requests.unclaimed((now or uow.clock()) - stale_after, limit)
         resent = [request for request in stale if runnable(uow, request)]
         for request in resent:
             uow.enqueue(message_for(request))
@@ -95,7 +94,7 @@ def resend_unclaimed(
 def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
     """Forget a request whose message could not be sent: no job will ever run for it."""
     with uow:
-        LifecycleRequests(uow.session).remove(job_id)
+        uow.requests.remove(job_id)
         uow.commit()
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from app.domain.model import Actor
 from app.errors import InvalidInput, NotFound
-from app.persistence.auth import ApiToken, ApiTokens, token_hash
+from app.persistence.auth import ApiToken, token_hash
 from app.persistence.uow import UnitOfWork
 
 TOKEN_PREFIX = "dos_"
@@ -29,7 +29,7 @@ def issue(uow: UnitOfWork, user_id: uuid.UUID, name: str = "api") -> IssuedToken
     with uow:
         if uow.users.get(user_id) is None:
             raise NotFound("No such user.", user_id=user_id)
-        token = ApiTokens(uow.session).add(
+        token = uow.tokens.add(
             ApiToken(id=uuid.uuid4(), user_id=user_id, name=name, token_hash=token_hash(secret))
         )
         uow.commit()
@@ -38,7 +38,7 @@ def issue(uow: UnitOfWork, user_id: uuid.UUID, name: str = "api") -> IssuedToken
 
 def revoke(uow: UnitOfWork, token_id: uuid.UUID) -> None:
     with uow:
-        if ApiTokens(uow.session).revoke(token_id) == 0:
+        if uow.tokens.revoke(token_id) == 0:
             raise NotFound("No such active token.", token_id=token_id)
         uow.commit()
 
@@ -48,5 +48,5 @@ def actor_for(uow: UnitOfWork, secret: str) -> Actor | None:
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     with uow:
-        user_id = ApiTokens(uow.session).user_id_for(token_hash(secret))
+        user_id = uow.tokens.user_id_for(token_hash(secret))
         return uow.users.actor(user_id) if user_id is not None else None

@@ -19,7 +19,7 @@ from typing import Any
 
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
-from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
+from app.persistence.webhooks import DELIVERED, FAILED, PENDING
 from app.services.webhook_http import DeliveryFailed, HttpSender
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def _attempt(
 def _claim(uow: UnitOfWork, now: datetime, limit: int) -> list[_Claimed]:
     with uow:
         claimed = []
-        for delivery in WebhookDeliveries(uow.session).claim_due(now, limit):
+        for delivery in uow.webhooks.claim_due(now, limit):
             delivery.attempts += 1
             delivery.next_attempt_at = now + LEASE
             event = uow.session.get(LifecycleEvent, delivery.event_id)
@@ -147,7 +147,7 @@ def _record(
     max_attempts: int,
 ) -> str:
     with uow:
-        delivery = WebhookDeliveries(uow.session).get(item.id)
+        delivery = uow.webhooks.get(item.id)
         if delivery is None:
             return FAILED
         delivery.last_status_code = code

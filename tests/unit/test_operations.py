@@ -28,6 +28,7 @@ def captured() -> Iterator[tuple[logging.Logger, io.StringIO]]:
     logger = logging.getLogger("dossier.test.operations")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logs.clear()  # ids an earlier test's service call bound in this thread
     yield logger, stream
     logger.removeHandler(handler)
     logs.clear()
