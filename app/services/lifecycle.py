@@ -21,7 +21,7 @@ from app.domain.model import (
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, User
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import access, messages
 
 # Kept as names here: the services compare and record job statuses by them.
 DONE, REFUSED, RUNNING = JobStatus.DONE, JobStatus.REFUSED, JobStatus.RUNNING
@@ -58,9 +58,7 @@ def authorise(
     actor = uow.users.actor(actor_id)
     if actor is None:
         raise NotFound("No such user.", user_id=actor_id)
-    client_file = uow.files.lock(client_file_id)
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
     state = uow.files.state(client_file)
     refusal = rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy)
     if refusal is not None:
