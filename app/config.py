@@ -158,6 +158,13 @@ class Settings(BaseSettings):
             "for a log pipeline ('json', what the production image uses)."
         ),
     )
+    task_events: bool = Field(
+        default=True,
+        description=(
+            "Workers and senders publish task events (sent, received, started, ...) for "
+            "Flower and celery-exporter; off saves a broker round trip per task state."
+        ),
+    )
     metrics_port: int | None = Field(
         default=None,
         ge=1,
