@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app import logs, tracing
 from app.api import (
+    audit,
     bulk,
     documents,
     errors,
@@ -18,6 +19,8 @@ from app.api import (
     health,
     lifecycle,
     metrics,
+    people,
+    practice_webhooks,
     retention,
     retries,
     schedules,
@@ -72,6 +75,9 @@ def create_app(
         retention,
         bulk,
         exports,
+        people,
+        audit,
+        practice_webhooks,
     ):
         app.include_router(module.router)
     return app

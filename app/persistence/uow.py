@@ -12,6 +12,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.model import LifecyclePolicy
+from app.persistence.audit import Events
 from app.persistence.auth import ApiTokens, LifecycleRequests
 from app.persistence.documents import Documents
 from app.persistence.exports import ExportBundles
@@ -44,6 +45,7 @@ class UnitOfWork:
     tokens: ApiTokens
     quotas: Quotas
     retries: Retries
+    events: Events
     stats: Stats
 
     def __init__(
@@ -67,8 +69,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
-        if self.webhook_urls:
-            announce_events(self.session, self.webhook_urls)
+        # Practices' own endpoints are looked up only when an event is written.
+        announce_events(self.session, self.webhook_urls)
         self.files = ClientFiles(self.session)
         self.documents = Documents(self.session)
         self.users = Users(self.session)
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.tokens = ApiTokens(self.session)
         self.quotas = Quotas(self.session)
         self.retries = Retries(self.session)
+        self.events = Events(self.session)
         self.stats = Stats(self.session)
         self._outbox.clear()
         self._revokes.clear()
