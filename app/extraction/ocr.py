@@ -41,6 +41,11 @@ _HALF_TURN_LOSS = 0.1
 # upside down, text scores about 0.7; upright, about 0.99.
 _UPRIGHT_SCORE = 0.9
 
+# RapidOCR settings on top of its defaults (only default models: anything else downloads).
+# What other detector sizes and the line classifier cost is measured in docs/extraction.md
+# ("OCR settings", benchmarks/ocr_settings.py).
+SETTINGS: dict[str, Any] = {"Global.log_level": "warning"}
+
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
 # What the classifier did in this thread's last reading (the engine is shared).
@@ -61,14 +66,21 @@ def _engine() -> Any:
             from app.config import get_settings
 
             threads = get_settings().extraction_ocr_threads
-            # Only default models and no drawing helpers: anything else downloads.
             _engines[pid] = _reader_class()(
                 params={
-                    "Global.log_level": "warning",
+                    **SETTINGS,
                     "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
                 }
             )
         return _engines[pid]
+
+
+def configure(**settings: Any) -> None:
+    """Other RapidOCR settings (dotted names, as in `SETTINGS`) from the next OCR on: for
+    measuring what each costs (benchmarks/ocr_settings.py)."""
+    with _lock:
+        SETTINGS.update(settings)
+        _engines.clear()
 
 
 def decode_image(data: bytes) -> Image.Image:
