@@ -41,10 +41,18 @@ _HALF_TURN_LOSS = 0.1
 # upside down, text scores about 0.7; upright, about 0.99.
 _UPRIGHT_SCORE = 0.9
 
+# The detector looks for text on the picture shrunk to this many pixels on its long side;
+# the lines it finds are still read from the full picture. RapidOCR's default enlarges
+# the short side to 736 px and keeps larger pictures whole, so a 2000 px photo was
+# searched at full size: twice the CPU for no field more (docs/extraction.md, "OCR
+# settings", measured with benchmarks/ocr_settings.py).
+_DETECT_LONG_SIDE_PX = 1280
 # RapidOCR settings on top of its defaults (only default models: anything else downloads).
-# What other detector sizes and the line classifier cost is measured in docs/extraction.md
-# ("OCR settings", benchmarks/ocr_settings.py).
-SETTINGS: dict[str, Any] = {"Global.log_level": "warning"}
+SETTINGS: dict[str, Any] = {
+    "Global.log_level": "warning",
+    "Det.limit_type": "max",
+    "Det.limit_side_len": _DETECT_LONG_SIDE_PX,
+}
 
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
