@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from app.api import uploads
 from app.api.deps import Caller, Context
+from app.api.idempotency import Keyed, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -24,6 +25,7 @@ from app.api.schemas import (
 )
 from app.domain.model import FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
+from app.errors import ActionRefused
 from app.services import admission, browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
@@ -114,17 +116,23 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
+    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
-    """Store a document (multipart field `file`) and send it for extraction."""
+    """Store a document (multipart field `file`) and send it for extraction. With an
+    `Idempotency-Key`, the same upload sent again gets the first answer."""
     settings = ctx.runtime.settings
     ctx.limiter.hit("uploads", request.state.rate_keys)
     # Refuse callers without access, over their rate or their quota, before reading a
     # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)
-    await run_in_threadpool(
-        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
-    )
+    try:
+        await run_in_threadpool(
+            admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+        )
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
@@ -141,6 +149,7 @@ async def upload(
                 actor=actor,
                 filename=part.filename,
                 data=part.incoming,
+                claim=keyed.claim(part.incoming.sha256, part.filename),
             )
         )
     finally:
@@ -152,7 +161,7 @@ async def upload(
         duplicate=result.duplicate,
         retry=_retry_offer(result),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+    return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:
