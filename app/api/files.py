@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api import uploads
-from app.api.deps import Caller, Context
+from app.api.deps import ApiContext, Caller, Context
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -22,7 +22,7 @@ from app.api.schemas import (
     FileOut,
     UploadOut,
 )
-from app.domain.model import FileStatus
+from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
 from app.services import admission, browse, documents, queries
 
@@ -117,8 +117,27 @@ async def upload(
     client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
+    result = await receive_upload(ctx, actor, client_file_id, request, request.state.rate_keys)
+    body = UploadOut(
+        id=result.document_id,
+        client_file_id=client_file_id,
+        status=str(result.status),
+        duplicate=result.duplicate,
+        retry=_retry_offer(result),
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+
+
+async def receive_upload(
+    ctx: ApiContext,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    request: Request,
+    rate_keys: list[str],
+) -> documents.UploadResult:
+    """One upload from a multipart body, for the API and the console alike."""
     settings = ctx.runtime.settings
-    ctx.limiter.hit("uploads", request.state.rate_keys)
+    ctx.limiter.hit("uploads", rate_keys)
     # Refuse callers without access, over their rate or their quota, before reading a
     # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)
@@ -132,7 +151,7 @@ async def upload(
     )
     part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
     try:
-        result = await run_in_threadpool(
+        return await run_in_threadpool(
             lambda: documents.upload(
                 ctx.uow(),
                 ctx.runtime.blobs,
@@ -145,14 +164,6 @@ async def upload(
         )
     finally:
         part.close()
-    body = UploadOut(
-        id=result.document_id,
-        client_file_id=client_file_id,
-        status=str(result.status),
-        duplicate=result.duplicate,
-        retry=_retry_offer(result),
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:

@@ -36,7 +36,7 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _dispatch(
+def dispatch(
     ctx: ApiContext,
     actor: Actor,
     client_file_id: uuid.UUID,
@@ -69,7 +69,7 @@ def _dispatch(
     )
 
 
-def _run_now(
+def run_now(
     ctx: ApiContext,
     actor: Actor,
     client_file_id: uuid.UUID,
@@ -100,7 +100,7 @@ def _run_now(
 )
 def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """Suspend extraction; queued documents are skipped. Practice staff only."""
-    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE)
+    return dispatch(ctx, actor, client_file_id, Action.DEACTIVATE)
 
 
 @router.post(
@@ -114,7 +114,7 @@ def reactivate(
 ) -> JobOut:
     """Extraction works again; optionally re-send the documents skipped meanwhile."""
     params = {"reprocess_skipped": bool(body and body.reprocess_skipped)}
-    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, params)
+    return dispatch(ctx, actor, client_file_id, Action.REACTIVATE, params)
 
 
 @router.post(
@@ -125,7 +125,7 @@ def reactivate(
 )
 def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """The file leaves the practice; its client users keep it."""
-    return _dispatch(ctx, actor, client_file_id, Action.DETACH)
+    return dispatch(ctx, actor, client_file_id, Action.DETACH)
 
 
 @router.post(
@@ -136,7 +136,7 @@ def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 )
 def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """Remove every row and blob of the file, irreversibly. Only the audit remains."""
-    return _dispatch(ctx, actor, client_file_id, Action.DELETE)
+    return dispatch(ctx, actor, client_file_id, Action.DELETE)
 
 
 @router.post(
@@ -147,7 +147,7 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 )
 def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     """The client takes its own plan for the file. Client users only."""
-    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
+    return run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
 
 
 @router.post(
@@ -159,7 +159,7 @@ def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
 def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller) -> JobOut:
     """Attach a detached file to a practice. Client users only."""
     params = {"practice_id": str(body.practice_id)}
-    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params)
+    return run_now(ctx, actor, client_file_id, Action.ATTACH, params)
 
 
 @router.post(
@@ -171,7 +171,7 @@ def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Calle
 def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller) -> JobOut:
     """Give a person of the client's business access. The file can then only be detached."""
     params = {"email": body.email, "name": body.name}
-    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
+    return run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

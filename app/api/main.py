@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 
+from app import console
 from app.api import (
     bulk,
     documents,
@@ -65,6 +66,7 @@ def create_app(
         exports,
     ):
         app.include_router(module.router)
+    console.install(app)
     return app
 
 

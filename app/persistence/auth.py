@@ -57,10 +57,18 @@ class ApiTokens:
         return token
 
     def user_id_for(self, digest: str) -> uuid.UUID | None:
-        query = select(ApiToken.user_id).where(
-            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)
-        )
+        token = self.active_for(digest)
+        return token.user_id if token is not None else None
+
+    def active_for(self, digest: str) -> ApiToken | None:
+        query = select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
         return self.session.scalar(query)
+
+    def is_active(self, token_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+        query = select(ApiToken.id).where(
+            ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)
+        )
+        return self.session.scalar(query) is not None
 
     def revoke(self, token_id: uuid.UUID) -> int:
         result = self.session.execute(

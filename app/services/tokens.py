@@ -43,6 +43,36 @@ def revoke(uow: UnitOfWork, token_id: uuid.UUID) -> None:
         uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """Who signed in to the console, and with what: a session lasts only as long as the
+    token it was opened with (revoking the token ends it). Other ways in (an e-mail link)
+    open a session with no token."""
+
+    user_id: uuid.UUID
+    token_id: uuid.UUID | None
+
+
+def sign_in(uow: UnitOfWork, secret: str) -> SignIn | None:
+    """A console sign-in with a personal token; None when the token is not valid."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    with uow:
+        token = ApiTokens(uow.session).active_for(token_hash(secret))
+        return SignIn(token.user_id, token.id) if token is not None else None
+
+
+def session_actor(uow: UnitOfWork, signed_in: SignIn) -> Actor | None:
+    """The actor of a console session, with the files they may see right now; None once
+    the user or the token it was opened with is gone."""
+    with uow:
+        if signed_in.token_id is not None and not ApiTokens(uow.session).is_active(
+            signed_in.token_id, signed_in.user_id
+        ):
+            return None
+        return uow.users.actor(signed_in.user_id)
+
+
 def actor_for(uow: UnitOfWork, secret: str) -> Actor | None:
     """The user a bearer token stands for, with the files they may see right now."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
