@@ -28,7 +28,7 @@ def run(
     import uvicorn
 
     if state is not None:
-        _use_state(state)
+        use_state(state)
     settings = get_settings()
     _refuse_busy_port(host, port)
     upgrade(settings.database_url)
@@ -65,7 +65,7 @@ def run(
             local.stop(process)
 
 
-def _use_state(state: Path) -> None:
+def use_state(state: Path) -> None:
     """Point this process and its children at a state directory `dossier demo --keep`
     left: its SQLite file, its blobs and its own embedded broker."""
     if not (state / "dossier.db").is_file():
