@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.model import Actor, Role
+from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
 from app.services.queries import visible_file
 
@@ -30,7 +31,7 @@ def timeline(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> list[E
         visible_file(uow, actor, client_file_id)
         events = uow.lifecycle.events_for(client_file_id)
         if actor.is_staff:
-            events = [event for event in events if event.practice_id == actor.practice_id]
+            events = [event for event in events if _in_practice_time(event, actor)]
         names = _names(uow, {event.actor_id for event in events if event.actor_id})
         return [
             EventView(
@@ -43,6 +44,13 @@ def timeline(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> list[E
             )
             for event in reversed(events)
         ]
+
+
+def _in_practice_time(event: LifecycleEvent, actor: Actor) -> bool:
+    # An event is recorded under the practice the file had before it; the attach that
+    # brought the file in belongs to the practice it was attached to.
+    ours = str(actor.practice_id)
+    return str(event.practice_id) == ours or event.to_state.get("practice_id") == ours
 
 
 def _names(uow: UnitOfWork, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
