@@ -8,7 +8,7 @@ Dates and amounts are written by babel in the reader's locale."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -75,7 +75,9 @@ class Translator:
     def moment(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(value, format="medium", locale=self.locale, tzinfo=value.tzinfo)
+        # Dossier keeps instants in UTC and knows no reader's time zone: it says so.
+        written = format_datetime(value, format="medium", locale=self.locale, tzinfo=UTC)
+        return f"{written} UTC"
 
     def day(self, value: datetime | str | None) -> str:
         if value is None:

@@ -13,15 +13,29 @@ from app.console.i18n import Translator
 from app.domain.reasons import SENTENCES
 from app.services import admin
 from tests.e2e.conftest import Deployment
+from tests.unit.extraction.samples import INVOICE_LINES, pdf_bytes
 
 pytestmark = pytest.mark.integration
 SETTLE_MS = 30_000
-LANGUAGE_WORDS = {"en": ("Skipped", "Done"), "fr": ("Ignoré", "Terminé")}
+# Words and amounts as each language writes them, spelled out here, not read from the
+# catalogue the console uses.
+IN_WORDS = {
+    "en": {"skipped": "Skipped", "done": "Done", "total": "€12.40", "day": "12 Mar 2030"},
+    "fr": {"skipped": "Ignoré", "done": "Terminé", "total": "12,40\xa0€", "day": "12 mars 2030"},
+}
 
 
 def receipt(name: str, total: str) -> dict[str, Any]:
     text = f"Boulangerie du Port\nTicket {name}\n12/03/2030\nTotal TTC {total} EUR\n"
     return {"name": name, "mimeType": "text/plain", "buffer": text.encode()}
+
+
+def invoice() -> dict[str, Any]:
+    return {
+        "name": "invoice.pdf",
+        "mimeType": "application/pdf",
+        "buffer": pdf_bytes([INVOICE_LINES]),
+    }
 
 
 class Visit:
@@ -38,7 +52,9 @@ class Visit:
         """Screenshot, then axe-core's WCAG A/AA rules: no violation allowed."""
         from axe_playwright_python.sync_playwright import Axe
 
-        self.page.screenshot(path=str(self.artefacts / f"{self.language}-{name}.png"))
+        self.page.screenshot(
+            path=str(self.artefacts / f"{self.language}-{name}.png"), full_page=True
+        )
         results = Axe().run(self.page, options={"runOnly": ["wcag2a", "wcag2aa"]})
         assert results.violations_count == 0, results.generate_report()
 
@@ -87,19 +103,26 @@ def test_the_articles_story(
     context = chromium.new_context(locale="fr-FR" if language == "fr" else "en-GB")
     visit = Visit(context.new_page(), served, language, artefacts)
     t = visit.t
-    skipped, done = LANGUAGE_WORDS[language]
+    words = IN_WORDS[language]
     try:
         visit.sign_in(token)
         expect(visit.page.locator("html")).to_have_attribute("lang", language)
         visit.check("clients")
 
-        # Upload: many files at once, each with its progress; both extracted.
+        # Upload: many files at once, each with its progress; all extracted, their fields
+        # in the reader's way of writing amounts and dates, the PDF's first page previewed.
         visit.goto(f"/console/files/{bakery}")
-        visit.upload(receipt("ticket-1.txt", "12.40"), receipt("ticket-2.txt", "8.10"))
-        for name in ("ticket-1.txt", "ticket-2.txt"):
+        visit.upload(receipt("ticket-1.txt", "12.40"), receipt("ticket-2.txt", "8.10"), invoice())
+        for name in ("ticket-1.txt", "ticket-2.txt", "invoice.pdf"):
             expect(visit.document(name)).to_have_attribute(
                 "data-status", "extracted", timeout=SETTLE_MS
             )
+        visit.page.wait_for_load_state()  # drawn again once all settled, with the fields
+        expect(visit.document("ticket-1.txt")).to_contain_text(words["total"])
+        expect(visit.document("ticket-1.txt")).to_contain_text(words["day"])
+        preview = visit.document("invoice.pdf").get_by_role("img")
+        expect(preview).to_have_js_property("complete", True)
+        assert preview.evaluate("image => image.naturalWidth") > 0
         visit.check("file")
 
         # Deactivate: the menu says what it means, the job is followed to its end.
@@ -118,7 +141,7 @@ def test_the_articles_story(
         visit.upload(receipt("ticket-3.txt", "3.20"))
         third = visit.document("ticket-3.txt")
         expect(third).to_have_attribute("data-status", "skipped", timeout=SETTLE_MS)
-        expect(third).to_contain_text(skipped)
+        expect(third).to_contain_text(words["skipped"])
         expect(third).to_contain_text(t(SENTENCES["client_file_deactivated"]))
 
         visit.act(f"/console/files/{bakery}/manage", "Reactivate", "Reactivate the file")
@@ -152,7 +175,7 @@ def test_the_articles_story(
         visit.check("confirm-delete")
         confirm.click()
         visit.job_done()
-        assert done == t("Done")
+        assert words["done"] == t("Done")
         visit.goto("/console/clients")
         expect(visit.page.locator("main")).not_to_contain_text(f"Fleuriste {language}")
     finally:

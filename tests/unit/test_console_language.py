@@ -145,3 +145,10 @@ def test_a_sentence_the_catalogue_lacks_stays_in_english() -> None:
     assert FR.sentence("something_new", "A brand new sentence.") == "A brand new sentence."
     assert FR.sentence(None, None) is None
     assert wording.users(FR, 1) == "1 utilisateur"
+
+
+def test_moments_are_written_in_the_readers_way_and_say_utc() -> None:
+    moment = datetime(2030, 3, 12, 14, 5, tzinfo=UTC)
+    assert Translator("en").moment(moment) == "12 Mar 2030, 14:05:00 UTC"
+    assert Translator("fr").moment(moment) == "12 mars 2030, 14:05:00 UTC"
+    assert Translator("fr").moment(None) == ""

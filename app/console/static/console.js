@@ -67,7 +67,7 @@
         const done = document.createElement("li");
         done.textContent = form.dataset.done;
         list.append(done);
-        setTimeout(function () { window.location.reload(); }, 600);
+        setTimeout(function () { window.location.reload(); }, 300);
       }
     }
 
@@ -176,6 +176,8 @@
     const rows = function () { return table.querySelectorAll("tr[data-document]"); };
     const pending = Array.from(rows()).some(function (tr) { return !TERMINAL.has(tr.dataset.status); });
     if (!pending) return;
+    // Once every document has settled, the page is drawn again with their fields and
+    // their retry buttons.
     poll(table.dataset.statusUrl, function (body) {
       let open = 0;
       rows().forEach(function (tr) {
@@ -190,8 +192,9 @@
         }
         if (!TERMINAL.has(found.status)) open += 1;
       });
+      if (open === 0) window.location.reload();
       return open === 0;
-    }, 1000);
+    }, 500);
   }
 
   function job() {
