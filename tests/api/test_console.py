@@ -10,8 +10,8 @@ import pytest
 
 from app.api.headers import CONSOLE_CSP
 from app.bootstrap import Runtime
-from app.domain.model import FileStatus
-from app.services import tokens
+from app.domain.model import Action, Billing, FileStatus
+from app.services import lifecycle, tokens
 from tests.api.conftest import World, text_bytes
 from tests.api.console_support import Browser, browser
 from tests.api.fakes import FakeDispatcher, FakeWorker
@@ -193,3 +193,64 @@ def test_the_language_switch_wins_over_accept_language(runtime: Runtime, world: 
             staff.post("/console/language", {"language": "fr", "back": "/console/clients"}) == 303
         )
         assert "Mes clients" in staff.open("/console/clients")
+
+
+def _change(runtime: Runtime, world: World, file_id: uuid.UUID, action: Action, by: str) -> None:
+    lifecycle.change(
+        runtime.uow(),
+        job_id=uuid.uuid4(),
+        client_file_id=file_id,
+        actor_id=world.users[by],
+        action=action,
+    )
+
+
+def test_a_client_user_takes_their_own_subscription(runtime: Runtime, world: World) -> None:
+    _change(runtime, world, world.shared, Action.DEACTIVATE, "staff_a")
+    with browser(runtime) as client_user:
+        assert client_user.sign_in(world.tokens["client_1"]) == 303
+        client_user.open(f"/console/files/{world.shared}/manage")
+        assert client_user.post(f"/console/files/{world.shared}/manage/subscribe") == 303
+    with runtime.uow() as uow:
+        found = uow.files.get(world.shared)
+        assert found is not None
+        assert (found.billing, found.status) == (Billing.INDIVIDUAL, FileStatus.ACTIVE)
+
+
+def test_a_skipped_document_is_sent_again_once_its_file_may_extract(
+    runtime: Runtime, world: World, staff_a: Browser, worker: FakeWorker
+) -> None:
+    _change(runtime, world, world.own, Action.DEACTIVATE, "staff_a")
+    staff_a.open(f"/console/files/{world.own}")
+    uploaded = staff_a.client.post(
+        f"/console/files/{world.own}/documents",
+        files={"file": ("receipt.txt", text_bytes(), "text/plain")},
+        headers={"Accept": "application/json", "X-CSRF-Token": staff_a.csrf},
+    ).json()
+    worker.drain()
+    page = staff_a.open(f"/console/files/{world.own}")
+    assert "Not extracted: the client file was deactivated when it arrived." in page
+    retry = f"/console/documents/{uploaded['id']}/retry"
+    refused = staff_a.client.post(retry, data={"csrf_token": staff_a.csrf})
+    assert refused.status_code == 409
+    assert "reactivate it before sending documents again" in refused.text
+    _change(runtime, world, world.own, Action.REACTIVATE, "staff_a")
+    assert staff_a.post(retry) == 303
+
+
+def test_schedules_are_added_and_cancelled_and_exports_asked_for(
+    runtime: Runtime, world: World, staff_a: Browser
+) -> None:
+    staff_a.open(f"/console/files/{world.own}")
+    schedules = f"/console/files/{world.own}/schedules"
+    form = {"action": "deactivate", "run_at": "2031-12-31T18:00", "time_zone": "Europe/Paris"}
+    assert staff_a.post(schedules, form) == 303
+    assert staff_a.post(schedules, {**form, "run_at": "2001-01-01T00:00"}) == 422  # past
+    page = staff_a.open(f"/console/files/{world.own}")
+    assert "31 Dec 2031, 17:00:00 UTC" in page  # 18:00 in Paris
+    cancel = re.search(r'action="(/console/files/[^"]+/schedules/[^"]+/cancel)"', page)
+    assert cancel is not None
+    assert staff_a.post(cancel.group(1)) == 303
+    assert "Cancelled" in staff_a.open(f"/console/files/{world.own}")
+    assert staff_a.post(f"/console/files/{world.own}/exports") == 303
+    assert "Waiting for a worker" in staff_a.open(f"/console/files/{world.own}")
