@@ -14,7 +14,8 @@
       opener.addEventListener("click", function (event) {
         event.preventDefault();
         dialog.showModal();
-        const first = dialog.querySelector("input:not([type=hidden]), button, a[href]");
+        // Into the first field; where there is none, onto Cancel, never onto the action.
+        const first = dialog.querySelector("input:not([type=hidden])") || dialog.querySelector("[data-close]");
         if (first) first.focus();
       });
       dialog.querySelectorAll("[data-close]").forEach(function (closer) {
