@@ -377,6 +377,7 @@ _CONSOLE = {
         "Ce formulaire a expiré ou ne vient pas de Dossier. Réessayez."
     ),
     "Choose a date and a time.": "Choisissez une date et une heure.",
+    "The request is not valid.": "La demande n'est pas valide.",
     "Choose an action to schedule.": "Choisissez une action à planifier.",
 }
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -172,8 +173,24 @@ async def _to_sign_in(request: Request, error: Exception) -> Response:
     return RedirectResponse(f"{PREFIX}/sign-in?next={quote(error.next_path)}", status_code=303)
 
 
+def _invalid_form(
+    original: Callable[..., Any],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, error: Exception) -> Response:
+        if not request.url.path.startswith(PREFIX) or _wants_json(request):
+            answer: Response = await original(request, error)
+            return answer
+        current = await page(request, request.app.state.context)
+        message = current.t("The request is not valid.")
+        return current.render("error.html", status_code=422, message=message, code="invalid")
+
+    return handle
+
+
 def install(app: FastAPI) -> None:
     """Console errors as pages; the API's stay JSON."""
     app.add_exception_handler(SignInNeeded, _to_sign_in)
     original = app.exception_handlers[DossierError]
     app.add_exception_handler(DossierError, _error_page(original))
+    invalid = app.exception_handlers[RequestValidationError]
+    app.add_exception_handler(RequestValidationError, _invalid_form(invalid))

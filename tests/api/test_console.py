@@ -3,6 +3,7 @@ CSP, access (a practice never sees another's files), the Manage menu and its job
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 
@@ -173,6 +174,19 @@ def test_deactivate_runs_as_a_job_followed_to_its_end(
     assert status_of(runtime, world.own) is FileStatus.DEACTIVATED
     deactivated = staff_a.open("/console/clients?status=deactivated")
     assert "Florist" in deactivated
+
+
+def test_a_malformed_form_is_a_page_in_the_readers_language(
+    runtime: Runtime, world: World, staff_a: Browser
+) -> None:
+    staff_a.open(f"/console/files/{world.shared}/manage")
+    response = staff_a.client.post(
+        f"/console/files/{world.shared}/manage/attach",
+        data={"csrf_token": staff_a.csrf, "practice_id": "not-a-uuid"},
+        headers={"Accept-Language": "fr"},
+    )
+    assert response.status_code == 422
+    assert "La demande n'est pas valide." in html.unescape(response.text)
 
 
 def test_delete_needs_the_clients_name(
