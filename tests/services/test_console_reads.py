@@ -4,28 +4,15 @@ for whoever may see the file) and the audit timeline (never a former practice's 
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 from PIL import Image
 
 from app.domain.model import Action
 from app.errors import NotFound
-from app.services import admin, audit, documents, previews
+from app.services import admin, audit, previews
 from tests.services.conftest import Office
 from tests.unit.extraction.samples import INVOICE_LINES, encoded, pdf_bytes, receipt_image
-
-
-def _upload(office: Office, data: bytes, filename: str) -> uuid.UUID:
-    return documents.upload(
-        office.uow,
-        office.blobs,
-        office.settings,
-        client_file_id=office.file_id,
-        actor=office.actor(),
-        filename=filename,
-        data=data,
-    ).document_id
 
 
 @pytest.mark.parametrize(
@@ -36,7 +23,7 @@ def _upload(office: Office, data: bytes, filename: str) -> uuid.UUID:
     ],
 )
 def test_a_preview_is_a_png_of_bounded_size(office: Office, data: bytes, filename: str) -> None:
-    document_id = _upload(office, data, filename)
+    document_id = office.upload(data, filename=filename)
     picture = previews.preview(office.uow, office.blobs, office.actor(), document_id)
     assert picture is not None
     image = Image.open(io.BytesIO(picture))
@@ -47,14 +34,14 @@ def test_a_preview_is_a_png_of_bounded_size(office: Office, data: bytes, filenam
 
 
 def test_text_has_no_preview_and_a_damaged_pdf_none_either(office: Office) -> None:
-    text = _upload(office, office.receipt(1), "receipt.txt")
+    text = office.upload(office.receipt(1), filename="receipt.txt")
     assert previews.preview(office.uow, office.blobs, office.actor(), text) is None
-    damaged = _upload(office, b"%PDF-1.4\n" + b"\x00garbage" * 50, "broken.pdf")
+    damaged = office.upload(b"%PDF-1.4\n" + b"\x00garbage" * 50, filename="broken.pdf")
     assert previews.preview(office.uow, office.blobs, office.actor(), damaged) is None
 
 
 def test_another_practice_gets_no_preview(office: Office) -> None:
-    document_id = _upload(office, pdf_bytes([INVOICE_LINES]), "invoice.pdf")
+    document_id = office.upload(pdf_bytes([INVOICE_LINES]), filename="invoice.pdf")
     other = admin.create_practice(office.uow, "Other practice")
     stranger = admin.create_staff_user(office.uow, other, "Eve", "eve@other.test")
     with pytest.raises(NotFound):
