@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app import console
 from app.api import (
+    audit,
     bulk,
     documents,
     errors,
@@ -17,6 +18,8 @@ from app.api import (
     files,
     health,
     lifecycle,
+    people,
+    practice_webhooks,
     retention,
     retries,
     schedules,
@@ -64,6 +67,9 @@ def create_app(
         retention,
         bulk,
         exports,
+        people,
+        audit,
+        practice_webhooks,
     ):
         app.include_router(module.router)
     console.install(app)

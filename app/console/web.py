@@ -24,7 +24,7 @@ from app.console.i18n import LANGUAGES, Translator, negotiate
 from app.console.sessions import ConsoleSession, SessionCodec
 from app.domain.model import Actor
 from app.errors import DossierError
-from app.services import audit, tokens
+from app.services import timeline, tokens
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -52,7 +52,7 @@ class Page:
     codec: SessionCodec
     session: ConsoleSession
     actor: Actor | None = None
-    person: audit.Person | None = None
+    person: timeline.Person | None = None
     changed: bool = False
     notices: list[str] = field(default_factory=list)
 
@@ -103,7 +103,7 @@ async def page(request: Request, ctx: Annotated[ApiContext, Depends(context)]) -
         if current.actor is None:  # the token was revoked or the user removed
             current.update(current.session.evolve(signed_in=None))
         else:
-            current.person = await run_in_threadpool(audit.person, ctx.uow(), signed_in.user_id)
+            current.person = await run_in_threadpool(timeline.person, ctx.uow(), signed_in.user_id)
     return current
 
 
