@@ -180,6 +180,18 @@ class Settings(BaseSettings):
     console_session_hours: float = Field(
         default=12, gt=0, le=24 * 31, description="How long a console sign-in lasts."
     )
+    idempotency_retention_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description="How long the first answer to an Idempotency-Key is given again.",
+    )
+    ingest_incoming_max_age_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 366,
+        description="Blobs under incoming/ that no ingest task claimed are removed after this.",
+    )
 
     @field_validator("rate_limit_failed_auth", "rate_limit_uploads")
     @classmethod

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from app.api import uploads
 from app.api.deps import ApiContext, Caller, Context
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -24,6 +25,7 @@ from app.api.schemas import (
 )
 from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
+from app.errors import ActionRefused
 from app.services import admission, browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
@@ -114,10 +116,12 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
+    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
-    """Store a document (multipart field `file`) and send it for extraction."""
-    result = await receive_upload(ctx, actor, client_file_id, request, request.state.rate_keys)
+    """Store a document (multipart field `file`) and send it for extraction. With an
+    `Idempotency-Key`, the same upload sent again gets the first answer."""
+    rate_keys = request.state.rate_keys
+    result = await receive_upload(ctx, actor, client_file_id, request, rate_keys, keyed)
     body = UploadOut(
         id=result.document_id,
         client_file_id=client_file_id,
@@ -125,7 +129,7 @@ async def upload(
         duplicate=result.duplicate,
         retry=_retry_offer(result),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+    return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
 
 
 async def receive_upload(
@@ -134,6 +138,7 @@ async def receive_upload(
     client_file_id: uuid.UUID,
     request: Request,
     rate_keys: list[str],
+    keyed: KeyedRequest | None = None,
 ) -> documents.UploadResult:
     """One upload from a multipart body, for the API and the console alike."""
     settings = ctx.runtime.settings
@@ -141,9 +146,14 @@ async def receive_upload(
     # Refuse callers without access, over their rate or their quota, before reading a
     # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)
-    await run_in_threadpool(
-        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
-    )
+    try:
+        await run_in_threadpool(
+            admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+        )
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if keyed is None or not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
@@ -160,6 +170,7 @@ async def receive_upload(
                 actor=actor,
                 filename=part.filename,
                 data=part.incoming,
+                claim=keyed.claim(part.incoming.sha256, part.filename) if keyed else None,
             )
         )
     finally:

@@ -103,7 +103,7 @@ def act(
             )
     if action in BY_WORKER:
         params = {"reprocess_skipped": reprocess_skipped} if action is Action.REACTIVATE else None
-        job = api_lifecycle.dispatch(ctx, actor, client_file_id, action, params)
+        job, _ = api_lifecycle.dispatch(ctx, actor, client_file_id, action, None, params)
         return current.redirect(f"{PREFIX}/jobs/{job.id}")
     params = _quick_params(action, email=email, name=name, practice_id=practice_id)
     api_lifecycle.run_now(ctx, actor, client_file_id, action, params)
