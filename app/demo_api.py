@@ -1,48 +1,59 @@
-"""The demo's HTTP API: the real app served by uvicorn on a loopback port, in a thread of
-the demo's process, so that the people chapters go over HTTP as a client would."""
+"""The demo's producers: Dossier's HTTP API on a free local port in a thread of the demo,
+and the Python client, one API token per person, as a scanner or a mail importer uses it."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import uuid
 
-import httpx
 import uvicorn
 
+from app.api.main import create_app
 from app.bootstrap import Runtime
+from app.client import Dossier
+from app.services import tokens
 
-READY_SECONDS = 10.0
-
-
-@contextmanager
-def serving(runtime: Runtime) -> Iterator[str]:
-    """Serve the API on the demo's runtime; yield its base URL."""
-    from app.api.main import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    app = create_app(runtime, broker_check=lambda: None)
-    # No lifespan: the demo closes its own runtime, after the server has stopped.
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="demo-api", daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + READY_SECONDS
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the demo's API server did not start")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=READY_SECONDS)
+START_SECONDS = 30.0
 
 
-def client(base_url: str, token: str | None = None) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return httpx.Client(base_url=base_url, headers=headers, timeout=30)
+class DemoApi:
+    """Started on first use; `close()` stops it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._url = ""
+        self._clients: dict[uuid.UUID, Dossier] = {}
+
+    def client(self, user_id: uuid.UUID) -> Dossier:
+        if user_id not in self._clients:
+            token = tokens.issue(self.runtime.uow(), user_id, "demo").secret
+            self._clients[user_id] = Dossier(self._started(), token)
+        return self._clients[user_id]
+
+    def _started(self) -> str:
+        if self._server is None:
+            listening = socket.socket()
+            listening.bind(("127.0.0.1", 0))
+            app = create_app(self.runtime, broker_check=lambda: None)
+            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+            self._server = uvicorn.Server(config)
+            self._thread = threading.Thread(
+                target=self._server.run, kwargs={"sockets": [listening]}, daemon=True
+            )
+            self._thread.start()
+            self._url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+            deadline = time.monotonic() + START_SECONDS
+            while not self._server.started and time.monotonic() < deadline:
+                time.sleep(0.02)
+        return self._url
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from rich.table import Table
 
-from app.demo_api import client, serving
+from app.demo_http import client, serving
 from app.demo_samples import Sample
 from app.demo_steps import DemoFailure, Steps
 from app.persistence.mail import Outbox

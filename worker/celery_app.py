@@ -20,6 +20,8 @@ QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 ROUTES = {
     messages.GATE: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
+    # Short database work, like the gate it leads to.
+    messages.INGEST: {"queue": "gate"},
     # Quick jobs like lifecycle changes, and serialised with them on the file's lock.
     messages.RETRY: {"queue": "lifecycle"},
     messages.RESEND: {"queue": "lifecycle"},
@@ -67,6 +69,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # Task events (sent, received, started, succeeded, ...) for Flower and
+        # celery-exporter: one small publish per state change.
+        "worker_send_task_events": settings.task_events,
+        "task_send_sent_event": settings.task_events,
         "task_time_limit": settings.extraction_time_limit_seconds,
         # The soft limit ends an extraction as a failed document; on a gate decision or a
         # lifecycle change it could only interrupt the sending of committed work, so
@@ -101,6 +107,18 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             # Exports past DOSSIER_EXPORT_TTL_HOURS lose their zip.
             "expire-exports": {
                 "task": messages.EXPIRE_EXPORTS,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+            # Idempotency keys past DOSSIER_IDEMPOTENCY_RETENTION_HOURS, and incoming blobs
+            # older than DOSSIER_INGEST_INCOMING_MAX_AGE_HOURS that no task claimed.
+            "expire-idempotency-keys": {
+                "task": messages.EXPIRE_IDEMPOTENCY_KEYS,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+            "clean-incoming": {
+                "task": messages.CLEAN_INCOMING,
                 "schedule": settings.sweep_interval_seconds,
                 "options": {"expires": settings.sweep_interval_seconds},
             },

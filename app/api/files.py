@@ -10,7 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api import uploads
-from app.api.deps import Caller, Context
+from app.api.deps import ApiContext, Caller, Context
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -22,8 +23,9 @@ from app.api.schemas import (
     FileOut,
     UploadOut,
 )
-from app.domain.model import FileStatus
+from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
+from app.errors import ActionRefused
 from app.services import admission, browse, documents, queries
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
@@ -114,17 +116,44 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
+    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
-    """Store a document (multipart field `file`) and send it for extraction."""
+    """Store a document (multipart field `file`) and send it for extraction. With an
+    `Idempotency-Key`, the same upload sent again gets the first answer."""
+    rate_keys = request.state.rate_keys
+    result = await receive_upload(ctx, actor, client_file_id, request, rate_keys, keyed)
+    body = UploadOut(
+        id=result.document_id,
+        client_file_id=client_file_id,
+        status=str(result.status),
+        duplicate=result.duplicate,
+        retry=_retry_offer(result),
+    )
+    return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
+
+
+async def receive_upload(
+    ctx: ApiContext,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    request: Request,
+    rate_keys: list[str],
+    keyed: KeyedRequest | None = None,
+) -> documents.UploadResult:
+    """One upload from a multipart body, for the API and the console alike."""
     settings = ctx.runtime.settings
-    ctx.limiter.hit("uploads", request.state.rate_keys)
+    ctx.limiter.hit("uploads", rate_keys)
     # Refuse callers without access, over their rate or their quota, before reading a
     # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)
-    await run_in_threadpool(
-        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
-    )
+    try:
+        await run_in_threadpool(
+            admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+        )
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if keyed is None or not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
@@ -132,7 +161,7 @@ async def upload(
     )
     part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
     try:
-        result = await run_in_threadpool(
+        return await run_in_threadpool(
             lambda: documents.upload(
                 ctx.uow(),
                 ctx.runtime.blobs,
@@ -141,18 +170,11 @@ async def upload(
                 actor=actor,
                 filename=part.filename,
                 data=part.incoming,
+                claim=keyed.claim(part.incoming.sha256, part.filename) if keyed else None,
             )
         )
     finally:
         part.close()
-    body = UploadOut(
-        id=result.document_id,
-        client_file_id=client_file_id,
-        status=str(result.status),
-        duplicate=result.duplicate,
-        retry=_retry_offer(result),
-    )
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:

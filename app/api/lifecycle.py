@@ -5,15 +5,18 @@ by a worker; the 202 carries the job id to follow. Client-side ones run at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ErrorOut,
@@ -21,8 +24,16 @@ from app.api.schemas import (
     JobPageOut,
     ReactivateIn,
 )
-from app.domain.model import Action, Actor
+from app.domain.model import JobStatus
 from app.services import browse, requests
+from app.services.commands import (
+    Command,
+    Deactivate,
+    Delete,
+    Detach,
+    Reactivate,
+    Subscribe,
+)
 from app.services.lifecycle import JobResult
 
 log = logging.getLogger(__name__)
@@ -35,54 +46,61 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _dispatch(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-) -> JobOut:
-    requested = requests.request(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-    )
+def dispatch(
+    ctx: ApiContext, command: Command, keyed: KeyedRequest | None = None
+) -> tuple[JobOut, bool]:
+    """Check, record and send a worker's lifecycle change (the API's and the console's);
+    the job, and whether it is the first answer to its idempotency key given again."""
+    client_file_id, action = command.client_file_id, command.action
+    claim = keyed.claim(_canonical(command.params())) if keyed is not None else None
+    requested = requests.request(ctx.uow(), command, claim)
     message = requested.message
     try:
-        ctx.runtime.dispatcher.send([message])
+        if message is not None:
+            ctx.runtime.dispatcher.send([message])
     except Exception:
-        log.exception("could not send %s for client file %s", message.name, client_file_id)
-        requests.withdraw(ctx.uow(), message.task_id)
+        log.exception("could not send %s for client file %s", action, client_file_id)
+        requests.withdraw(ctx.uow(), requested.job_id, claim)
         raise ServiceUnavailable(
             "The job queue cannot be reached; nothing was changed. Try again shortly.",
             client_file_id=client_file_id,
         ) from None
-    return JobOut(
-        id=message.task_id,
+    job = JobOut(
+        id=requested.job_id,
         client_file_id=client_file_id,
         action=str(action),
-        status="pending",
+        status=JobStatus.PENDING,
         created_at=requested.created_at,
     )
+    return job, message is None
+
+
+def _dispatch(ctx: ApiContext, command: Command, keyed: KeyedRequest) -> JSONResponse:
+    job, replayed = dispatch(ctx, command, keyed)
+    return answer(job, 202, replayed=replayed)
+
+
+def run_now(
+    ctx: ApiContext, command: Command, keyed: KeyedRequest | None = None
+) -> tuple[JobOut, bool]:
+    """A quick change run in this process (the API's and the console's)."""
+    claim = keyed.claim(_canonical(command.params())) if keyed is not None else None
+    ran = requests.run_now(ctx.uow(), ctx.runtime.blobs, command, claim)
+    job = JobOut(
+        id=ran.job.job_id,
+        client_file_id=command.client_file_id,
+        action=ran.job.action,
+        status=ran.job.status,
+        counts=ran.job.counts,
+    )
+    return job, ran.replayed
 
 
 def _run_now(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any],
-) -> JobOut:
-    result = requests.run_now(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-    )
-    return job_out(result)
+    ctx: ApiContext, command: Command, keyed: KeyedRequest, status_code: int = 202
+) -> JSONResponse:
+    job, replayed = run_now(ctx, command, keyed)
+    return answer(job, status_code, replayed=replayed)
 
 
 def job_out(result: JobResult) -> JobOut:
@@ -96,15 +114,23 @@ def job_out(result: JobResult) -> JobOut:
     )
 
 
+def _canonical(params: dict[str, Any] | None) -> str:
+    # What the body asked for, not how it was spelled: key order and spaces do not count.
+    return json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
+
+
 @router.post(
     "/client-files/{client_file_id}/deactivate",
     status_code=202,
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def deactivate(
+    client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Suspend extraction; queued documents are skipped. Practice staff only."""
-    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE)
+    command = Deactivate(client_file_id=client_file_id, actor_id=actor.user_id)
+    return _dispatch(ctx, command, keyed)
 
 
 @router.post(
@@ -114,11 +140,19 @@ def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut
     responses=ACCEPTED,
 )
 def reactivate(
-    client_file_id: uuid.UUID, ctx: Context, actor: Caller, body: ReactivateIn | None = None
-) -> JobOut:
+    client_file_id: uuid.UUID,
+    ctx: Context,
+    actor: Caller,
+    keyed: Keyed,
+    body: ReactivateIn | None = None,
+) -> JSONResponse:
     """Extraction works again; optionally re-send the documents skipped meanwhile."""
-    params = {"reprocess_skipped": bool(body and body.reprocess_skipped)}
-    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, params)
+    command = Reactivate(
+        client_file_id=client_file_id,
+        actor_id=actor.user_id,
+        reprocess_skipped=bool(body and body.reprocess_skipped),
+    )
+    return _dispatch(ctx, command, keyed)
 
 
 @router.post(
@@ -127,9 +161,9 @@ def reactivate(
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The file leaves the practice; its client users keep it."""
-    return _dispatch(ctx, actor, client_file_id, Action.DETACH)
+    return _dispatch(ctx, Detach(client_file_id=client_file_id, actor_id=actor.user_id), keyed)
 
 
 @router.post(
@@ -138,9 +172,9 @@ def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Remove every row and blob of the file, irreversibly. Only the audit remains."""
-    return _dispatch(ctx, actor, client_file_id, Action.DELETE)
+    return _dispatch(ctx, Delete(client_file_id=client_file_id, actor_id=actor.user_id), keyed)
 
 
 @router.post(
@@ -149,9 +183,10 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The client takes its own plan for the file. Client users only."""
-    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
+    command = Subscribe(client_file_id=client_file_id, actor_id=actor.user_id)
+    return _run_now(ctx, command, keyed)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

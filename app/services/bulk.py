@@ -5,6 +5,7 @@ never holds back the others."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,10 +14,11 @@ from typing import Any
 from app.domain.model import Action
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, lifecycle, messages, requests
+from app.services import commands, idempotency, messages, requests
+from app.services.idempotency import KeyClaim
 from app.storage import BlobStore
 
-BULK_ACTIONS = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
+BULK_ACTIONS = commands.WORKER_ACTIONS
 MAX_FILES = 500
 
 ALLOWED, REFUSED, NOT_FOUND = "allowed", "refused", "not_found"
@@ -71,25 +73,34 @@ def request_all(
     action: Action,
     client_file_ids: Sequence[uuid.UUID],
     params: dict[str, Any] | None = None,
+    claim: KeyClaim | None = None,
 ) -> tuple[list[BulkItem], list[messages.TaskMessage]]:
     """Record a pending job for every file that allows the action (as the API does for
-    one); return each file's outcome and the task messages the caller must send."""
+    one); return each file's outcome and the task messages the caller must send. Under an
+    idempotency `claim`, each file's request is keyed too (`item_claim`): sent again, a
+    file's accepted request gives its first answer and no second message."""
     items, to_send = [], []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            requested = requests.request(
-                uow,
-                client_file_id=client_file_id,
-                actor_id=actor_id,
-                action=action,
-                params=params,
-            )
+            requested = requests.request(uow, command, item_claim(claim, client_file_id))
         except (ActionRefused, NotFound) as error:
             items.append(_refused(client_file_id, error))
             continue
-        to_send.append(requested.message)
-        items.append(BulkItem(client_file_id, "pending", job_id=requested.message.task_id))
+        if requested.message is not None:
+            to_send.append(requested.message)
+        items.append(BulkItem(client_file_id, "pending", job_id=requested.job_id))
     return items, to_send
+
+
+def item_claim(claim: KeyClaim | None, client_file_id: uuid.UUID) -> KeyClaim | None:
+    """One file's share of a bulk request's key."""
+    if claim is None:
+        return None
+    key = "bulk:" + idempotency.fingerprint(claim.key, str(client_file_id))
+    return dataclasses.replace(claim, key=key)
 
 
 def run_all(
@@ -105,9 +116,12 @@ def run_all(
     """Run the action on every file in this process, one file after the other."""
     items = []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            result = _run_one(
-                uow, blobs, actor_id, action, client_file_id, params or {}, delete_batch_size
+            result = commands.run(
+                uow, blobs, command, job_id=uuid.uuid4(), delete_batch_size=delete_batch_size
             )
         except NotFound as error:
             items.append(_refused(client_file_id, error))
@@ -123,34 +137,6 @@ def run_all(
             )
         )
     return items
-
-
-def _run_one(
-    uow: UnitOfWork,
-    blobs: BlobStore,
-    actor_id: uuid.UUID,
-    action: Action,
-    client_file_id: uuid.UUID,
-    params: dict[str, Any],
-    delete_batch_size: int,
-) -> lifecycle.JobResult:
-    if action is Action.DELETE:
-        return deletion.delete(
-            uow,
-            blobs,
-            job_id=uuid.uuid4(),
-            client_file_id=client_file_id,
-            actor_id=actor_id,
-            batch_size=delete_batch_size,
-        )
-    return lifecycle.change(
-        uow,
-        job_id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
-    )
 
 
 def _refused(client_file_id: uuid.UUID, error: ActionRefused | NotFound) -> BulkItem:

@@ -9,14 +9,22 @@ from typing import Any
 
 from app.domain import rules
 from app.domain.gatekeeper import Decision, verdict
-from app.domain.model import Action, Actor, FileState, FileStatus, SkipReason
+from app.domain.model import (
+    Action,
+    Actor,
+    FileState,
+    FileStatus,
+    JobStatus,
+    SkipReason,
+)
 from app.errors import ActionRefused, InvalidInput, NotFound
-from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, utcnow
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
-from app.services import mail, messages
+from app.services import access, mail, messages
 
-DONE, REFUSED, RUNNING = "done", "refused", "running"
-CANCELLED = "cancelled"  # a deletion cancelled during its grace period
+# Kept as names here: the services compare and record job statuses by them.
+DONE, REFUSED, RUNNING = JobStatus.DONE, JobStatus.REFUSED, JobStatus.RUNNING
+CANCELLED = JobStatus.CANCELLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +32,7 @@ class JobResult:
     job_id: uuid.UUID
     client_file_id: uuid.UUID
     action: str
-    status: str
+    status: JobStatus
     counts: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
     message: str | None = None
@@ -35,7 +43,7 @@ def job_result(job: LifecycleJob) -> JobResult:
         job.id,
         job.client_file_id,
         job.action,
-        job.status,
+        JobStatus(job.status),
         dict(job.counts),
         job.reason,
         job.message,
@@ -59,9 +67,7 @@ def locate(
     actor = uow.users.actor(actor_id)
     if actor is None:
         raise NotFound("No such user.", user_id=actor_id)
-    client_file = uow.files.lock(client_file_id)
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
     return client_file, actor
 
 
@@ -134,7 +140,7 @@ def _apply(
         client_file.deactivated_at = (
             uow.clock() if new_state.status is FileStatus.DEACTIVATED else None
         )
-    client_file.updated_at = utcnow()
+    client_file.updated_at = uow.clock()
     counts = purge(uow, client_file)
     if action is Action.REACTIVATE and params.get("reprocess_skipped"):
         counts["documents_resent"] = resend_skipped(uow, client_file.id)
@@ -174,7 +180,7 @@ def record(
     counts: dict[str, int],
 ) -> None:
     """Write the change's job (done) and its audit event, in the caller's transaction."""
-    now = utcnow()
+    now = uow.clock()
     job, _ = uow.lifecycle.add_job_unless_present(
         LifecycleJob(
             id=job_id,
@@ -220,7 +226,7 @@ def record_refusal(
     refused: ActionRefused,
 ) -> JobResult:
     with uow:
-        now = utcnow()
+        now = uow.clock()
         # Two runs of one job refused at the same moment both get here: the job's id
         # decides which one records it.
         job, created = uow.lifecycle.add_job_unless_present(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+
+from app.persistence.outbox import Dispatcher, TaskMessage
+
+__all__ = ["Dispatcher", "TaskMessage"]
 
 GATE = "dossier.documents.gate"
 EXTRACT = "dossier.documents.extract"
@@ -21,16 +23,9 @@ EXPORT = "dossier.lifecycle.export"
 DELIVER_WEBHOOKS = "dossier.maintenance.deliver_webhooks"
 EXPIRE_EXPORTS = "dossier.maintenance.expire_exports"
 SEND_MAIL = "dossier.maintenance.send_mail"
-
-
-@dataclass(frozen=True, slots=True)
-class TaskMessage:
-    name: str
-    payload: dict[str, Any]
-    task_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    # Whose work this is (a practice, or a file without one): the dispatcher shares the
-    # extraction queue fairly between tenants by it. Not part of the payload.
-    tenant: str | None = None
+INGEST = "dossier.documents.ingest"
+EXPIRE_IDEMPOTENCY_KEYS = "dossier.maintenance.expire_idempotency_keys"
+CLEAN_INCOMING = "dossier.maintenance.clean_incoming"
 
 
 def gate(document_id: uuid.UUID, task_id: uuid.UUID) -> TaskMessage:
@@ -44,11 +39,3 @@ def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = Non
 def tenant_of(practice_id: uuid.UUID | None, client_file_id: uuid.UUID) -> str:
     """The practice a file belongs to, or the file itself when it has none."""
     return f"practice:{practice_id}" if practice_id else f"file:{client_file_id}"
-
-
-class Dispatcher(Protocol):
-    """Sends messages to the broker; only ever called after a commit."""
-
-    def send(self, messages: list[TaskMessage]) -> None: ...
-
-    def revoke(self, task_ids: list[uuid.UUID]) -> int: ...

@@ -13,6 +13,7 @@ from app.domain.model import NOT_STARTED_STATUSES, Action, Actor, FileStatus, Sk
 from app.errors import NotFound
 from app.persistence.models import ClientFile, Document
 from app.persistence.uow import UnitOfWork
+from app.services import access
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +50,12 @@ class ActionOption:
     for_practice: tuple[str, ...]
     for_client: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
+    until: datetime | None = None  # when a refusal only time lifts ends
 
 
 def visible_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
     """The file, if the actor may know it exists; otherwise NotFound, never Forbidden."""
-    client_file = uow.files.get(client_file_id)
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
-    if client_file.status is FileStatus.DELETING and client_file.purge_after is not None:
-        # In its grace period a deleted file is hidden; only the deletion can be cancelled.
-        raise NotFound("No such client file.", client_file_id=client_file_id)
-    return client_file
+    return access.visible_file(uow, actor, client_file_id, hidden_in_grace=True)
 
 
 def list_files(uow: UnitOfWork, actor: Actor, status: FileStatus) -> list[FileView]:
@@ -97,14 +93,19 @@ def list_documents(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> 
 
 def get_document(uow: UnitOfWork, actor: Actor, document_id: uuid.UUID) -> DocumentView:
     with uow:
-        document = uow.documents.get(document_id)
-        if document is None:
-            raise NotFound("No such document.", document_id=document_id)
-        try:
-            visible_file(uow, actor, document.client_file_id)
-        except NotFound:
-            raise NotFound("No such document.", document_id=document_id) from None
-        return _document_view(uow, document)
+        return _document_view(uow, visible_document(uow, actor, document_id))
+
+
+def visible_document(uow: UnitOfWork, actor: Actor, document_id: uuid.UUID) -> Document:
+    """The document, if the actor may see its file; otherwise NotFound."""
+    document = uow.documents.get(document_id)
+    if document is None:
+        raise NotFound("No such document.", document_id=document_id)
+    try:
+        visible_file(uow, actor, document.client_file_id)
+    except NotFound:
+        raise NotFound("No such document.", document_id=document_id) from None
+    return document
 
 
 def _document_view(uow: UnitOfWork, document: Document) -> DocumentView:
@@ -156,6 +157,7 @@ def available_actions(
                     consequences.for_practice,
                     consequences.for_client,
                     impact.get(action, {}),
+                    refusal.until if refusal else None,
                 )
             )
         return options

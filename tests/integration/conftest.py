@@ -184,6 +184,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "gate_batch_size",
             "broker_restore_interval_seconds",
             "extraction_fair_burst",
+            "task_events",
         )
     }
     env["DOSSIER_TEST_ENGINE_JOURNAL"] = str(tmp / "engine-runs.txt")

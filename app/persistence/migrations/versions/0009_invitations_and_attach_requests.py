@@ -5,7 +5,7 @@ any practice by id. An invitation now waits to be accepted with its token (only 
 is kept); a request to attach waits for the practice to answer.
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-30 06:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
