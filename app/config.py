@@ -131,6 +131,38 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, le=60, description="Longest wait for a webhook receiver's answer."
     )
+    # People (issue 15): invitations and the mail that carries them.
+    invitation_ttl_hours: float = Field(
+        default=168, gt=0, le=24 * 366, description="How long an invitation can be accepted."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach this Dossier's API; written in the mail it sends.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server mail is sent through; unset: mail stays in the outbox.",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = Field(default="", description="SMTP login, if the server asks one.")
+    smtp_password: str = Field(default="", description="SMTP password, with the login.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection (STARTTLS).")
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mail_from: str = Field(
+        default="Dossier <no-reply@dossier.invalid>", description="Sender of Dossier's mail."
+    )
+    mail_max_attempts: int = Field(
+        default=8, ge=1, description="A message still refused after this many tries is given up."
+    )
+    mail_retry_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Wait before the first retry of a message; it doubles each time, at most 1 h.",
+    )
+    mail_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often beat runs the mail sender."
+    )
     webhook_first_retry_seconds: float = Field(
         default=30.0,
         gt=0,

@@ -4,11 +4,13 @@ names, wait for the worker by watching the database, and check what happened."""
 from __future__ import annotations
 
 import io
+import re
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import redis
@@ -21,11 +23,13 @@ from app.demo_samples import Sample
 from app.demo_tables import counts_text, documents_table
 from app.domain.model import Action, Actor, FileStatus
 from app.errors import NotFound
+from app.persistence.mail import Outbox
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, queries
+from app.services import attach, invitations, lifecycle, queries
 from app.services.lifecycle import DONE, REFUSED, JobResult
 
 POLL_SECONDS = 0.1
+INVITATION_CODE = re.compile(r"\binv_[A-Za-z0-9_-]+")
 T = TypeVar("T")
 
 
@@ -143,10 +147,46 @@ class Steps:
         self.refusals.append((request, job))
         return job
 
+    def invite_and_accept(self, file_name: str, email: str) -> uuid.UUID:
+        """Claire invites `email`; the person reads the mail and accepts: their user id."""
+        invitations.invite(
+            self.uow(),
+            client_file_id=self.files[file_name],
+            actor_id=self.staff,
+            email=email,
+            ttl=timedelta(days=7),
+            accept_url=f"{self.runtime.settings.public_url}/v1/invitations/accept",
+        )
+        return invitations.accept(self.uow(), self.invitation_code(email)).user_id
+
+    def invitation_code(self, email: str) -> str:
+        """The code in the latest invitation mail to `email`, read from the outbox."""
+        with self.uow() as uow:
+            letters = [m for m in Outbox(uow.session).latest(20, email) if m.kind == "invitation"]
+            found = INVITATION_CODE.search(letters[0].body) if letters else None
+        if found is None:
+            raise DemoFailure(f"no invitation reached {email}")
+        return found.group(0)
+
+    def attach_by_request(self, file_name: str, asker: uuid.UUID, staff: uuid.UUID) -> JobResult:
+        """The client asks the practice of `staff` by that person's address; they accept."""
+        with self.uow() as uow:
+            person = uow.users.get(staff)
+            address = person.email if person else ""
+        asked = attach.ask(
+            self.uow(), client_file_id=self.files[file_name], actor_id=asker, practice_email=address
+        )
+        answer = attach.decide(self.uow(), request_id=asked.id, actor_id=staff, accept=True)
+        with self.uow() as uow:
+            job = uow.lifecycle.job(answer.job_id) if answer.job_id else None
+            if job is None:
+                raise DemoFailure(f"the attach of {file_name} left no job")
+            return lifecycle.job_result(job)
+
     def change(
         self, action: Action, file_name: str, actor_id: uuid.UUID, **params: Any
     ) -> JobResult:
-        """A lifecycle change with no task of its own (invite, subscribe, attach)."""
+        """A lifecycle change with no task of its own (subscribe)."""
         return lifecycle.change(
             self.uow(),
             job_id=uuid.uuid4(),

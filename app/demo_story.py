@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.demo_consent import MOREAU, PeopleSteps
 from app.demo_einvoices import FACTURX_FIELDS, UBL_FIELDS, facturx_invoice, ubl_invoice
 from app.demo_samples import Sample, invoice, receipt
-from app.demo_steps import Steps
 from app.demo_tables import (
     einvoice_table,
     events_table,
@@ -55,7 +55,7 @@ LOST_IN_REDIS = invoice("Photo Materiel SARL", "PM-7802", "2024-11-21", "189.00"
 AFTER_DETACH = receipt("Station Relais", "2024-12-01", [("Tyres x4", "356.00")], "356.00")
 
 
-class Story(Steps):
+class Story(PeopleSteps):
     def tell(self) -> None:
         self.open_practice()
         self.first_documents()
@@ -196,51 +196,35 @@ class Story(Steps):
 
     def detach_garage(self) -> None:
         self.chapter(
-            f"{GARAGE} leaves the practice; its owner keeps the file",
-            "Paul, the garage's owner, is invited: from then on the file can no longer be "
-            "deleted, only detached. Once detached the practice cannot even see it; Paul "
-            "keeps it and every document, and with no plan what he adds is not extracted.",
+            f"{GARAGE} leaves the practice for another, over the API",
+            "Claire invites Paul, the garage's owner; Paul reads the invitation mail, accepts "
+            "and signs in with his own token. From then on the file can no longer be deleted, "
+            "only detached. Claire detaches it: she cannot even see it any more; Paul keeps it "
+            "and every document, is told by mail, and with no plan what he adds is not "
+            f"extracted. Paul then asks {MOREAU} to take the file by the address it gave him; "
+            f"{MOREAU} sees who asks, not the file, until it accepts.",
         )
-        invite = self.change(Action.INVITE_CLIENT_USER, GARAGE, self.staff, email=PAUL)
-        self.expect_done(invite, "invite a client user")
-        paul = self.user_id(PAUL)
-        refused = self.refused(messages.DELETE, GARAGE, "has_client_users")
-        job = self.run_task(messages.DETACH, GARAGE, self.staff)
-        self.expect_done(job, "detach")
+        paul = self.over_the_api(GARAGE, PAUL, "has_client_users", AFTER_DETACH)
         listed = {view.name for view in self.my_clients()}
         self.expect(GARAGE not in listed, f"{GARAGE} is still in the practice's list")
-        hidden = self.staff_opens_nothing(GARAGE)
-        pauls_files = queries.list_files(self.uow(), self.actor(paul), FileStatus.ACTIVE)
-        self.expect([view.name for view in pauls_files] == [GARAGE], "Paul lost the file")
-        kept = self.in_file(GARAGE)
-        self.expect(len(kept) == 2, f"{GARAGE} holds {len(kept)} documents, not 2")
-        unpaid = self.upload(GARAGE, paul, AFTER_DETACH)
-        self.expect_statuses(self.settle([unpaid], "Paul's upload"), "skipped", "Paul's upload")
-        self.expect_reasons([unpaid], "no_subscription")
-        steps = [(f"invite {PAUL}", invite), (f"delete {GARAGE}", refused)]
-        self.show(jobs_table("Lifecycle", [*steps, (f"detach {GARAGE}", job)]))
         self.show(files_table(f"{PRACTICE}, My clients: active", self.my_clients()))
-        self.console.print(f"Claire opens {GARAGE}: [red]{hidden}[/]")
+        pauls_files = queries.list_files(self.uow(), self.actor(paul), FileStatus.ACTIVE)
         self.show(files_table(f"The files Paul ({GARAGE}) sees", pauls_files))
-        rows = [(GARAGE, document) for document in (*kept, unpaid)]
-        self.show(self.documents("Paul's documents", rows, actor_id=paul))
 
     def studio_takes_its_own_plan(self) -> None:
         self.chapter(
             f"{STUDIO} takes its own subscription and comes back",
-            "Inès is invited, the practice detaches the file, Inès takes her own plan and "
-            f"attaches the file to {PRACTICE} again, which now sees it billed to the client.",
+            "Inès is invited and accepts, the practice detaches the file, Inès takes her own "
+            f"plan and asks {PRACTICE} to take the file again; it accepts and now sees it "
+            "billed to the client.",
         )
-        invite = self.change(Action.INVITE_CLIENT_USER, STUDIO, self.staff, email=INES)
-        self.expect_done(invite, "invite a client user")
-        ines = self.user_id(INES)
+        ines = self.invite_and_accept(STUDIO, INES)
         steps = [
-            (f"invite {INES} (practice)", invite),
             (f"detach {STUDIO} (practice)", self.run_task(messages.DETACH, STUDIO, self.staff)),
             ("subscribe to own plan (client)", self.change(Action.SUBSCRIBE, STUDIO, ines)),
             (
-                f"attach to {PRACTICE} (client)",
-                self.change(Action.ATTACH, STUDIO, ines, practice_id=str(self.practice)),
+                f"attach to {PRACTICE} (client asks, practice accepts)",
+                self.attach_by_request(STUDIO, ines, self.staff),
             ),
         ]
         for request, job in steps:

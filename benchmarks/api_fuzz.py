@@ -46,11 +46,14 @@ def serve(port: int) -> None:
 
 def prepare() -> dict[str, str]:
     """Migrate; a practice with a staff member, two files and a client user; tokens."""
+    import re
+    from datetime import timedelta
+
     from app.bootstrap import build_runtime
     from app.config import get_settings
-    from app.domain.model import Action
+    from app.persistence.mail import Outbox
     from app.persistence.migrate import upgrade
-    from app.services import admin, lifecycle, tokens
+    from app.services import admin, invitations, tokens
 
     settings = get_settings()
     upgrade(settings.database_url)
@@ -59,18 +62,19 @@ def prepare() -> dict[str, str]:
     staff = admin.create_staff_user(runtime.uow(), practice, "Staff", "staff@fuzz.test")
     shared = admin.create_client_file(runtime.uow(), practice, "Shared")
     admin.create_client_file(runtime.uow(), practice, "Own")
-    lifecycle.change(
+    invitations.invite(
         runtime.uow(),
-        job_id=uuid.uuid4(),
         client_file_id=shared,
         actor_id=staff,
-        action=Action.INVITE_CLIENT_USER,
-        params={"email": "client@fuzz.test"},
+        email="client@fuzz.test",
+        ttl=timedelta(days=1),
+        accept_url="http://fuzz.test/v1/invitations/accept",
     )
     with runtime.uow() as uow:
-        client = uow.users.by_email("client@fuzz.test")
-        assert client is not None
-        client_id = client.id
+        [letter] = Outbox(uow.session).latest(1, "client@fuzz.test")
+        code = re.search(r"inv_[A-Za-z0-9_-]+", letter.body)
+        assert code is not None
+    client_id = invitations.accept(runtime.uow(), code.group(0)).user_id
     issued = {
         "staff": tokens.issue(runtime.uow(), staff).secret,
         "client": tokens.issue(runtime.uow(), client_id).secret,

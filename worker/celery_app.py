@@ -98,6 +98,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
                 "schedule": settings.schedule_interval_seconds,
                 "options": {"expires": settings.schedule_interval_seconds},
             },
+            # Invitations and notices leave the outbox (nothing without an SMTP server).
+            "send-mail": {
+                "task": messages.SEND_MAIL,
+                "schedule": settings.mail_interval_seconds,
+                "options": {"expires": settings.mail_interval_seconds},
+            },
             # Exports past DOSSIER_EXPORT_TTL_HOURS lose their zip.
             "expire-exports": {
                 "task": messages.EXPIRE_EXPORTS,

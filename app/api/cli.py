@@ -319,6 +319,7 @@ def register(cli: typer.Typer) -> None:
     from app.api.audit_cli import audit
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
+    from app.api.outbox_cli import outbox_cli
     from app.api.people_cli import staff_cli, tokens_cli
     from app.api.schedules_cli import schedule_cli
     from app.api.webhooks_cli import webhooks_cli
@@ -329,6 +330,7 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")
     cli.add_typer(webhooks_cli, name="webhooks")
+    cli.add_typer(outbox_cli, name="outbox")
     cli.add_typer(tokens_cli, name="tokens")
     cli.add_typer(staff_cli, name="staff")
     cli.command("audit")(audit)

@@ -19,9 +19,7 @@ from app.api.files import NOT_FOUND
 from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
-    AttachIn,
     ErrorOut,
-    InviteIn,
     JobOut,
     JobPageOut,
     ReactivateIn,
@@ -29,15 +27,14 @@ from app.api.schemas import (
 from app.domain.model import JobStatus
 from app.services import browse, requests
 from app.services.commands import (
-    Attach,
     Command,
     Deactivate,
     Delete,
     Detach,
-    InviteClientUser,
     Reactivate,
     Subscribe,
 )
+from app.services.lifecycle import JobResult
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +101,17 @@ def _run_now(
 ) -> JSONResponse:
     job, replayed = run_now(ctx, command, keyed)
     return answer(job, status_code, replayed=replayed)
+
+
+def job_out(result: JobResult) -> JobOut:
+    """A change that ran at once, as the API answers it."""
+    return JobOut(
+        id=result.job_id,
+        client_file_id=result.client_file_id,
+        action=result.action,
+        status=result.status,
+        counts=result.counts,
+    )
 
 
 def _canonical(params: dict[str, Any] | None) -> str:
@@ -179,38 +187,6 @@ def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Key
     """The client takes its own plan for the file. Client users only."""
     command = Subscribe(client_file_id=client_file_id, actor_id=actor.user_id)
     return _run_now(ctx, command, keyed)
-
-
-@router.post(
-    "/client-files/{client_file_id}/attach",
-    status_code=202,
-    response_model=JobOut,
-    responses=ACCEPTED,
-)
-def attach(
-    client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller, keyed: Keyed
-) -> JSONResponse:
-    """Attach a detached file to a practice. Client users only."""
-    command = Attach(
-        client_file_id=client_file_id, actor_id=actor.user_id, practice_id=body.practice_id
-    )
-    return _run_now(ctx, command, keyed)
-
-
-@router.post(
-    "/client-files/{client_file_id}/users",
-    status_code=201,
-    response_model=JobOut,
-    responses=ACCEPTED,
-)
-def invite(
-    client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller, keyed: Keyed
-) -> JSONResponse:
-    """Give a person of the client's business access. The file can then only be detached."""
-    command = InviteClientUser(
-        client_file_id=client_file_id, actor_id=actor.user_id, email=body.email, name=body.name
-    )
-    return _run_now(ctx, command, keyed, 201)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

@@ -12,6 +12,7 @@ from app import console, logs, tracing
 from app.api import (
     audit,
     bulk,
+    consent,
     documents,
     errors,
     exports,
@@ -71,6 +72,7 @@ def create_app(
         documents,
         retries,
         lifecycle,
+        consent,
         schedules,
         retention,
         bulk,

@@ -220,15 +220,6 @@ class ResendPreviewOut(BaseModel):
     dry_run: bool = True
 
 
-class AttachIn(Body):
-    practice_id: uuid.UUID
-
-
-class InviteIn(Body):
-    email: Email
-    name: Name | None = None
-
-
 class HealthOut(BaseModel):
     status: str
     database: str | None = None

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from app.api.consent_schemas import AttachRequestOut, InvitationOut
 from app.api.schemas import (
     ActionsOut,
     DocumentOut,
@@ -167,22 +168,15 @@ class AsyncDossier:
     ) -> AsyncJob:
         return await self._lifecycle(client_file_id, "subscribe", None, idempotency_key)
 
-    async def attach(
-        self, client_file_id: Id, practice_id: Id, *, idempotency_key: str | None = None
-    ) -> AsyncJob:
-        body = {"practice_id": str(practice_id)}
-        return await self._lifecycle(client_file_id, "attach", body, idempotency_key)
+    async def attach(self, client_file_id: Id, practice_email: str) -> AttachRequestOut:
+        """Ask the practice that gave `practice_email` to take the file (client users)."""
+        return await self._run(calls.ask_to_attach(client_file_id, practice_email))
 
     async def invite(
-        self,
-        client_file_id: Id,
-        email: str,
-        name: str | None = None,
-        *,
-        idempotency_key: str | None = None,
-    ) -> AsyncJob:
-        body = {"email": email, "name": name}
-        return await self._lifecycle(client_file_id, "users", body, idempotency_key)
+        self, client_file_id: Id, email: str, name: str | None = None
+    ) -> InvitationOut:
+        """Invite a person of the client's business; they get access once they accept."""
+        return await self._run(calls.invite(client_file_id, email, name))
 
     async def _lifecycle(
         self, client_file_id: Id, action: str, body: dict[str, Any] | None, key: str | None

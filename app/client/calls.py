@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from app.api.consent_schemas import AttachRequestOut, InvitationOut
 from app.api.schemas import (
     ActionsOut,
     DocumentOut,
@@ -64,7 +65,7 @@ def job(job_id: Id) -> Plan[JobOut]:
 def lifecycle(
     client_file_id: Id, action: str, body: dict[str, Any] | None, key: str | None
 ) -> Plan[JobOut]:
-    """deactivate, reactivate, detach, delete, subscribe, attach; `users` invites."""
+    """deactivate, reactivate, detach, delete, subscribe."""
     return Plan(
         "POST",
         f"/v1/client-files/{client_file_id}/{action}",
@@ -72,6 +73,19 @@ def lifecycle(
         json=body,
         idempotency_key=key,
     )
+
+
+def invite(client_file_id: Id, email: str, name: str | None) -> Plan[InvitationOut]:
+    """A pending invitation; the person gets access once they accept its code."""
+    path = f"/v1/client-files/{client_file_id}/invitations"
+    return Plan("POST", path, InvitationOut.model_validate, json={"email": email, "name": name})
+
+
+def ask_to_attach(client_file_id: Id, practice_email: str) -> Plan[AttachRequestOut]:
+    """A pending request; the practice's staff accept or decline it."""
+    path = f"/v1/client-files/{client_file_id}/attach"
+    body = {"practice_email": practice_email}
+    return Plan("POST", path, AttachRequestOut.model_validate, json=body)
 
 
 def retry(document_id: Id, key: str | None) -> Plan[JobOut]:

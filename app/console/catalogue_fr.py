@@ -341,8 +341,13 @@ _CONSOLE = {
     "The name you typed is not the client's name; nothing was deleted.": (
         "Le nom saisi n'est pas celui du client ; rien n'a été supprimé."
     ),
-    "The person now has access to this file.": "La personne a désormais accès à ce dossier.",
-    "The practice's identifier": "L'identifiant du cabinet",
+    "The invitation was sent; the person gets access once they accept it.": (
+        "L'invitation est envoyée ; la personne aura accès au dossier dès qu'elle l'aura acceptée."
+    ),
+    "The practice was asked to take the file; it is attached once they accept.": (
+        "La demande est envoyée au cabinet ; le dossier y sera rattaché dès qu'il l'aura acceptée."
+    ),
+    "An e-mail address of the practice": "Une adresse e-mail du cabinet",
     "The scheduled action was cancelled.": "L'action planifiée a été annulée.",
     "The token starting with dos_ that your practice or the dossier admin token command gave "
     "you.": (

@@ -6,16 +6,18 @@ until it is done. The menu, the checks and the jobs are the API's own."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.api import lifecycle as api_lifecycle
+from app.api.consent import ACCEPT_PATH
 from app.console import wording
 from app.console.web import PREFIX, Acting, Page, Viewer
 from app.domain.model import Action, Actor
-from app.services import browse, commands, queries
+from app.services import attach, browse, commands, invitations, queries
 from app.services.browse import JobView
 from app.services.queries import ActionOption, FileView
 
@@ -89,7 +91,7 @@ def act(
     reprocess_skipped: Annotated[bool, Form()] = False,
     email: Annotated[str, Form(max_length=320)] = "",
     name: Annotated[str, Form(max_length=200)] = "",
-    practice_id: Annotated[uuid.UUID | None, Form()] = None,
+    practice_email: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:
     actor, ctx = current.actor, current.ctx
     assert actor is not None
@@ -108,22 +110,30 @@ def act(
         )
         job, _ = api_lifecycle.dispatch(ctx, command)
         return current.redirect(f"{PREFIX}/jobs/{job.id}")
-    params = _quick_params(action, email=email, name=name, practice_id=practice_id)
-    command = commands.command_for(
-        action, client_file_id=client_file_id, actor_id=actor.user_id, params=params
-    )
-    api_lifecycle.run_now(ctx, command)
-    return current.redirect(f"{PREFIX}/files/{client_file_id}?done={action}")
-
-
-def _quick_params(
-    action: Action, *, email: str, name: str, practice_id: uuid.UUID | None
-) -> dict[str, Any]:
     if action is Action.INVITE_CLIENT_USER:
-        return {"email": email, "name": name.strip() or None}
-    if action is Action.ATTACH:
-        return {"practice_id": str(practice_id) if practice_id else None}
-    return {}
+        settings = ctx.runtime.settings
+        invitations.invite(
+            ctx.uow(),
+            client_file_id=client_file_id,
+            actor_id=actor.user_id,
+            email=email,
+            name=name.strip() or None,
+            ttl=timedelta(hours=settings.invitation_ttl_hours),
+            accept_url=settings.public_url.rstrip("/") + ACCEPT_PATH,
+        )
+    elif action is Action.ATTACH:
+        attach.ask(
+            ctx.uow(),
+            client_file_id=client_file_id,
+            actor_id=actor.user_id,
+            practice_email=practice_email,
+        )
+    else:
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor.user_id
+        )
+        api_lifecycle.run_now(ctx, command)
+    return current.redirect(f"{PREFIX}/files/{client_file_id}?done={action}")
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)

@@ -105,9 +105,9 @@ EXPORT_STATUS = {
     "expired": "Expired",
 }
 NOTICES = {
-    "invite_client_user": "The person now has access to this file.",
+    "invite_client_user": "The invitation was sent; the person gets access once they accept it.",
     "subscribe": "Your own subscription now covers this file.",
-    "attach": "The file is attached to the practice.",
+    "attach": "The practice was asked to take the file; it is attached once they accept.",
     "retry": "The document was sent for extraction again.",
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",

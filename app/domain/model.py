@@ -82,11 +82,12 @@ class FileState:
     practice_id: uuid.UUID | None
     billing: Billing
     status: FileStatus
-    client_user_count: int
+    client_user_count: int  # client users who accepted their invitation
     deactivated_at: datetime | None = None
     hold_until: datetime | None = None  # a retention hold refuses deletion until then
     hold_reason: str | None = None
     purge_after: datetime | None = None  # a deletion in its grace period: cancellable
+    pending_invitations: int = 0  # sent, not yet accepted, revoked or expired
 
     @property
     def is_attached(self) -> bool:

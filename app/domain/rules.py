@@ -120,6 +120,12 @@ def cancel_deletion_refusal(state: FileState, actor: Actor, now: datetime) -> Re
 def _detach(state: FileState) -> Refusal | None:
     if not state.is_attached:
         return Refusal("not_attached", "This client file is not attached to a practice.")
+    if state.client_user_count == 0 and state.pending_invitations > 0:
+        return Refusal(
+            "invitation_not_accepted",
+            "The person invited at the client has not accepted the invitation yet, so "
+            "detaching would leave the documents with no one. Detach once they have accepted.",
+        )
     if state.client_user_count == 0:
         return Refusal(
             "no_client_user",
@@ -149,6 +155,12 @@ def _delete(state: FileState) -> Refusal | None:
             "has_client_users",
             f"{_users(state.client_user_count)} of the client can see this file, so it can "
             "no longer be deleted: detach it instead.",
+        )
+    if state.pending_invitations > 0:
+        return Refusal(
+            "invitation_pending",
+            "Someone at the client has been invited to this file, so it can no longer be "
+            "deleted: detach it once they have accepted, or revoke the invitation first.",
         )
     return None
 
@@ -210,7 +222,8 @@ def apply(action: Action, state: FileState, *, practice_id: uuid.UUID | None = N
     if action is Action.REACTIVATE:
         return state.evolve(status=FileStatus.ACTIVE)
     if action is Action.INVITE_CLIENT_USER:
-        return state.evolve(client_user_count=state.client_user_count + 1)
+        # Access comes only with the acceptance (`consent.accepted`).
+        return state.evolve(pending_invitations=state.pending_invitations + 1)
     if action is Action.SUBSCRIBE:
         return state.evolve(billing=Billing.INDIVIDUAL, status=FileStatus.ACTIVE)
     if practice_id is None:

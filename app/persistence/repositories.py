@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import audit
 from app.domain.model import Actor, FileState, FileStatus, Role
+from app.persistence.consent import Invitations
 from app.persistence.db import insert_or_get
 from app.persistence.models import (
     ClientFile,
@@ -20,6 +21,7 @@ from app.persistence.models import (
     LifecycleJob,
     Practice,
     User,
+    utcnow,
 )
 
 
@@ -57,6 +59,7 @@ class ClientFiles:
             hold_until=client_file.hold_until,
             hold_reason=client_file.hold_reason,
             purge_after=client_file.purge_after,
+            pending_invitations=Invitations(self.session).pending_count(client_file.id, utcnow()),
         )
 
     def client_user_count(self, file_id: uuid.UUID) -> int:

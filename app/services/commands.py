@@ -77,22 +77,8 @@ class Subscribe(Command):
     action = Action.SUBSCRIBE
 
 
-class Attach(Command):
-    action = Action.ATTACH
-
-    practice_id: uuid.UUID
-
-
-class InviteClientUser(Command):
-    action = Action.INVITE_CLIENT_USER
-
-    email: str
-    name: str | None = None
-
-
 COMMANDS: dict[Action, type[Command]] = {
-    command.action: command
-    for command in (Deactivate, Reactivate, Detach, Delete, Subscribe, Attach, InviteClientUser)
+    command.action: command for command in (Deactivate, Reactivate, Detach, Delete, Subscribe)
 }
 
 

@@ -14,6 +14,7 @@ from app.errors import ActionRefused, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services import grace as grace_period
+from app.services import mail
 from app.services.lifecycle import (
     CANCELLED,
     DONE,
@@ -108,6 +109,8 @@ def _mark_deleting(
         earlier = job or uow.lifecycle.running_delete_job(client_file.id)
         return dict(earlier.params.get("from_state", {})) if earlier else {}
     _, state, _ = authorise(uow, client_file.id, actor_id, Action.DELETE)
+    # The rules leave nobody at the client to tell today; should that change, they are.
+    mail.tell_clients(uow, client_file, Action.DELETE)
     client_file.status = FileStatus.DELETING
     client_file.updated_at = uow.clock()
     grace = uow.policy.deletion_grace

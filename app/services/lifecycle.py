@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.domain import rules, text
+from app.domain import rules
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import (
     Action,
@@ -15,13 +15,12 @@ from app.domain.model import (
     FileState,
     FileStatus,
     JobStatus,
-    Role,
     SkipReason,
 )
 from app.errors import ActionRefused, InvalidInput, NotFound
-from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, User
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
-from app.services import access, messages
+from app.services import access, mail, messages
 
 # Kept as names here: the services compare and record job statuses by them.
 DONE, REFUSED, RUNNING = JobStatus.DONE, JobStatus.REFUSED, JobStatus.RUNNING
@@ -55,12 +54,25 @@ def authorise(
     uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID, action: Action
 ) -> tuple[ClientFile, FileState, Actor]:
     """Lock the file FOR UPDATE and check the rules; raise NotFound or ActionRefused."""
+    client_file, actor = locate(uow, client_file_id, actor_id)
+    state = uow.files.state(client_file)
+    refuse(rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy), client_file_id)
+    return client_file, state, actor
+
+
+def locate(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID
+) -> tuple[ClientFile, Actor]:
+    """Lock the file FOR UPDATE; NotFound unless the actor may see it."""
     actor = uow.users.actor(actor_id)
     if actor is None:
         raise NotFound("No such user.", user_id=actor_id)
     client_file = access.visible_file(uow, actor, client_file_id, lock="update")
-    state = uow.files.state(client_file)
-    refusal = rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy)
+    return client_file, actor
+
+
+def refuse(refusal: rules.Refusal | None, client_file_id: uuid.UUID) -> None:
+    """Raise the refusal, if there is one, as the error the caller is shown."""
     if refusal is not None:
         raise ActionRefused(
             refusal.message,
@@ -68,7 +80,6 @@ def authorise(
             client_file_id=client_file_id,
             until=refusal.until.isoformat() if refusal.until else None,
         )
-    return client_file, state, actor
 
 
 def change(
@@ -93,7 +104,7 @@ def change(
                 return finished
             client_file, state, actor = authorise(uow, client_file_id, actor_id, action)
             counts = _apply(uow, client_file, state, actor, action, params)
-            _record(uow, job_id, client_file, state, actor_id, action, params, counts)
+            record(uow, job_id, client_file, state, actor_id, action, params, counts)
             uow.commit()
             return JobResult(job_id, client_file_id, str(action), DONE, counts)
     except ActionRefused as refused:
@@ -116,8 +127,12 @@ def _apply(
     action: Action,
     params: dict[str, Any],
 ) -> dict[str, int]:
-    target = _attach_target(uow, params) if action is Action.ATTACH else None
-    new_state = rules.apply(action, state, practice_id=target)
+    if action in (Action.INVITE_CLIENT_USER, Action.ATTACH):
+        # Each waits for the other side's consent: `invitations` and `attach`.
+        raise InvalidInput(f"{action} is asked for, then accepted, not changed at once.")
+    # Told before the change, while the file still names the practice that made it.
+    mail.tell_clients(uow, client_file, action)
+    new_state = rules.apply(action, state)
     client_file.practice_id = new_state.practice_id
     client_file.billing = new_state.billing
     if new_state.status is not client_file.status:
@@ -129,8 +144,6 @@ def _apply(
     counts = purge(uow, client_file)
     if action is Action.REACTIVATE and params.get("reprocess_skipped"):
         counts["documents_resent"] = resend_skipped(uow, client_file.id)
-    if action is Action.INVITE_CLIENT_USER:
-        _add_client_user(uow, client_file.id, actor, params)
     return counts
 
 
@@ -156,48 +169,17 @@ def resend_skipped(uow: UnitOfWork, client_file_id: uuid.UUID) -> int:
     return len(document_ids)
 
 
-def _attach_target(uow: UnitOfWork, params: dict[str, Any]) -> uuid.UUID:
-    try:
-        practice_id = uuid.UUID(str(params.get("practice_id")))
-    except ValueError as error:
-        raise InvalidInput("Say which practice to attach the file to.") from error
-    if uow.users.practice(practice_id) is None:
-        raise NotFound("No such practice.", practice_id=practice_id)
-    return practice_id
-
-
-def _add_client_user(
-    uow: UnitOfWork, client_file_id: uuid.UUID, actor: Actor, params: dict[str, Any]
-) -> None:
-    try:
-        email = text.checked_email(str(params.get("email", "")))
-        # Without a name, the address stands for it, cut to the name column's size.
-        name = text.checked(str(params.get("name") or email[:200]), max_length=200)
-    except text.TextError as problem:
-        raise InvalidInput(str(problem)) from None
-    user = uow.users.by_email(email)
-    if user is None:
-        # Invited to two files at the same moment: one user, whichever insert comes first.
-        user, _ = uow.users.add_unless_present(
-            User(id=uuid.uuid4(), name=name, email=email, role=Role.CLIENT)
-        )
-    if user.role is not Role.CLIENT:
-        raise InvalidInput("Practice staff cannot be invited as client users.", user_id=user.id)
-    if uow.files.has_client_user(client_file_id, user.id):
-        raise InvalidInput("This person already has access to the file.", user_id=user.id)
-    uow.files.add_client_user(client_file_id, user.id, by=actor.user_id)
-
-
-def _record(
+def record(
     uow: UnitOfWork,
     job_id: uuid.UUID,
     client_file: ClientFile,
     before: FileState,
     actor_id: uuid.UUID,
-    action: Action,
+    action: str,
     params: dict[str, Any],
     counts: dict[str, int],
 ) -> None:
+    """Write the change's job (done) and its audit event, in the caller's transaction."""
     now = uow.clock()
     job, _ = uow.lifecycle.add_job_unless_present(
         LifecycleJob(
@@ -230,6 +212,7 @@ def state_dict(state: FileState) -> dict[str, Any]:
         "billing": str(state.billing),
         "status": str(state.status),
         "client_users": state.client_user_count,
+        "pending_invitations": state.pending_invitations,
     }
 
 

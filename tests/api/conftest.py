@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 
 from app.api.main import create_app
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
-from app.domain.model import Action
 from app.persistence import auth  # noqa: F401  (the API tables)
 from app.persistence.models import Base, Document
-from app.services import admin, lifecycle, tokens
+from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher, FakeWorker
+from tests.support.consent import invite_and_accept
 
 MAX_UPLOAD = 64 * 1024
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -98,18 +99,7 @@ class World:
 
 
 def invite(runtime: Runtime, file_id: uuid.UUID, by: uuid.UUID, email: str) -> uuid.UUID:
-    lifecycle.change(
-        runtime.uow(),
-        job_id=uuid.uuid4(),
-        client_file_id=file_id,
-        actor_id=by,
-        action=Action.INVITE_CLIENT_USER,
-        params={"email": email},
-    )
-    with runtime.uow() as uow:
-        user = uow.users.by_email(email)
-        assert user is not None
-        return user.id
+    return invite_and_accept(runtime.uow(), file_id, by, email)
 
 
 @pytest.fixture
@@ -126,6 +116,36 @@ def world(runtime: Runtime) -> World:
     people = {"staff_a": staff_a, "staff_b": staff_b, "client_1": client_1, "client_2": client_2}
     issued = {who: tokens.issue(runtime.uow(), user).secret for who, user in people.items()}
     return World(practice_a, practice_b, shared, own, other, people, issued)
+
+
+EMAILS = {"staff_a": "ann@alpha.test", "staff_b": "bob@beta.test"}
+
+
+def ask_over_api(
+    client: TestClient, world: World, asker: str, file_id: uuid.UUID, address: str
+) -> Response:
+    """The client asks, by `address`, the practice it names to take the detached file."""
+    return client.post(
+        f"/v1/client-files/{file_id}/attach",
+        json={"practice_email": address},
+        headers=world.auth(asker),
+    )
+
+
+def attach_over_api(
+    client: TestClient, world: World, asker: str, file_id: uuid.UUID, practice_staff: str
+) -> dict[str, object]:
+    """The client asks the practice of `practice_staff` to take the detached file, by that
+    staff member's address, and the practice accepts: the accepted request."""
+    asked = ask_over_api(client, world, asker, file_id, EMAILS[practice_staff])
+    assert asked.status_code == 202, asked.text
+    request_id = asked.json()["id"]
+    accepted = client.post(
+        f"/v1/attach-requests/{request_id}/accept", headers=world.auth(practice_staff)
+    )
+    assert accepted.status_code == 200, accepted.text
+    body: dict[str, object] = accepted.json()
+    return body
 
 
 def upload(

@@ -26,7 +26,7 @@ def schedules(file_id: uuid.UUID) -> str:
 
 
 def invite(file_id: uuid.UUID) -> str:
-    return f"/v1/client-files/{file_id}/users"
+    return f"/v1/client-files/{file_id}/invitations"
 
 
 # (what, method, path maker, JSON body, status, error code)
@@ -128,7 +128,7 @@ def test_a_long_e_mail_without_a_name_is_invited(client: TestClient, world: Worl
     response = client.post(invite(world.own), json={"email": email}, headers=world.auth("staff_a"))
 
     assert response.status_code == 201, response.text
-    assert response.json()["status"] == "done"
+    assert response.json()["status"] == "pending"
 
 
 def test_json_that_is_not_utf8_is_a_422_in_the_error_shape(

@@ -182,7 +182,7 @@ def test_a_malformed_form_is_a_page_in_the_readers_language(
     staff_a.open(f"/console/files/{world.shared}/manage")
     response = staff_a.client.post(
         f"/console/files/{world.shared}/manage/attach",
-        data={"csrf_token": staff_a.csrf, "practice_id": "not-a-uuid"},
+        data={"csrf_token": staff_a.csrf, "practice_email": "x" * 400},
         headers={"Accept-Language": "fr"},
     )
     assert response.status_code == 422

@@ -57,7 +57,7 @@ def test_unknown_routes_use_the_error_shape(client: TestClient) -> None:
 
 def test_a_huge_json_body_is_refused_with_413(client: TestClient, world: World) -> None:
     response = client.post(
-        f"/v1/client-files/{world.shared}/users",
+        f"/v1/client-files/{world.shared}/invitations",
         content=b'{"email": "' + b"a" * 200_000 + b'@x.test"}',
         headers={**world.auth("staff_a"), "Content-Type": "application/json"},
     )
@@ -73,7 +73,7 @@ def test_a_streamed_json_body_is_cut_off_at_the_limit(client: TestClient, world:
         yield b'@x.test"}'
 
     response = client.post(
-        f"/v1/client-files/{world.shared}/users",
+        f"/v1/client-files/{world.shared}/invitations",
         content=chunks(),
         headers={**world.auth("staff_a"), "Content-Type": "application/json"},
     )

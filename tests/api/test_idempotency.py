@@ -179,18 +179,6 @@ def test_a_lifecycle_key_with_another_body_is_422(
     assert other.json()["error"]["code"] == "idempotency_key_reused"
 
 
-def test_an_invitation_sent_again_is_one_job(client: TestClient, world: World) -> None:
-    first = send_action(
-        client, world, "staff_a", world.own, "users", "inv-1", email="n@bakery.test"
-    )
-    again = send_action(
-        client, world, "staff_a", world.own, "users", "inv-1", email="n@bakery.test"
-    )
-    assert first.status_code == again.status_code == 201
-    assert again.json() == first.json()
-    assert again.headers[REPLAYED] == "true"
-
-
 def test_a_request_undone_by_a_broker_outage_frees_its_key(
     client: TestClient, world: World, dispatcher: FakeDispatcher, runtime: Runtime
 ) -> None:

@@ -13,8 +13,16 @@ from app.bootstrap import Runtime
 from app.persistence.auth import LifecycleRequest
 from app.persistence.models import LifecycleJob
 from app.services import requests
-from tests.api.conftest import World, blob_count, document_count, text_bytes, upload
+from tests.api.conftest import (
+    World,
+    attach_over_api,
+    blob_count,
+    document_count,
+    text_bytes,
+    upload,
+)
 from tests.api.fakes import FakeDispatcher, FakeWorker
+from tests.support.consent import invitation_token
 
 
 def post(
@@ -143,10 +151,8 @@ def test_a_detached_client_subscribes_and_attaches_to_another_practice(
 
     status, subscribed = post(client, world, "client_1", world.shared, "subscribe")
     assert (status, subscribed["status"]) == (202, "done")
-    status, attached = post(
-        client, world, "client_1", world.shared, "attach", practice_id=str(world.practice_b)
-    )
-    assert (status, attached["status"]) == (202, "done")
+    attached = attach_over_api(client, world, "client_1", world.shared, "staff_b")
+    assert attached["status"] == "accepted"
 
     _, file = get(client, world, "staff_b", f"/v1/client-files/{world.shared}")
     assert (file["billing"], file["practice_id"]) == ("individual", str(world.practice_b))
@@ -176,16 +182,19 @@ def test_delete_removes_every_row_and_blob_and_the_job_stays_readable(
     assert get(client, world, "staff_b", f"/v1/lifecycle-jobs/{accepted['id']}")[0] == 404
 
 
-def test_inviting_a_client_user_gives_access_and_forbids_delete(
+def test_an_accepted_invitation_gives_access_and_forbids_delete(
     client: TestClient, world: World, runtime: Runtime
 ) -> None:
-    status, _ = post(client, world, "staff_a", world.own, "users", email="new@florist.test")
+    status, _ = post(client, world, "staff_a", world.own, "invitations", email="new@florist.test")
     assert status == 201
+    accepted = client.post(
+        "/v1/invitations/accept",
+        json={"token": invitation_token(runtime.uow(), "new@florist.test")},
+    )
+    assert accepted.status_code == 201
 
     status, body = post(client, world, "staff_a", world.own, "delete")
     assert (status, body["error"]["reason"]) == (409, "has_client_users")
-    again, body = post(client, world, "staff_a", world.own, "users", email="new@florist.test")
-    assert again == 422
 
 
 def test_the_manage_menu_explains_each_action_with_counts(client: TestClient, world: World) -> None:

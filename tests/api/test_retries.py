@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from app.bootstrap import Runtime
 from app.domain.model import DocumentStatus
 from app.services import extraction, messages
-from tests.api.conftest import World, text_bytes, upload
+from tests.api.conftest import World, attach_over_api, text_bytes, upload
 from tests.api.fakes import FakeDispatcher, FakeWorker
 
 
@@ -156,14 +156,19 @@ def test_a_new_practice_never_sees_the_jobs_of_the_former_one(
     auth_a, auth_c1 = world.auth("staff_a"), world.auth("client_1")
     client.post(f"/v1/client-files/{world.shared}/detach", headers=auth_a)
     worker.drain()
-    attach = {"practice_id": str(world.practice_b)}
-    assert client.post(f"/v1/client-files/{world.shared}/attach", json=attach, headers=auth_c1)
+    attach_over_api(client, world, "client_1", world.shared, "staff_b")
     client.post(f"/v1/client-files/{world.shared}/deactivate", headers=world.auth("staff_b"))
 
     seen_by_b = client.get(f"/v1/client-files/{world.shared}/jobs", headers=world.auth("staff_b"))
     seen_by_client = client.get(f"/v1/client-files/{world.shared}/jobs", headers=auth_c1)
 
-    assert [j["action"] for j in seen_by_b.json()["items"]] == ["deactivate", "attach"]
+    # Its own jobs and the client's, never practice A's (invite, detach).
+    assert [j["action"] for j in seen_by_b.json()["items"]] == [
+        "deactivate",
+        "attach",
+        "request_attach",
+        "accept_invitation",
+    ]
     actions = [j["action"] for j in seen_by_client.json()["items"]]
     assert "detach" in actions
     assert "invite_client_user" not in [j["action"] for j in seen_by_b.json()["items"]]

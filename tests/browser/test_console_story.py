@@ -4,6 +4,7 @@ longer sees the file), delete. Each main page is screenshotted and checked by ax
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import pytest
 
 from app.console.i18n import Translator
 from app.domain.reasons import SENTENCES
-from app.services import admin
+from app.persistence.mail import Outbox
+from app.services import admin, invitations
 from tests.e2e.conftest import Deployment
 from tests.unit.extraction.samples import INVOICE_LINES, pdf_bytes
 
@@ -19,10 +21,24 @@ pytestmark = pytest.mark.integration
 SETTLE_MS = 30_000
 # Words and amounts as each language writes them, spelled out here, not read from the
 # catalogue the console uses.
+INVITATION_CODE = re.compile(r"\binv_[A-Za-z0-9_-]+")
 IN_WORDS = {
     "en": {"skipped": "Skipped", "done": "Done", "total": "€12.40", "day": "12 Mar 2030"},
     "fr": {"skipped": "Ignoré", "done": "Terminé", "total": "12,40\xa0€", "day": "12 mars 2030"},
 }
+
+
+def invitation_code(served: Deployment, address_start: str) -> str:
+    """The code of the latest invitation mailed to an address, read from the outbox."""
+    with served.runtime.uow() as uow:
+        letters = [
+            letter
+            for letter in Outbox(uow.session).latest(50)
+            if letter.kind == "invitation" and letter.to_address.startswith(address_start)
+        ]
+        found = INVITATION_CODE.search(letters[0].body) if letters else None
+    assert found is not None, f"no invitation mailed to {address_start}…"
+    return found.group(0)
 
 
 def receipt(name: str, total: str) -> dict[str, Any]:
@@ -154,8 +170,10 @@ def test_the_articles_story(
             **{"E-mail address": f"paul.{language}@boulangerie.example"},
         )
         expect(visit.page.get_by_role("status")).to_contain_text(
-            t("The person now has access to this file.")
+            t("The invitation was sent; the person gets access once they accept it.")
         )
+        # Paul accepts with the code his mail carries; detach needs an accepted client user.
+        invitations.accept(served.runtime.uow(), invitation_code(served, f"paul.{language}@"))
 
         # Detach: the practice no longer sees the file.
         visit.act(f"/console/files/{bakery}/manage", "Detach", "Detach the file")

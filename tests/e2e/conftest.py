@@ -18,14 +18,17 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 import redis
+from sqlalchemy import select
 
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
 from app.local import start, stop, wait_for_worker
 from app.persistence.migrate import upgrade
+from app.persistence.models import User
 from app.services import admin, tokens
 from tests.api.fakes import FakeDispatcher
 from tests.support import services
+from tests.support.consent import invitation_token
 from tests.support.embedded import embedded_processes
 from tests.support.leftovers import Scope
 from worker.celery_app import create_celery
@@ -93,12 +96,21 @@ class Deployment:
         user = admin.create_staff_user(self.runtime.uow(), practice_id, "Staff", email)
         return practice_id, tokens.issue(self.runtime.uow(), user).secret
 
-    def token_for(self, email: str) -> str:
+    def accept_invitation(self, email: str) -> str:
+        """Accept, over HTTP, the invitation mailed to `email`: the person's own token."""
+        code = invitation_token(self.runtime.uow(), email)
+        with self.client() as anonymous:
+            accepted = anonymous.post("/v1/invitations/accept", json={"token": code})
+        assert accepted.status_code == 201, accepted.text
+        token: str = accepted.json()["token"]
+        return token
+
+    def staff_email(self, practice_id: uuid.UUID) -> str:
         with self.runtime.uow() as uow:
-            user = uow.users.by_email(email)
-            assert user is not None, email
-            user_id = user.id
-        return tokens.issue(self.runtime.uow(), user_id).secret
+            query = select(User.email).where(User.practice_id == practice_id).limit(1)
+            email = uow.session.scalar(query)
+        assert email is not None
+        return email
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -90,13 +90,14 @@ def test_detach_leaves_the_client_everything_and_the_practice_nothing(
     file_id = new_file(deployment, staff, practice_id)
     document = upload_settled(staff, file_id, "before-detach")
     email = f"owner-{uuid.uuid4().hex[:6]}@client.test"
-    assert staff.post(f"/v1/client-files/{file_id}/users", json={"email": email}).status_code == 201
+    invited = staff.post(f"/v1/client-files/{file_id}/invitations", json={"email": email})
+    assert invited.status_code == 201
+    owner = deployment.client(deployment.accept_invitation(email))
     refused = staff.post(f"/v1/client-files/{file_id}/delete")
     assert (refused.status_code, refused.json()["error"]["reason"]) == (409, "has_client_users")
 
     run_job(staff, file_id, "detach")
 
-    owner = deployment.client(deployment.token_for(email))
     for path in (f"/v1/client-files/{file_id}", f"/v1/documents/{document['id']}"):
         assert staff.get(path).status_code == 404
         assert owner.get(path).status_code == 200
@@ -113,15 +114,19 @@ def test_a_detached_client_attaches_its_file_to_another_practice(
     other = deployment.client(other_token)
     file_id = new_file(deployment, staff, practice_id)
     email = f"owner-{uuid.uuid4().hex[:6]}@client.test"
-    invited = staff.post(f"/v1/client-files/{file_id}/users", json={"email": email})
-    assert invited.json()["status"] == "done", invited.text
+    invited = staff.post(f"/v1/client-files/{file_id}/invitations", json={"email": email})
+    assert invited.json()["status"] == "pending", invited.text
+    owner = deployment.client(deployment.accept_invitation(email))
     run_job(staff, file_id, "detach")
-    owner = deployment.client(deployment.token_for(email))
+    asked = owner.post(
+        f"/v1/client-files/{file_id}/attach",
+        json={"practice_email": deployment.staff_email(other_id)},
+    )
     assert other.get(f"/v1/client-files/{file_id}").status_code == 404
 
-    attached = owner.post(f"/v1/client-files/{file_id}/attach", json={"practice_id": str(other_id)})
+    attached = other.post(f"/v1/attach-requests/{asked.json()['id']}/accept")
 
-    assert (attached.status_code, attached.json()["status"]) == (202, "done")
+    assert (attached.status_code, attached.json()["status"]) == (200, "accepted")
     listed = other.get("/v1/client-files").json()["items"]
     assert file_id in [item["id"] for item in listed]
     assert upload_settled(other, file_id, "new-practice")["status"] == "extracted"

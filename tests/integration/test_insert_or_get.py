@@ -16,8 +16,9 @@ from app.domain.model import Action
 from app.persistence.models import ClientFileUser, User, utcnow
 from app.persistence.repositories import Users
 from app.persistence.schedules import ScheduledAction, ScheduledActions
-from app.services import admin, lifecycle, schedules
+from app.services import admin, invitations, schedules
 from tests.integration.conftest import Practice, Stack
+from tests.support.consent import invitation_token, send_invitation
 
 
 def after_first_call(
@@ -66,28 +67,22 @@ def test_a_schedule_delivered_twice_at_once_is_recorded_once(
     assert rows == 1
 
 
-def test_one_new_person_invited_to_two_files_at_once_is_one_user(
+def test_one_new_person_accepting_two_invitations_at_once_is_one_user(
     stack: Stack, practice: Practice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    other_file = admin.create_client_file(stack.runtime.uow(), practice.practice_id, "Garage")
+    uow = stack.runtime.uow
+    other_file = admin.create_client_file(uow(), practice.practice_id, "Garage")
     email = "new.client@client.test"
+    send_invitation(uow(), other_file, practice.staff.user_id, email)
+    first = invitation_token(uow(), email)
+    send_invitation(uow(), practice.client_file_id, practice.staff.user_id, email)
+    second = invitation_token(uow(), email)
 
-    def invite(client_file_id: uuid.UUID) -> None:
-        result = lifecycle.change(
-            stack.runtime.uow(),
-            job_id=uuid.uuid4(),
-            client_file_id=client_file_id,
-            actor_id=practice.staff.user_id,
-            action=Action.INVITE_CLIENT_USER,
-            params={"email": email},
-        )
-        assert result.status == "done", result
+    # GIVEN the acceptance of the invitation to another file commits in the gap
+    after_first_call(monkeypatch, Users, "by_email", lambda: invitations.accept(uow(), first))
 
-    # GIVEN an invitation of the same person to another file commits in the gap
-    after_first_call(monkeypatch, Users, "by_email", lambda: invite(other_file))
-
-    # WHEN this invitation goes on
-    invite(practice.client_file_id)
+    # WHEN this acceptance goes on
+    invitations.accept(uow(), second)
 
     # THEN there is one user, with access to both files
     user_ids = stack.rows(sa.select(User.id).where(User.email == email))

@@ -13,6 +13,7 @@ from app.persistence.models import Document, LifecycleEvent
 from app.services import messages
 from tests.integration.conftest import Practice, Stack
 from tests.integration.test_pipeline import upload
+from tests.support.consent import invite_and_accept
 
 STREAM = 1000
 
@@ -95,17 +96,13 @@ def test_a_lost_revoke_cannot_cause_an_extraction(stack: Stack, practice: Practi
 
 
 def test_detached_file_without_a_plan_extracts_nothing(stack: Stack, practice: Practice) -> None:
-    from app.domain.model import Action
-    from app.services import lifecycle
 
     # GIVEN a file with a client user, detached while its uploads wait for the gate
-    lifecycle.change(
+    invite_and_accept(
         stack.runtime.uow(),
-        job_id=uuid.uuid4(),
-        client_file_id=practice.client_file_id,
-        actor_id=practice.staff.user_id,
-        action=Action.INVITE_CLIENT_USER,
-        params={"email": f"owner-{uuid.uuid4().hex[:6]}@client.test"},
+        practice.client_file_id,
+        practice.staff.user_id,
+        f"owner-{uuid.uuid4().hex[:6]}@client.test",
     )
     for n in range(5):
         upload(stack, practice, f"Note {n}")

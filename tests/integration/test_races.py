@@ -20,6 +20,7 @@ from app.persistence.models import ClientFile, Document, LifecycleEvent
 from app.services import admin, lifecycle, messages, tokens
 from app.services import documents as uploads
 from tests.integration.conftest import Practice, Stack
+from tests.support.consent import invite_and_accept
 
 SEED = 20261130
 UPLOAD_ROUNDS = 12
@@ -129,8 +130,8 @@ def _prepare(stack: Stack, practice: Practice, action: Action, files: list[uuid.
         if action is Action.REACTIVATE:
             _run_now(stack, practice, client_file_id, Action.DEACTIVATE)
         if action is Action.DETACH:
-            params = {"email": f"client-{uuid.uuid4().hex[:8]}@client.test"}
-            _run_now(stack, practice, client_file_id, Action.INVITE_CLIENT_USER, params)
+            email = f"client-{uuid.uuid4().hex[:8]}@client.test"
+            invite_and_accept(stack.runtime.uow(), client_file_id, practice.staff.user_id, email)
 
 
 def _run_now(

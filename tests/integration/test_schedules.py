@@ -14,8 +14,9 @@ from app.domain.model import Action, FileStatus
 from app.local import beat_command, start
 from app.persistence.models import ClientFile, LifecycleEvent
 from app.persistence.schedules import ScheduledAction
-from app.services import admin, due_actions, lifecycle, messages, schedules
+from app.services import admin, due_actions, messages, schedules
 from tests.integration.conftest import Practice, Stack
+from tests.support.consent import invite_and_accept
 
 FINISHED = ("done", "refused", "failed", "cancelled")
 
@@ -166,13 +167,8 @@ def test_cancelled_and_refused_schedules_do_nothing(stack: Stack, practice: Prac
     uow = stack.runtime.uow
     kept = practice.client_file_id
     with_client = admin.create_client_file(uow(), practice.practice_id, "Boucherie Lenoir")
-    lifecycle.change(
-        uow(),
-        job_id=uuid.uuid4(),
-        client_file_id=with_client,
-        actor_id=practice.staff.user_id,
-        action=Action.INVITE_CLIENT_USER,
-        params={"email": f"lenoir-{uuid.uuid4().hex[:6]}@client.test"},
+    invite_and_accept(
+        uow(), with_client, practice.staff.user_id, f"lenoir-{uuid.uuid4().hex[:6]}@client.test"
     )
     cancelled = due_schedule(stack, practice, kept, Action.DEACTIVATE)
     schedules.cancel(uow(), actor=practice.staff, client_file_id=kept, schedule_id=cancelled)
@@ -212,7 +208,7 @@ def test_cancelled_and_refused_schedules_do_nothing(stack: Stack, practice: Prac
     assert status_of(stack, kept) is FileStatus.ACTIVE
     assert status_of(stack, with_client) is FileStatus.ACTIVE
     assert events(stack, kept) == []
-    assert events(stack, with_client) == ["invite_client_user"]
+    assert events(stack, with_client) == ["invite_client_user", "accept_invitation"]
 
 
 def _exists(stack: Stack, schedule_id: uuid.UUID) -> bool:

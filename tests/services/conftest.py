@@ -23,6 +23,7 @@ from app.persistence.uow import UnitOfWork
 from app.services import admin, documents, extraction, lifecycle
 from app.services.messages import TaskMessage
 from app.storage import LocalBlobStore
+from tests.support.consent import invite_and_accept
 
 # A text document: the sniffer and the default engine both read it without any sample file.
 RECEIPT = b"Boulangerie Martin\nTotal TTC 12,40 EUR\nTVA 5,5 %\n"
@@ -152,13 +153,11 @@ class Office:
             params=dict(params),
         )
 
-    def invite(self, email: str, *, file_id: uuid.UUID | None = None) -> uuid.UUID:
-        result = self.change(Action.INVITE_CLIENT_USER, file_id=file_id, email=email)
-        assert result.status == lifecycle.DONE, result
-        with self.uow:
-            user = self.uow.users.by_email(email)
-            assert user is not None
-            return user.id
+    def invite(
+        self, email: str, *, file_id: uuid.UUID | None = None, by: uuid.UUID | None = None
+    ) -> uuid.UUID:
+        """Invite `email` to the file and accept the invitation: the client user's id."""
+        return invite_and_accept(self.uow, file_id or self.file_id, by or self.staff_id, email)
 
     def document(self, document_id: uuid.UUID) -> Document | None:
         """A detached snapshot of the row (the unit of work expires what it leaves)."""

@@ -18,6 +18,7 @@ from app.persistence.models import utcnow
 from app.services import admin, documents, export_cleanup, exports
 from app.services.bundle import neutralised
 from tests.services.conftest import RECEIPT, Office
+from tests.support.consent import attach_by_request
 
 FORMULA_NAME = "=1+1+cmd|' -c calc'!A0.txt"
 
@@ -116,8 +117,8 @@ def test_after_a_detach_the_next_practice_never_sees_the_former_ones_export(
     office.change(Action.DETACH)
     other = admin.create_practice(office.uow, "Autre")
     newcomer = admin.create_staff_user(office.uow, other, "Eve", "eve@autre.test")
-    attached = office.change(Action.ATTACH, by=client_id, practice_id=str(other))
-    assert attached.status == "done", attached
+    attached = attach_by_request(office.uow, office.file_id, client_id, newcomer)
+    assert attached.status == "accepted", attached
 
     listed = exports.list_for_file(
         office.uow, actor=office.actor(newcomer), client_file_id=office.file_id

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from app.domain.model import Action, Billing, DocumentStatus, FileStatus
-from app.errors import InvalidInput, NotFound
-from app.services import documents, lifecycle, messages, queries
+from app.errors import ActionRefused, InvalidInput, NotFound
+from app.services import attach, documents, invitations, lifecycle, messages, queries
+from tests.support.consent import attach_by_request, invitation_token, mails_to, send_invitation
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
@@ -194,7 +195,7 @@ class TestReactivate:
         office.change(Action.DETACH)
         unpaid = office.upload(office.receipt(1), by=owner)
         assert documents.gate(office.uow, unpaid) == "skip"  # no_subscription
-        office.change(Action.ATTACH, by=owner, practice_id=str(office.practice_id))
+        attach_by_request(office.uow, office.file_id, owner, office.staff_id)
         extracted = office.extracted(office.receipt(2))
         queued = office.queued(office.receipt(3))
         office.change(Action.DEACTIVATE)  # skips the queued one
@@ -317,7 +318,7 @@ class TestClientActions:
 
         assert (result.status, result.reason) == ("refused", "included_by_practice")
 
-    def test_attach_to_another_practice(self, office: Office) -> None:
+    def test_attach_to_another_practice_waits_for_its_acceptance(self, office: Office) -> None:
         from app.services import admin
 
         owner = office.invite("owner@martin.test")
@@ -325,57 +326,103 @@ class TestClientActions:
         other = admin.create_practice(office.uow, "Cabinet Leroy")
         other_staff = admin.create_staff_user(office.uow, other, "Anne", "anne@leroy.test")
 
-        result = office.change(Action.ATTACH, by=owner, practice_id=str(other))
+        asked = attach.ask(
+            office.uow,
+            client_file_id=office.file_id,
+            actor_id=owner,
+            practice_email="Anne@Leroy.test",
+        )
+        assert file_row(office).practice_id is None
+        with pytest.raises(NotFound):
+            queries.get_file(office.uow, office.actor(other_staff), office.file_id)
+        accepted = attach.decide(office.uow, request_id=asked.id, actor_id=other_staff, accept=True)
 
-        assert result.status == "done"
+        assert accepted.status == "accepted"
         assert file_row(office) == FileRow(other, Billing.PRACTICE, FileStatus.ACTIVE)
         listed = queries.list_files(office.uow, office.actor(other_staff), FileStatus.ACTIVE)
         assert [view.id for view in listed] == [office.file_id]
         with pytest.raises(NotFound):
             queries.get_file(office.uow, office.actor(), office.file_id)
 
-    def test_attach_to_an_unknown_practice_is_not_found(self, office: Office) -> None:
+    def test_an_address_of_no_practice_reaches_nobody(self, office: Office) -> None:
         owner = office.invite("owner@martin.test")
         office.change(Action.DETACH)
 
-        with pytest.raises(NotFound):
-            office.change(Action.ATTACH, by=owner, practice_id=str(uuid.uuid4()))
+        asked = attach.ask(
+            office.uow,
+            client_file_id=office.file_id,
+            actor_id=owner,
+            practice_email="nobody@nowhere.test",
+        )
+
+        assert asked.status == "pending"
+        assert attach.incoming(office.uow, office.actor()) == []
         assert file_row(office).practice_id is None
 
-    def test_invite_adds_a_user_and_makes_the_file_undeletable(self, office: Office) -> None:
+    def test_accepted_invitations_make_the_file_undeletable(self, office: Office) -> None:
         office.invite("owner@martin.test")
         office.invite("accountant@martin.test")
 
         assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 2
         assert office.change(Action.DELETE).reason == "has_client_users"
-        [first, second] = events(office)
-        assert (first.from_state["client_users"], first.to_state["client_users"]) == (0, 1)
-        assert second.to_state["client_users"] == 2
+        actions = [event.action for event in events(office)]
+        assert actions == ["invite_client_user", "accept_invitation"] * 2
+        invited, accepted = events(office)[:2]
+        assert (invited.to_state["client_users"], invited.to_state["pending_invitations"]) == (0, 1)
+        assert (accepted.to_state["client_users"], accepted.to_state["pending_invitations"]) == (
+            1,
+            0,
+        )
 
     def test_a_client_user_may_invite_a_colleague(self, office: Office) -> None:
         owner = office.invite("owner@martin.test")
 
-        result = office.change(Action.INVITE_CLIENT_USER, by=owner, email="bob@martin.test")
+        pending = send_invitation(office.uow, office.file_id, owner, "bob@martin.test")
 
-        assert result.status == "done"
+        assert pending.status == "pending"
+        assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 1
+        invitations.accept(office.uow, invitation_token(office.uow, "bob@martin.test"))
         assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 2
 
-    @pytest.mark.parametrize("email", ["", "not-an-address", "claire@dupont.test"])
+    @pytest.mark.parametrize("email", ["", "not-an-address"])
     def test_a_bad_invitation_is_refused_and_writes_nothing(
         self, office: Office, email: str
     ) -> None:
-        job_id = uuid.uuid4()
-
         with pytest.raises(InvalidInput):
-            office.change(Action.INVITE_CLIENT_USER, job_id=job_id, email=email)
+            send_invitation(office.uow, office.file_id, office.staff_id, email)
 
-        assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 0
         assert events(office) == []
-        with office.uow:
-            assert office.uow.lifecycle.job(job_id) is None
+        assert mails_to(office.uow, email) == []
 
-    def test_inviting_the_same_person_twice_is_refused(self, office: Office) -> None:
-        office.invite("owner@martin.test")
+    def test_a_staff_address_is_invited_like_any_other_but_cannot_accept(
+        self, office: Office
+    ) -> None:
+        send_invitation(office.uow, office.file_id, office.staff_id, "claire@dupont.test")
 
-        with pytest.raises(InvalidInput):
-            office.change(Action.INVITE_CLIENT_USER, email="Owner@Martin.test")
+        with pytest.raises(ActionRefused) as refused:
+            invitations.accept(office.uow, invitation_token(office.uow, "claire@dupont.test"))
+
+        assert refused.value.reason == "staff_address"
+        assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 0
+
+    def test_a_new_invitation_replaces_the_pending_one(self, office: Office) -> None:
+        send_invitation(office.uow, office.file_id, office.staff_id, "owner@martin.test")
+        first = invitation_token(office.uow, "owner@martin.test")
+        send_invitation(office.uow, office.file_id, office.staff_id, "Owner@Martin.test")
+        second = invitation_token(office.uow, "owner@martin.test")
+
+        with pytest.raises(NotFound):
+            invitations.accept(office.uow, first)
+        invitations.accept(office.uow, second)
+
+        assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 1
+
+    def test_someone_already_on_the_file_accepts_without_a_second_access(
+        self, office: Office
+    ) -> None:
+        owner = office.invite("owner@martin.test")
+
+        again = office.invite("owner@martin.test")
+
+        assert again == owner
+        assert queries.get_file(office.uow, office.actor(), office.file_id).client_users == 1

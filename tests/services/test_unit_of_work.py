@@ -97,7 +97,7 @@ def test_a_lifecycle_change_that_fails_half_way_sends_and_revokes_nothing(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("crash while recording the change")
 
-    monkeypatch.setattr(lifecycle, "_record", crash)
+    monkeypatch.setattr(lifecycle, "record", crash)
 
     with pytest.raises(RuntimeError):
         office.change(Action.REACTIVATE, reprocess_skipped=True)

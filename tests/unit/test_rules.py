@@ -30,6 +30,7 @@ class Case:
     attached: bool
     client_users: int
     role: Role
+    pending: int = 0  # invitations sent, not yet accepted
 
     @property
     def state(self) -> FileState:
@@ -38,6 +39,7 @@ class Case:
             billing=self.billing,
             status=self.status,
             client_user_count=self.client_users,
+            pending_invitations=self.pending,
         )
 
     @property
@@ -50,14 +52,14 @@ class Case:
         attached = "attached" if self.attached else "detached"
         return (
             f"{self.action}-{self.status}-{self.billing}-{attached}"
-            f"-{self.client_users}users-{self.role}"
+            f"-{self.client_users}users-{self.pending}pending-{self.role}"
         )
 
 
 CASES = [
     Case(*combination)
     for combination in itertools.product(
-        Action, FileStatus, Billing, (True, False), (0, 1, 3), Role
+        Action, FileStatus, Billing, (True, False), (0, 1, 3), Role, (0, 2)
     )
 ]
 
@@ -97,8 +99,9 @@ def _table_row(case: Case) -> set[str]:
     if case.action is Action.DETACH:
         if not case.attached:
             broken.add("not_attached")
+        # Detach needs someone who *accepted*; a pending invitation is not enough.
         if case.client_users == 0:
-            broken.add("no_client_user")
+            broken.add("invitation_not_accepted" if case.pending else "no_client_user")
     elif case.action is Action.DEACTIVATE:
         if not included:
             broken.add(not_included)
@@ -109,6 +112,9 @@ def _table_row(case: Case) -> set[str]:
             broken.add(not_included)
         if case.client_users > 0:
             broken.add("has_client_users")
+        # "From the invitation on, the file can no longer be deleted."
+        if case.pending > 0:
+            broken.add("invitation_pending")
     elif case.action is Action.REACTIVATE:
         if case.status is not FileStatus.DEACTIVATED:
             broken.add("not_deactivated")
@@ -155,8 +161,9 @@ def test_every_refusal_explains_itself_in_a_sentence(case: Case) -> None:
 
 
 def test_the_table_covers_every_action_and_combination() -> None:
-    # 7 actions x 3 statuses x 3 billings x attached or not x 0/1/3 users x 2 roles.
-    assert len(CASES) == len(Action) * 3 * 3 * 2 * 3 * 2
+    # 7 actions x 3 statuses x 3 billings x attached or not x 0/1/3 users x 2 roles
+    # x with or without pending invitations.
+    assert len(CASES) == len(Action) * 3 * 3 * 2 * 3 * 2 * 2
     assert {case.action for case in CASES} == set(Action)
 
 
@@ -250,8 +257,10 @@ def test_attach_needs_a_target_practice() -> None:
         rules.apply(Action.ATTACH, _state(Billing.NONE, practice_id=None))
 
 
-def test_invite_adds_one_client_user() -> None:
-    assert rules.apply(Action.INVITE_CLIENT_USER, _state(users=3)).client_user_count == 4
+def test_invite_adds_a_pending_invitation_not_a_user() -> None:
+    after = rules.apply(Action.INVITE_CLIENT_USER, _state(users=3))
+
+    assert (after.client_user_count, after.pending_invitations) == (3, 1)
 
 
 @pytest.mark.parametrize(
@@ -304,7 +313,8 @@ def test_allowed_actions_only_reach_coherent_states(
         assert (state.billing is Billing.NONE) <= (not state.is_attached)
         # Only the practice deactivates, and only files on its plan.
         assert (state.status is FileStatus.DEACTIVATED) <= (state.billing is not Billing.INDIVIDUAL)
-        # A file with client users can never be deleted.
+        # A file with client users, or anyone invited to it, can never be deleted.
         if state.status is FileStatus.DELETING:
             assert state.client_user_count == 0
+            assert state.pending_invitations == 0
             assert not any(rules.refusal(other, state, actor) is None for other in Action)

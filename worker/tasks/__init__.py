@@ -1,12 +1,22 @@
 """Task modules; importing this package registers every task."""
 
-from worker.tasks import documents, exports, ingest, lifecycle, maintenance, retries, schedules
+from worker.tasks import (
+    documents,
+    exports,
+    ingest,
+    lifecycle,
+    mail,
+    maintenance,
+    retries,
+    schedules,
+)
 
 __all__ = [
     "documents",
     "exports",
     "ingest",
     "lifecycle",
+    "mail",
     "maintenance",
     "retries",
     "schedules",

@@ -6,8 +6,10 @@ from alembic import context
 
 from app.persistence import (
     auth,  # noqa: F401  (registers the API tables on Base)
+    consent,  # noqa: F401  (invitations and attach requests)
     exports,  # noqa: F401  (the export bundles)
     idempotency,  # noqa: F401  (the idempotency keys)
+    mail,  # noqa: F401  (the mail outbox)
     schedules,  # noqa: F401  (and the scheduled actions)
     webhooks,  # noqa: F401  (the webhook deliveries)
 )
