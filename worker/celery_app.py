@@ -19,6 +19,7 @@ QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 
 ROUTES = {
     messages.GATE: {"queue": "gate"},
+    messages.GATE_PENDING: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
     # Quick jobs like lifecycle changes, and serialised with them on the file's lock.
     messages.RETRY: {"queue": "lifecycle"},

@@ -18,6 +18,10 @@ class DocumentPayload(Payload):
     document_id: uuid.UUID
 
 
+class GatePendingPayload(Payload):
+    pass
+
+
 class LifecyclePayload(Payload):
     client_file_id: uuid.UUID
     actor_id: uuid.UUID

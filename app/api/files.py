@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api import uploads
-from app.api.deps import Caller, Context
+from app.api.deps import Caller, Context, Credentials, authenticate, caller_keys
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -22,7 +22,7 @@ from app.api.schemas import (
     FileOut,
     UploadOut,
 )
-from app.domain.model import FileStatus
+from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
 from app.services import admission, browse, documents, queries
 
@@ -114,17 +114,19 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller
+    client_file_id: uuid.UUID, request: Request, ctx: Context, credentials: Credentials
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction."""
     settings = ctx.runtime.settings
-    ctx.limiter.hit("uploads", request.state.rate_keys)
-    # Refuse callers without access, over their rate or their quota, before reading a
-    # byte of the body.
     limits = admission.IntakeLimits.from_settings(settings)
-    await run_in_threadpool(
-        admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
-    )
+
+    def admitted(secret: str) -> Actor | None:
+        ctx.limiter.hit("uploads", caller_keys(request, credentials))
+        return admission.admit_bearer(ctx.uow(), secret, client_file_id, limits, ctx.rate_counter)
+
+    # The caller, its access to the file, its rate and quota, in one transaction and
+    # before a byte of the body is read.
+    actor = await run_in_threadpool(authenticate, request, ctx, credentials, admitted)
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, Uuid, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.persistence.models import Base, LifecycleJob, utcnow
+from app.persistence.models import Base, LifecycleJob, User, utcnow
 
 
 def token_hash(secret: str) -> str:
@@ -56,9 +56,12 @@ class ApiTokens:
         self.session.add(token)
         return token
 
-    def user_id_for(self, digest: str) -> uuid.UUID | None:
-        query = select(ApiToken.user_id).where(
-            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)
+    def user_for(self, digest: str) -> User | None:
+        """The user of an unrevoked token, in one query."""
+        query = (
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
         )
         return self.session.scalar(query)
 

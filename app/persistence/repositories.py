@@ -46,6 +46,20 @@ class ClientFiles:
         )
         return self.session.scalars(query).one_or_none()
 
+    def share_unless_locked(self, file_ids: Sequence[uuid.UUID]) -> list[ClientFile]:
+        """FOR SHARE the files no lifecycle change holds right now; never waits for one
+        (a file another transaction holds FOR UPDATE is left out)."""
+        if not file_ids:
+            return []
+        query = (
+            select(ClientFile)
+            .where(ClientFile.id.in_(file_ids))
+            .order_by(ClientFile.id)
+            .with_for_update(read=True, skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return list(self.session.scalars(query))
+
     def state(self, client_file: ClientFile) -> FileState:
         return FileState(
             practice_id=client_file.practice_id,
@@ -149,11 +163,13 @@ class Users:
 
     def actor(self, user_id: uuid.UUID) -> Actor | None:
         user = self.get(user_id)
-        if user is None:
-            return None
+        return None if user is None else self.actor_of(user)
+
+    def actor_of(self, user: User) -> Actor:
+        """The user with the files they may see right now."""
         file_ids: frozenset[uuid.UUID] = frozenset()
         if user.role is Role.CLIENT:
-            query = select(ClientFileUser.client_file_id).where(ClientFileUser.user_id == user_id)
+            query = select(ClientFileUser.client_file_id).where(ClientFileUser.user_id == user.id)
             file_ids = frozenset(self.session.scalars(query).all())
         return Actor(user.id, user.role, user.practice_id, file_ids)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 GATE = "dossier.documents.gate"
+GATE_PENDING = "dossier.documents.gate_pending"
 EXTRACT = "dossier.documents.extract"
 RETRY = "dossier.documents.retry"
 RESEND = "dossier.documents.resend"
@@ -30,10 +31,20 @@ class TaskMessage:
     # Whose work this is (a practice, or a file without one): the dispatcher shares the
     # extraction queue fairly between tenants by it. Not part of the payload.
     tenant: str | None = None
+    # A new upload's gate may be coalesced: a dispatcher that can, sends one shared
+    # `GATE_PENDING` nudge for every such message until a worker takes that nudge up,
+    # instead of one gate message each (see worker/nudge.py). Not part of the payload.
+    coalesce: bool = False
 
 
-def gate(document_id: uuid.UUID, task_id: uuid.UUID) -> TaskMessage:
-    return TaskMessage(GATE, {"document_id": str(document_id)}, task_id)
+def gate(document_id: uuid.UUID, task_id: uuid.UUID, *, coalesce: bool = False) -> TaskMessage:
+    return TaskMessage(GATE, {"document_id": str(document_id)}, task_id, coalesce=coalesce)
+
+
+def gate_nudge() -> TaskMessage:
+    """Decide the pending documents of any file, oldest first, a batch at a time; itself
+    coalesced with every other nudge not yet taken up."""
+    return TaskMessage(GATE_PENDING, {}, coalesce=True)
 
 
 def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = None) -> TaskMessage:

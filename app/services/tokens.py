@@ -45,8 +45,20 @@ def revoke(uow: UnitOfWork, token_id: uuid.UUID) -> None:
 
 def actor_for(uow: UnitOfWork, secret: str) -> Actor | None:
     """The user a bearer token stands for, with the files they may see right now."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    if not well_formed(secret):
         return None
     with uow:
-        user_id = ApiTokens(uow.session).user_id_for(token_hash(secret))
-        return uow.users.actor(user_id) if user_id is not None else None
+        return actor_in(uow, secret)
+
+
+def well_formed(secret: str) -> bool:
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
+
+
+def actor_in(uow: UnitOfWork, secret: str) -> Actor | None:
+    """`actor_for` inside a unit of work the caller has open. Read from the database on
+    every request, never cached: a revoked token is refused from the next request on."""
+    if not well_formed(secret):
+        return None
+    user = ApiTokens(uow.session).user_for(token_hash(secret))
+    return uow.users.actor_of(user) if user is not None else None
