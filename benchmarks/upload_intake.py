@@ -11,7 +11,7 @@ few rounds, and the median ratio is what Dossier's own work costs.
 The server is one uvicorn process. By default it runs on a scratch PostgreSQL database
 and hands every upload's gate to Redis under a scratch key prefix (the services of the
 integration tests), as `web` does: each upload claims the shared nudge or finds it
-standing (checked at the end: one nudge waits, no worker runs); `--gate-per-upload`
+standing (checked at the end: at least one nudge waits, no worker runs); `--gate-per-upload`
 publishes one gate message per upload instead (checked: one each). `--sqlite` runs it on
 a SQLite file with messages counted, not sent, as the first measurements did.
 """
@@ -214,8 +214,9 @@ def main() -> None:
     backend = env["DOSSIER_DATABASE_URL"].split(":")[0]
     per_client = args.uploads // args.clients * args.clients
     uploaded = WARMUP // args.clients * args.clients + args.rounds * per_client
-    # No worker runs: with the shared nudge, the first upload's nudge stands for all.
-    expected = uploaded if args.gate_per_upload else 1
+    # No worker runs: with the shared nudge, an upload sends one only when none stands
+    # (the first, then the first after each lapse of DOSSIER_GATE_NUDGE_SECONDS).
+    expected = range(uploaded, uploaded + 1) if args.gate_per_upload else range(1, uploaded)
     sent = "counted" if args.sqlite else f"in Redis: {published} (warm-up included)"
     kind = "one per upload" if args.gate_per_upload else "one nudge shared by every upload"
     ratios = sorted(dossier / baseline for baseline, dossier in rounds)
@@ -229,7 +230,7 @@ def main() -> None:
     print(f"baseline (read and discard the body): {statistics.median(b for b, _ in rounds):8.1f}")
     print(f"Dossier upload endpoint:              {statistics.median(d for _, d in rounds):8.1f}")
     print(f"ratio Dossier / baseline, median:     {statistics.median(ratios):8.2f}")
-    if not args.sqlite and published != expected:
+    if not args.sqlite and published not in expected:
         raise SystemExit(f"expected {expected} gate messages in Redis, found {published}")
 
 
