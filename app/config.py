@@ -138,6 +138,23 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, le=60, description="Longest wait for a webhook receiver's answer."
     )
+    webhook_first_retry_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Wait before a failed webhook is posted again; doubles each time.",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let practices' webhooks post to private, loopback and link-local "
+        "addresses, and over plain http (development and tests only).",
+    )
+    token_default_days: float = Field(
+        default=90, gt=0, le=3650, description="Lifetime of a personal token made without one."
+    )
+    token_max_days: float = Field(
+        default=366, gt=0, le=3650, description="Longest lifetime a personal token may be given."
+    )
     # Hardening (issue 14): exports' lifetime and number, and rate limits.
     export_ttl_hours: float = Field(
         default=168, gt=0, le=24 * 366, description="How long an export stays downloadable."
@@ -181,6 +198,8 @@ class Settings(BaseSettings):
             )
         if any(not url.lower().startswith(("http://", "https://")) for url in self.webhook_urls):
             raise ValueError("DOSSIER_WEBHOOK_URLS must be http:// or https:// URLs")
+        if self.token_default_days > self.token_max_days:
+            raise ValueError("DOSSIER_TOKEN_DEFAULT_DAYS must not exceed DOSSIER_TOKEN_MAX_DAYS")
         if self.webhook_urls and not self.webhook_secret:
             raise ValueError("DOSSIER_WEBHOOK_URLS needs DOSSIER_WEBHOOK_SECRET to sign events")
         return self

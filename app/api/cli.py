@@ -70,11 +70,39 @@ def create_staff(
     practice: Annotated[uuid.UUID, typer.Option(help="Practice id.")],
     email: Annotated[str, typer.Option(help="E-mail address (the login).")],
     name: Annotated[str, typer.Option(help="Full name.")],
+    is_admin: Annotated[
+        bool, typer.Option("--admin", help="An admin: manages the practice's staff.")
+    ] = False,
 ) -> None:
     """Create a member of a practice's staff; print the user id."""
     from app.services import admin as service
 
-    typer.echo(service.create_staff_user(_runtime(messages=False).uow(), practice, name, email))
+    uow = _runtime(messages=False).uow()
+    typer.echo(service.create_staff_user(uow, practice, name, email, is_admin=is_admin))
+
+
+@admin.command("disable")
+def disable_user(email: Annotated[str, typer.Option(help="The user's e-mail address.")]) -> None:
+    """Disable a user (staff or client): their tokens stop working at once."""
+    from app.errors import DossierError
+    from app.services import staff
+
+    try:
+        typer.echo(staff.set_disabled(_runtime(messages=False).uow(), email, True))
+    except DossierError as error:
+        raise _fail(error.message) from None
+
+
+@admin.command("enable")
+def enable_user(email: Annotated[str, typer.Option(help="The user's e-mail address.")]) -> None:
+    """Let a disabled user sign in again."""
+    from app.errors import DossierError
+    from app.services import staff
+
+    try:
+        typer.echo(staff.set_disabled(_runtime(messages=False).uow(), email, False))
+    except DossierError as error:
+        raise _fail(error.message) from None
 
 
 @admin.command("client-file")
@@ -115,7 +143,7 @@ def bootstrap(
     runtime = _runtime(messages=False)
     upgrade(runtime.settings.database_url)
     practice_id = service.create_practice(runtime.uow(), practice)
-    user_id = service.create_staff_user(runtime.uow(), practice_id, name, email)
+    user_id = service.create_staff_user(runtime.uow(), practice_id, name, email, is_admin=True)
     file_id = service.create_client_file(runtime.uow(), practice_id, client)
     secret = tokens.issue(runtime.uow(), user_id, "bootstrap").secret
     typer.echo(f"export DOSSIER_PRACTICE={practice_id}")
@@ -281,8 +309,10 @@ def serve(
 
 def register(cli: typer.Typer) -> None:
     from app.api import retention_cli, retries_cli
+    from app.api.audit_cli import audit
     from app.api.bulk_cli import bulk_command
     from app.api.exports_cli import export_command
+    from app.api.people_cli import staff_cli, tokens_cli
     from app.api.schedules_cli import schedule_cli
     from app.api.webhooks_cli import webhooks_cli
 
@@ -292,6 +322,9 @@ def register(cli: typer.Typer) -> None:
     cli.add_typer(lifecycle_cli, name="lifecycle")
     cli.add_typer(schedule_cli, name="schedule")
     cli.add_typer(webhooks_cli, name="webhooks")
+    cli.add_typer(tokens_cli, name="tokens")
+    cli.add_typer(staff_cli, name="staff")
+    cli.command("audit")(audit)
     cli.command("bulk")(bulk_command)
     cli.command("export")(export_command)
     cli.command("upload")(upload)

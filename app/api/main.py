@@ -9,6 +9,7 @@ import redis
 from fastapi import FastAPI
 
 from app.api import (
+    audit,
     bulk,
     documents,
     errors,
@@ -16,6 +17,8 @@ from app.api import (
     files,
     health,
     lifecycle,
+    people,
+    practice_webhooks,
     retention,
     retries,
     schedules,
@@ -62,6 +65,9 @@ def create_app(
         retention,
         bulk,
         exports,
+        people,
+        audit,
+        practice_webhooks,
     ):
         app.include_router(module.router)
     return app

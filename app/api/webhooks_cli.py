@@ -16,12 +16,7 @@ def deliver() -> None:
     from app.services import webhooks
 
     runtime = commands._runtime(messages=False)
-    report = webhooks.deliver_over_http(
-        runtime.uow(),
-        secret=runtime.settings.webhook_secret,
-        max_attempts=runtime.settings.webhook_max_attempts,
-        timeout=runtime.settings.webhook_timeout_seconds,
-    )
+    report = webhooks.deliver_over_http(runtime.uow(), runtime.settings)
     typer.echo(f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed")
 
 

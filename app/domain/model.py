@@ -97,10 +97,16 @@ class Actor:
     role: Role
     practice_id: uuid.UUID | None = None
     client_file_ids: frozenset[uuid.UUID] = frozenset()
+    # A practice admin manages the practice's staff and webhooks.
+    is_admin: bool = False
 
     @property
     def is_staff(self) -> bool:
         return self.role is Role.STAFF
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.is_staff and self.is_admin and self.practice_id is not None
 
     def can_see(self, file_id: uuid.UUID, attached_to: uuid.UUID | None) -> bool:
         """Access follows the lifecycle: staff see only files attached to their practice;

@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Uuid, select, update
+from sqlalchemy import ForeignKey, String, Uuid, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.domain.model import Role
+from app.domain.people import LAST_USE_PRECISION
 from app.persistence.models import Base, LifecycleJob, User, utcnow
 
 
@@ -29,7 +32,12 @@ class ApiToken(Base):
     )
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The secret's first characters, to tell tokens apart in a list (none before 0011).
+    prefix: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]  # None: never (operator tokens only)
+    # Written at most once a minute per token, not on every request.
+    last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
 
@@ -48,6 +56,18 @@ class LifecycleRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+@dataclass(frozen=True, slots=True)
+class TokenOwner:
+    """A usable token and the user it stands for, read in one query."""
+
+    token_id: uuid.UUID
+    last_used_at: datetime | None
+    user_id: uuid.UUID
+    role: Role
+    practice_id: uuid.UUID | None
+    is_admin: bool
+
+
 class ApiTokens:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -56,20 +76,67 @@ class ApiTokens:
         self.session.add(token)
         return token
 
-    def user_for(self, digest: str) -> User | None:
-        """The user of an unrevoked token, in one query."""
+    def owner_for(self, digest: str, now: datetime) -> TokenOwner | None:
+        """The token with this hash if it is neither revoked nor expired and its user is
+        not disabled: one indexed query, so a revoke or a disable, committed by any
+        process, holds from the next request on."""
         query = (
-            select(User)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+            select(
+                ApiToken.id,
+                ApiToken.last_used_at,
+                User.id,
+                User.role,
+                User.practice_id,
+                User.is_admin,
+            )
+            .join(User, User.id == ApiToken.user_id)
+            .where(
+                ApiToken.token_hash == digest,
+                ApiToken.revoked_at.is_(None),
+                or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+                User.disabled_at.is_(None),
+            )
         )
-        return self.session.scalar(query)
+        row = self.session.execute(query).one_or_none()
+        return TokenOwner(*row) if row is not None else None
 
-    def revoke(self, token_id: uuid.UUID) -> int:
+    def mark_used(self, token_id: uuid.UUID, now: datetime) -> None:
+        """Write the last use, unless another request of the same minute already did."""
+        self.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at <= now - LAST_USE_PRECISION,
+                ),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    def of_user(self, user_id: uuid.UUID) -> Sequence[ApiToken]:
+        """The user's tokens that are not revoked (expired ones too), newest first."""
+        query = (
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id)
+        )
+        return self.session.scalars(query).all()
+
+    def revoke(self, token_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> int:
+        """Revoke one token (only if it is `user_id`'s, when given); 0 when none was."""
+        query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        if user_id is not None:
+            query = query.where(ApiToken.user_id == user_id)
+        result = self.session.execute(query.values(revoked_at=utcnow()))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def revoke_all(self, user_id: uuid.UUID, now: datetime) -> int:
         result = self.session.execute(
             update(ApiToken)
-            .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Enum,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -94,6 +96,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
     practice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("practices.id"))
+    # Staff only: an admin manages the practice's staff and webhooks.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A disabled user's tokens stop working at once; the row stays for the audit.
+    disabled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -199,11 +205,19 @@ class LifecycleEvent(Base):
     """Append-only audit of every lifecycle change. Holds no document content."""
 
     __tablename__ = "lifecycle_events"
+    __table_args__ = (
+        # The audit API reads a practice's events in (created_at, id) order.
+        Index("ix_lifecycle_events_practice_created", "practice_id", "created_at", "id"),
+        Index("ix_lifecycle_events_to_practice_created", "to_practice_id", "created_at", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     job_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
     client_file_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # The practice the file was attached to before the change, and after it: the
+    # practices that may read the event.
     practice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    to_practice_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[dict[str, Any]] = mapped_column(default=dict)

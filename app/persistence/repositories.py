@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from app.domain import audit
 from app.domain.model import Actor, FileState, FileStatus, Role
 from app.persistence.db import insert_or_get
 from app.persistence.models import (
@@ -163,15 +164,22 @@ class Users:
 
     def actor(self, user_id: uuid.UUID) -> Actor | None:
         user = self.get(user_id)
-        return None if user is None else self.actor_of(user)
+        if user is None:
+            return None
+        file_ids = self.client_file_ids(user_id) if user.role is Role.CLIENT else frozenset()
+        return Actor(user.id, user.role, user.practice_id, file_ids, user.is_admin)
 
-    def actor_of(self, user: User) -> Actor:
-        """The user with the files they may see right now."""
-        file_ids: frozenset[uuid.UUID] = frozenset()
-        if user.role is Role.CLIENT:
-            query = select(ClientFileUser.client_file_id).where(ClientFileUser.user_id == user.id)
-            file_ids = frozenset(self.session.scalars(query).all())
-        return Actor(user.id, user.role, user.practice_id, file_ids)
+    def client_file_ids(self, user_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        query = select(ClientFileUser.client_file_id).where(ClientFileUser.user_id == user_id)
+        return frozenset(self.session.scalars(query).all())
+
+    def staff_of(self, practice_id: uuid.UUID) -> Sequence[User]:
+        query = (
+            select(User)
+            .where(User.practice_id == practice_id, User.role == Role.STAFF)
+            .order_by(User.name, User.id)
+        )
+        return self.session.scalars(query).all()
 
     def add_practice(self, practice: Practice) -> Practice:
         self.session.add(practice)
@@ -242,6 +250,9 @@ class Lifecycle:
         return self.session.scalars(query.limit(1)).first()
 
     def add_event(self, event: LifecycleEvent) -> LifecycleEvent:
+        # Who may read it is fixed now: the practices before and after the change.
+        if event.to_practice_id is None:
+            event.to_practice_id = audit.practice_after(event.to_state or {})
         self.session.add(event)
         return event
 

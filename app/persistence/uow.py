@@ -49,8 +49,8 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
-        if self.webhook_urls:
-            announce_events(self.session, self.webhook_urls)
+        # Practices' own endpoints are looked up only when an event is written.
+        announce_events(self.session, self.webhook_urls)
         self.files = ClientFiles(self.session)
         self.documents = Documents(self.session)
         self.users = Users(self.session)

@@ -1,6 +1,7 @@
-"""Webhook deliveries: one row per lifecycle event and configured URL, written in the same
-transaction as the event (an outbox), so an event is never announced without having
-happened, nor happens without being announced. The rows are the delivery log."""
+"""Webhook deliveries: one row per lifecycle event and receiver (an operator URL, or an
+endpoint a practice registered), written in the same transaction as the event (an
+outbox), so an event is never announced without having happened, nor happens without
+being announced. The rows are the delivery log."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Uuid, event, select
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Uuid, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.domain.webhook_targets import wants
 from app.persistence.models import Base, LifecycleEvent, utcnow
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -25,6 +27,8 @@ class WebhookDelivery(Base):
     # No foreign key, like the event itself: the log outlives the file.
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     url: Mapped[str] = mapped_column(String(2000))
+    # The practice's endpoint it goes to; None: an operator URL (DOSSIER_WEBHOOK_URLS).
+    endpoint_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status_code: Mapped[int | None] = mapped_column(Integer)
@@ -34,17 +38,65 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None]
 
 
+class WebhookEndpoint(Base):
+    """A receiver a practice registered: it gets the events the practice may read."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    practice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practices.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    # Kept in clear: signing needs it. Shown to the practice once, at registration.
+    secret: Mapped[str] = mapped_column(String(100))
+    # Event types it wants (`client_file.detach`, ...); empty: all of them.
+    event_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+
+
 def announce_events(session: Session, urls: Sequence[str]) -> None:
-    """From now on, every lifecycle event this session writes gets a delivery per URL."""
+    """From now on, every lifecycle event this session writes gets a delivery per
+    operator URL and per endpoint of a practice that may read it."""
 
     def before_flush(session: Session, context: Any, instances: Any) -> None:
-        for item in list(session.new):
-            if isinstance(item, LifecycleEvent):
-                item.id = item.id or uuid.uuid4()
-                for url in urls:
-                    session.add(WebhookDelivery(event_id=item.id, url=url, status=PENDING))
+        new_events = [item for item in session.new if isinstance(item, LifecycleEvent)]
+        if not new_events:
+            return
+        for item in new_events:
+            item.id = item.id or uuid.uuid4()
+            for url in urls:
+                session.add(WebhookDelivery(event_id=item.id, url=url, status=PENDING))
+        for item, endpoint in _practice_receivers(session, new_events):
+            session.add(
+                WebhookDelivery(
+                    event_id=item.id, url=endpoint.url, endpoint_id=endpoint.id, status=PENDING
+                )
+            )
 
     event.listen(session, "before_flush", before_flush)
+
+
+def _practice_receivers(
+    session: Session, new_events: list[LifecycleEvent]
+) -> list[tuple[LifecycleEvent, WebhookEndpoint]]:
+    practices = {p for item in new_events for p in (item.practice_id, item.to_practice_id) if p}
+    if not practices:
+        return []
+    query = (
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.practice_id.in_(sorted(practices)))
+        .where(WebhookEndpoint.removed_at.is_(None))
+        .execution_options(autoflush=False)
+    )
+    endpoints = session.scalars(query).all()
+    return [
+        (item, endpoint)
+        for item in new_events
+        for endpoint in endpoints
+        if endpoint.practice_id in (item.practice_id, item.to_practice_id)
+        and wants(list(endpoint.event_types), item.action)
+    ]
 
 
 class WebhookDeliveries:
@@ -67,6 +119,38 @@ class WebhookDeliveries:
 
     def latest(self, limit: int) -> Sequence[WebhookDelivery]:
         query = select(WebhookDelivery).order_by(WebhookDelivery.created_at.desc()).limit(limit)
+        return self.session.scalars(query).all()
+
+    def of_endpoint(
+        self, endpoint_id: uuid.UUID, *, limit: int, offset: int
+    ) -> Sequence[WebhookDelivery]:
+        query = (
+            select(WebhookDelivery)
+            .where(WebhookDelivery.endpoint_id == endpoint_id)
+            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return self.session.scalars(query).all()
+
+    def add(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        self.session.add(delivery)
+        return delivery
+
+    def endpoint(self, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
+        return self.session.get(WebhookEndpoint, endpoint_id)
+
+    def add_endpoint(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        self.session.add(endpoint)
+        return endpoint
+
+    def endpoints_of(self, practice_id: uuid.UUID) -> Sequence[WebhookEndpoint]:
+        query = (
+            select(WebhookEndpoint)
+            .where(WebhookEndpoint.practice_id == practice_id)
+            .where(WebhookEndpoint.removed_at.is_(None))
+            .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)
+        )
         return self.session.scalars(query).all()
 
     def for_event(self, event_id: uuid.UUID) -> Sequence[WebhookDelivery]:

@@ -18,7 +18,9 @@ def create_practice(uow: UnitOfWork, name: str) -> uuid.UUID:
         return practice.id
 
 
-def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email: str) -> uuid.UUID:
+def create_staff_user(
+    uow: UnitOfWork, practice_id: uuid.UUID, name: str, email: str, *, is_admin: bool = False
+) -> uuid.UUID:
     with uow:
         if uow.users.practice(practice_id) is None:
             raise NotFound("No such practice.", practice_id=practice_id)
@@ -31,10 +33,12 @@ def create_staff_user(uow: UnitOfWork, practice_id: uuid.UUID, name: str, email:
                 email=email,
                 role=Role.STAFF,
                 practice_id=practice_id,
+                is_admin=is_admin,
             )
         )
         if not created:
-            raise InvalidInput("A user with this e-mail address already exists.")
+            # The same answer whoever holds the address: nothing is said about them.
+            raise InvalidInput("This e-mail address cannot be added as staff.")
         uow.commit()
         return user.id
 

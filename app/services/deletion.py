@@ -13,6 +13,7 @@ from app.domain.model import Action, FileStatus
 from app.errors import ActionRefused, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, utcnow
 from app.persistence.uow import UnitOfWork
+from app.services import grace as grace_period
 from app.services.lifecycle import (
     CANCELLED,
     DONE,
@@ -112,6 +113,8 @@ def _mark_deleting(
     grace = uow.policy.deletion_grace
     # With a grace period the file is hidden and the deletion cancellable until then.
     client_file.purge_after = client_file.updated_at + grace if grace else None
+    if client_file.purge_after is not None:
+        grace_period.record_start(uow, client_file, state, actor_id)
     return state_dict(state)
 
 

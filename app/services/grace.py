@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from app.domain import rules
-from app.domain.model import NOT_STARTED_STATUSES, Action, FileStatus
+from app.domain.model import NOT_STARTED_STATUSES, Action, FileState, FileStatus
 from app.errors import ActionRefused, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
@@ -18,6 +18,27 @@ from app.services import messages
 from app.services.lifecycle import CANCELLED, JobResult, state_dict
 
 CANCEL = ("cancelled", "The deletion was cancelled during its grace period.")
+
+
+def record_start(
+    uow: UnitOfWork, client_file: ClientFile, before: FileState, actor_id: uuid.UUID
+) -> None:
+    """The audit event of a deletion entering its grace period: the purge's own event
+    comes only at its end, which a cancel may never reach."""
+    assert client_file.purge_after is not None
+    uow.lifecycle.add_event(
+        LifecycleEvent(
+            client_file_id=client_file.id,
+            practice_id=before.practice_id,
+            actor_id=actor_id,
+            action="delete_requested",
+            from_state=state_dict(before),
+            to_state={
+                **state_dict(uow.files.state(client_file)),
+                "purge_after": client_file.purge_after.isoformat(),
+            },
+        )
+    )
 
 
 def cancel_deletion(

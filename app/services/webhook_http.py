@@ -5,11 +5,14 @@ event to another host), http and https only, bounded in time. Every failure beco
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import httpx
+
+from app.domain.webhook_targets import TargetRefused, address_refusal, parse_target
 
 log = logging.getLogger(__name__)
 
@@ -70,5 +73,66 @@ class HttpSender:
             response = self.client.post(url, content=body, headers=headers)
         return response.status_code
 
+    def post_pinned(self, url: str, address: str, body: bytes, headers: dict[str, str]) -> int:
+        """Post to `url`, connecting to `address` (already checked) and to nothing else:
+        the host name is not looked up again, so it cannot resolve elsewhere meanwhile.
+        TLS still verifies the certificate against the URL's host name."""
+        with _failures(url, self.timeout):
+            original = httpx.URL(url)
+            pinned = original.copy_with(host=address)
+            headers = {**headers, "Host": original.netloc.decode("ascii")}
+            extensions = {"sni_hostname": original.host} if original.scheme == "https" else {}
+            response = self.client.post(
+                pinned, content=body, headers=headers, extensions=extensions
+            )
+        return response.status_code
+
     def close(self) -> None:
         self.client.close()
+
+
+# Looks a host name up: (host, port) -> its addresses.
+Resolver = Callable[[str, int], list[str]]
+
+
+def resolve(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def public_addresses(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> list[str]:
+    """The addresses `url`'s host resolves to, all of which may receive webhooks; else
+    TargetRefused. Checked when a practice registers an endpoint and before every post."""
+    target = parse_target(url, allow_private=allow_private)
+    try:
+        addresses = resolver(target.host, target.port)
+    except (OSError, UnicodeError):
+        raise TargetRefused("unresolvable", f"The host {target.host} could not be found.") from None
+    if not addresses:
+        raise TargetRefused("unresolvable", f"The host {target.host} could not be found.")
+    for address in addresses:
+        refusal = address_refusal(address, allow_private=allow_private)
+        if refusal is not None:
+            raise TargetRefused("private_address", refusal)
+    return addresses
+
+
+class GuardedSender:
+    """A `Sender` for practices' endpoints: the host is resolved again before each post
+    and every address checked, then the post goes to a checked address only."""
+
+    def __init__(
+        self, sender: HttpSender, *, allow_private: bool, resolver: Resolver = resolve
+    ) -> None:
+        self.sender, self.allow_private, self.resolver = sender, allow_private, resolver
+
+    def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        try:
+            addresses = public_addresses(
+                url, allow_private=self.allow_private, resolver=self.resolver
+            )
+        except TargetRefused as refused:
+            # A name that does not resolve now may resolve later; a refused address is final.
+            final = refused.code != "unresolvable"
+            raise DeliveryFailed(refused.code, refused.message, final=final) from None
+        return self.sender.post_pinned(url, addresses[0], body, headers)

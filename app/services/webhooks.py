@@ -1,9 +1,11 @@
-"""Posting lifecycle events to the configured webhook URLs: signed with HMAC-SHA256,
-retried with exponential backoff, every attempt kept in the delivery log.
+"""Posting lifecycle events to the operator's webhook URLs and to the endpoints practices
+registered: signed with HMAC-SHA256, retried with exponential backoff, every attempt kept
+in the delivery log.
 
 A receiver checks `X-Dossier-Signature: sha256=<hex>`, the HMAC of
-`<X-Dossier-Timestamp>.<body>` under the shared secret, and may use the event `id` to
-ignore a repeat: a delivery whose answer was lost is posted again."""
+`<X-Dossier-Timestamp>.<body>` under its secret (the operator's, or the one its endpoint
+was given), and may use the event `id` to ignore a repeat: a delivery whose answer was
+lost is posted again."""
 
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from app.config import Settings
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
-from app.services.webhook_http import DeliveryFailed, HttpSender
+from app.services.webhook_http import DeliveryFailed, GuardedSender, HttpSender
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,9 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, ... at most an hour."""
-    wait: timedelta = FIRST_RETRY * (2 ** max(0, attempts - 1))
+def backoff(attempts: int, first: timedelta = FIRST_RETRY) -> timedelta:
+    """30 s, 1 min, 2 min, ... at most an hour, from `first` (the setting)."""
+    wait: timedelta = first * (2 ** max(0, attempts - 1))
     return min(wait, LONGEST_WAIT)
 
 
@@ -71,7 +74,27 @@ class _Claimed:
     id: uuid.UUID
     url: str
     attempts: int
-    body: bytes | None  # None: its event is gone (never: events are append-only)
+    # None: its event is gone (never: events are append-only), or its endpoint removed.
+    body: bytes | None
+    secret: str | None  # the endpoint's; None: an operator URL, signed with the operator's
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How deliveries are retried."""
+
+    max_attempts: int = 8
+    first_retry: timedelta = FIRST_RETRY
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(
+            settings.webhook_max_attempts,
+            timedelta(seconds=settings.webhook_first_retry_seconds),
+        )
+
+
+GONE = DeliveryFailed("gone", "The event or its endpoint no longer exists.", final=True)
 
 
 def deliver_due(
@@ -79,35 +102,45 @@ def deliver_due(
     *,
     send: Sender,
     secret: str,
-    max_attempts: int,
+    policy: Policy,
+    send_to_practice: Sender | None = None,
     now: datetime | None = None,
     limit: int = 100,
 ) -> DeliveryReport:
+    """Post the due deliveries: operator URLs through `send`, practices' endpoints through
+    `send_to_practice` (which checks where it posts to; default: `send`)."""
     now = now or uow.clock()
     claimed = _claim(uow, now, limit)
     outcomes = {DELIVERED: 0, PENDING: 0, FAILED: 0}
     for item in claimed:
         stamp = str(int(now.timestamp()))
-        code, error = None, None
+        code: int | None = None
+        error: DeliveryFailed | None = GONE
         if item.body is not None:
             headers = {
                 "Content-Type": "application/json",
                 "X-Dossier-Timestamp": stamp,
-                "X-Dossier-Signature": signature(secret, stamp, item.body),
+                "X-Dossier-Signature": signature(item.secret or secret, stamp, item.body),
                 "X-Dossier-Delivery": str(item.id),
             }
-            code, error = _attempt(send, item.url, item.body, headers)
-        outcomes[_record(uow, item, code, error, now, max_attempts)] += 1
+            sender = send if item.secret is None else (send_to_practice or send)
+            code, error = _attempt(sender, item.url, item.body, headers)
+        outcomes[_record(uow, item, code, error, now, policy)] += 1
     return DeliveryReport(outcomes[DELIVERED], outcomes[PENDING], outcomes[FAILED])
 
 
-def deliver_over_http(
-    uow: UnitOfWork, *, secret: str, max_attempts: int, timeout: float
-) -> DeliveryReport:
-    """`deliver_due` with the real sender (beat's task and `dossier webhooks deliver`)."""
-    sender = HttpSender(timeout=timeout)
+def deliver_over_http(uow: UnitOfWork, settings: Settings) -> DeliveryReport:
+    """`deliver_due` with the real senders (beat's task and `dossier webhooks deliver`)."""
+    sender = HttpSender(timeout=settings.webhook_timeout_seconds)
+    guarded = GuardedSender(sender, allow_private=settings.webhook_allow_private)
     try:
-        return deliver_due(uow, send=sender, secret=secret, max_attempts=max_attempts)
+        return deliver_due(
+            uow,
+            send=sender,
+            secret=settings.webhook_secret,
+            policy=Policy.from_settings(settings),
+            send_to_practice=guarded,
+        )
     finally:
         sender.close()
 
@@ -128,12 +161,18 @@ def _attempt(
 def _claim(uow: UnitOfWork, now: datetime, limit: int) -> list[_Claimed]:
     with uow:
         claimed = []
-        for delivery in WebhookDeliveries(uow.session).claim_due(now, limit):
+        deliveries = WebhookDeliveries(uow.session)
+        for delivery in deliveries.claim_due(now, limit):
             delivery.attempts += 1
             delivery.next_attempt_at = now + LEASE
             event = uow.session.get(LifecycleEvent, delivery.event_id)
             body = event_body(event) if event is not None else None
-            claimed.append(_Claimed(delivery.id, delivery.url, delivery.attempts, body))
+            secret = None
+            if delivery.endpoint_id is not None:
+                endpoint = deliveries.endpoint(delivery.endpoint_id)
+                live = endpoint is not None and endpoint.removed_at is None
+                body, secret = (body, endpoint.secret) if live and endpoint else (None, "")
+            claimed.append(_Claimed(delivery.id, delivery.url, delivery.attempts, body, secret))
         uow.commit()
         return claimed
 
@@ -144,7 +183,7 @@ def _record(
     code: int | None,
     error: DeliveryFailed | None,
     now: datetime,
-    max_attempts: int,
+    policy: Policy,
 ) -> str:
     with uow:
         delivery = WebhookDeliveries(uow.session).get(item.id)
@@ -154,10 +193,10 @@ def _record(
         delivery.last_error = None if error is None else f"{error.code}: {error.message}"
         if code is not None and 200 <= code < 300:
             delivery.status, delivery.delivered_at = DELIVERED, now
-        elif item.body is None or item.attempts >= max_attempts or (error and error.final):
+        elif item.body is None or item.attempts >= policy.max_attempts or (error and error.final):
             delivery.status = FAILED
             log.warning("webhook %s to %s failed for good", item.id, item.url)
         else:
-            delivery.next_attempt_at = now + backoff(item.attempts)
+            delivery.next_attempt_at = now + backoff(item.attempts, policy.first_retry)
         uow.commit()
         return delivery.status

@@ -284,7 +284,7 @@ class TestGracePeriod:
         assert timed.status(kept) is DocumentStatus.SKIPPED
         with timed.uow:
             actions = [e.action for e in timed.uow.lifecycle.events_for(timed.file_id)]
-        assert actions == ["deactivate", "cancel_delete"]
+        assert actions == ["deactivate", "delete_requested", "cancel_delete"]
         # The job that started it is finished: a late copy of its message does nothing
         assert delete(timed, job_id).status == "cancelled"
         assert file_status(timed) is FileStatus.DEACTIVATED

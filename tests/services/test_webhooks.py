@@ -68,7 +68,11 @@ def deliveries(office: Office) -> list[WebhookDelivery]:
 
 def deliver(office: Office, send: Any, now: datetime = NOW, attempts: int = 3) -> Any:
     return webhooks.deliver_due(
-        office.uow, send=send, secret=SECRET, max_attempts=attempts, now=now
+        office.uow,
+        send=send,
+        secret=SECRET,
+        policy=webhooks.Policy(max_attempts=attempts),
+        now=now,
     )
 
 

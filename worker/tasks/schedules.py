@@ -62,12 +62,6 @@ def run_due_actions(task: BoundTask, **payload: Any) -> dict[str, Any]:
 def deliver_webhooks(task: BoundTask, **payload: Any) -> dict[str, Any]:
     parse(SweepPayload, payload)
     wiring = runtime()
-    if not wiring.settings.webhook_urls:
-        return {}
-    report = webhooks.deliver_over_http(
-        wiring.uow(),
-        secret=wiring.settings.webhook_secret,
-        max_attempts=wiring.settings.webhook_max_attempts,
-        timeout=wiring.settings.webhook_timeout_seconds,
-    )
+    # Practices' endpoints get deliveries too: the task runs with or without operator URLs.
+    report = webhooks.deliver_over_http(wiring.uow(), wiring.settings)
     return dataclasses.asdict(report)

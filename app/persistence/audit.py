@@ -1,0 +1,74 @@
+"""Reading the audit trail: pages of lifecycle events a reader may see, in (created_at,
+id) order, after a cursor."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.audit import Cursor, EventFilter
+from app.persistence.models import LifecycleEvent
+
+
+def readable_by(
+    practice_id: uuid.UUID | None, file_ids: frozenset[uuid.UUID]
+) -> ColumnElement[bool]:
+    """The events of `practice_id`'s time with their files (practice staff), or of the
+    files `file_ids` (client users); see `app.domain.audit`."""
+    if practice_id is not None:
+        return or_(
+            LifecycleEvent.practice_id == practice_id,
+            LifecycleEvent.to_practice_id == practice_id,
+        )
+    return LifecycleEvent.client_file_id.in_(sorted(file_ids))
+
+
+def _matching(wanted: EventFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.client_file_id is not None:
+        conditions.append(LifecycleEvent.client_file_id == wanted.client_file_id)
+    if wanted.action is not None:
+        conditions.append(LifecycleEvent.action == wanted.action)
+    if wanted.actor_id is not None:
+        conditions.append(LifecycleEvent.actor_id == wanted.actor_id)
+    if wanted.since is not None:
+        conditions.append(LifecycleEvent.created_at >= wanted.since)
+    if wanted.until is not None:
+        conditions.append(LifecycleEvent.created_at < wanted.until)
+    return conditions
+
+
+class Events:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def page(
+        self,
+        audience: ColumnElement[bool],
+        wanted: EventFilter,
+        *,
+        after: Cursor | None,
+        limit: int,
+    ) -> Sequence[LifecycleEvent]:
+        query = select(LifecycleEvent).where(audience, *_matching(wanted))
+        if after is not None:
+            query = query.where(
+                or_(
+                    LifecycleEvent.created_at > after.created_at,
+                    and_(
+                        LifecycleEvent.created_at == after.created_at,
+                        LifecycleEvent.id > after.event_id,
+                    ),
+                )
+            )
+        query = query.order_by(LifecycleEvent.created_at, LifecycleEvent.id).limit(limit)
+        return self.session.scalars(query).all()
+
+    def any_of_file(self, audience: ColumnElement[bool], client_file_id: uuid.UUID) -> bool:
+        query = select(LifecycleEvent.id).where(
+            audience, LifecycleEvent.client_file_id == client_file_id
+        )
+        return self.session.scalars(query.limit(1)).first() is not None
