@@ -174,6 +174,19 @@ class Settings(BaseSettings):
         default="600/minute", description="Uploads allowed per token and per client address."
     )
 
+    idempotency_retention_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 30,
+        description="How long the first answer to an Idempotency-Key is given again.",
+    )
+    ingest_incoming_max_age_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 366,
+        description="Blobs under incoming/ that no ingest task claimed are removed after this.",
+    )
+
     @field_validator("rate_limit_failed_auth", "rate_limit_uploads")
     @classmethod
     def _is_a_rate(cls, value: str) -> str:

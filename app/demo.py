@@ -140,7 +140,10 @@ def _tell(celery: Any, hostname: str, settings: Any, console: Console) -> Story:
     runtime = build_runtime(settings, CeleryDispatcher(celery))
     try:
         story = Story(runtime, celery, hostname, console, timeout=STEP_TIMEOUT_SECONDS)
-        story.tell()
+        try:
+            story.tell()
+        finally:
+            story.api.close()
         return story
     finally:
         runtime.close()

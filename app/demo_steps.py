@@ -3,6 +3,7 @@ names, wait for the worker by watching the database, and check what happened."""
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
 from collections import Counter
@@ -15,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from app.bootstrap import Runtime
+from app.demo_api import DemoApi
 from app.demo_samples import Sample
 from app.demo_tables import counts_text, documents_table
 from app.domain.model import Action, Actor, FileStatus
 from app.errors import NotFound
 from app.persistence.uow import UnitOfWork
-from app.services import documents, lifecycle, queries
+from app.services import lifecycle, queries
 from app.services.lifecycle import DONE, REFUSED, JobResult
 
 POLL_SECONDS = 0.1
@@ -48,6 +50,7 @@ class Steps:
         self.chapters = 0
         self.files: dict[str, uuid.UUID] = {}
         self.refusals: list[tuple[str, JobResult]] = []
+        self.api = DemoApi(runtime)
 
     # ---- telling ----------------------------------------------------------------------
 
@@ -104,16 +107,12 @@ class Steps:
         return actor
 
     def upload(self, name: str, user_id: uuid.UUID, sample: Sample) -> uuid.UUID:
-        result = documents.upload(
-            self.uow(),
-            self.runtime.blobs,
-            self.runtime.settings,
-            client_file_id=self.files[name],
-            actor=self.actor(user_id),
-            filename=sample.filename,
-            data=sample.data,
+        # As producers do: over HTTP with the Python client (retried under one key).
+        dossier = self.api.client(user_id)
+        uploaded = dossier.upload(
+            self.files[name], io.BytesIO(sample.data), filename=sample.filename
         )
-        return result.document_id
+        return uploaded.id
 
     def run_task(self, name: str, file_name: str, actor_id: uuid.UUID, **extra: Any) -> JobResult:
         """Send a lifecycle task exactly as another service would, then wait for its job."""

@@ -8,7 +8,8 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -49,6 +50,10 @@ class BlobStore(Protocol):
         ...
 
     def count_prefix(self, prefix: str) -> int: ...
+
+    def older_than(self, prefix: str, before: datetime) -> Iterator[str]:
+        """The keys under `prefix` last written before `before`, streamed."""
+        ...
 
 
 class LocalBlobStore:
@@ -141,6 +146,16 @@ class LocalBlobStore:
     def count_prefix(self, prefix: str) -> int:
         folder = self._path(prefix)
         return sum(1 for item in folder.rglob("*") if item.is_file()) if folder.is_dir() else 0
+
+    def older_than(self, prefix: str, before: datetime) -> Iterator[str]:
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return
+        limit = before.timestamp()
+        for path in folder.rglob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                if path.is_file() and path.stat().st_mtime < limit:
+                    yield path.relative_to(self._resolved_root).as_posix()
 
 
 def make_blob_store(settings: Settings) -> BlobStore:

@@ -6,6 +6,7 @@ file's deletion can list and remove everything it ever stored."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 import boto3
@@ -101,6 +102,12 @@ class S3BlobStore:
 
     def count_prefix(self, prefix: str) -> int:
         return sum(len(page) for page in self._pages_under(prefix))
+
+    def older_than(self, prefix: str, before: datetime) -> Iterator[str]:
+        for page in self._pages_under(prefix):
+            for item in page:
+                if item["LastModified"] < before:
+                    yield item["Key"][len(self.prefix) :]
 
     def _pages_under(self, prefix: str) -> Iterator[list[ObjectTypeDef]]:
         folder = self._key(prefix).rstrip("/") + "/"

@@ -21,6 +21,8 @@ ROUTES = {
     messages.GATE: {"queue": "gate"},
     messages.GATE_PENDING: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
+    # Short database work, like the gate it leads to.
+    messages.INGEST: {"queue": "gate"},
     # Quick jobs like lifecycle changes, and serialised with them on the file's lock.
     messages.RETRY: {"queue": "lifecycle"},
     messages.RESEND: {"queue": "lifecycle"},
@@ -96,6 +98,18 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             # Exports past DOSSIER_EXPORT_TTL_HOURS lose their zip.
             "expire-exports": {
                 "task": messages.EXPIRE_EXPORTS,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+            # Idempotency keys past DOSSIER_IDEMPOTENCY_RETENTION_HOURS, and incoming blobs
+            # older than DOSSIER_INGEST_INCOMING_MAX_AGE_HOURS that no task claimed.
+            "expire-idempotency-keys": {
+                "task": messages.EXPIRE_IDEMPOTENCY_KEYS,
+                "schedule": settings.sweep_interval_seconds,
+                "options": {"expires": settings.sweep_interval_seconds},
+            },
+            "clean-incoming": {
+                "task": messages.CLEAN_INCOMING,
                 "schedule": settings.sweep_interval_seconds,
                 "options": {"expires": settings.sweep_interval_seconds},
             },

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import InvalidInput
 
@@ -43,6 +43,15 @@ class ResendPayload(Payload):
     actor_id: uuid.UUID
     which: Literal["failed", "skipped"]
     job_id: uuid.UUID | None = None
+
+
+class IngestPayload(Payload):
+    client_file_id: uuid.UUID
+    actor_id: uuid.UUID
+    key: str = Field(min_length=1, max_length=300, description="Under incoming/.")
+    filename: str = Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f/\\]+$")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=255)
 
 
 class SweepPayload(Payload):

@@ -7,14 +7,17 @@ import uuid
 from typing import Any, Literal
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
+from app.api.idempotency import Keyed, answer
 from app.api.schemas import UNAUTHENTICATED, Body, ErrorOut
 from app.domain.model import Action
 from app.errors import InvalidInput
-from app.services import bulk, requests
+from app.services import bulk, idempotency, requests
+from app.services.idempotency import KeyClaim
 from app.services.messages import TaskMessage
 
 log = logging.getLogger(__name__)
@@ -92,27 +95,36 @@ def dry_run(body: BulkIn, ctx: Context, actor: Caller) -> BulkOut:
 
 
 @router.post("/bulk-actions", status_code=202, response_model=BulkOut, responses=INVALID)
-def run(body: BulkIn, ctx: Context, actor: Caller) -> BulkOut:
+def run(body: BulkIn, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Apply the action to each file that allows it, as if asked for one by one: each
-    allowed file gets its own pending job; the others say why not."""
-    items, to_send = bulk.request_all(
-        ctx.uow(),
-        actor_id=actor.user_id,
-        action=Action(body.action),
-        client_file_ids=body.client_file_ids,
-        params=_params(body),
-    )
-    _send(ctx, to_send)
-    return _out(body.action, False, items)
+    allowed file gets its own pending job; the others say why not. With an
+    `Idempotency-Key`, the same request sent again gets the first answer."""
+    claim = keyed.claim(body.model_dump_json())
+
+    def work() -> dict[str, Any]:
+        items, to_send = bulk.request_all(
+            ctx.uow(),
+            actor_id=actor.user_id,
+            action=Action(body.action),
+            client_file_ids=body.client_file_ids,
+            params=_params(body),
+            claim=claim,
+        )
+        _send(ctx, to_send, claim)
+        return _out(body.action, False, items).model_dump(mode="json")
+
+    first, replayed = idempotency.once(ctx.uow(), claim, work)
+    return answer(BulkOut.model_validate(first), 202, replayed=replayed)
 
 
-def _send(ctx: ApiContext, to_send: list[TaskMessage]) -> None:
+def _send(ctx: ApiContext, to_send: list[TaskMessage], claim: KeyClaim | None) -> None:
     try:
         ctx.runtime.dispatcher.send(to_send)
     except Exception:
         log.exception("could not send %d bulk lifecycle job(s)", len(to_send))
         for message in to_send:
-            requests.withdraw(ctx.uow(), message.task_id)
+            file_claim = bulk.item_claim(claim, uuid.UUID(message.payload["client_file_id"]))
+            requests.withdraw(ctx.uow(), message.task_id, file_claim)
         raise ServiceUnavailable(
             "The job queue cannot be reached; nothing was changed. Try again shortly."
         ) from None

@@ -10,7 +10,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api import uploads
-from app.api.deps import Caller, Context, Credentials, authenticate, caller_keys
+from app.api.deps import (
+    ApiContext,
+    Caller,
+    Context,
+    Credentials,
+    authenticate,
+    caller_keys,
+)
+from app.api.errors import Unauthenticated
+from app.api.idempotency import Keyed, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -24,7 +33,8 @@ from app.api.schemas import (
 )
 from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
-from app.services import admission, browse, documents, queries
+from app.errors import ActionRefused
+from app.services import admission, browse, documents, queries, tokens
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
 
@@ -114,9 +124,14 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, credentials: Credentials
+    client_file_id: uuid.UUID,
+    request: Request,
+    ctx: Context,
+    credentials: Credentials,
+    keyed: Keyed,
 ) -> JSONResponse:
-    """Store a document (multipart field `file`) and send it for extraction."""
+    """Store a document (multipart field `file`) and send it for extraction. With an
+    `Idempotency-Key`, the same upload sent again gets the first answer."""
     settings = ctx.runtime.settings
     limits = admission.IntakeLimits.from_settings(settings)
 
@@ -126,7 +141,14 @@ async def upload(
 
     # The caller, its access to the file, its rate and quota, in one transaction and
     # before a byte of the body is read.
-    actor = await run_in_threadpool(authenticate, request, ctx, credentials, admitted)
+    try:
+        actor = await run_in_threadpool(authenticate, request, ctx, credentials, admitted)
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
+        assert credentials is not None  # admitted, so a token was sent
+        actor = await run_in_threadpool(_caller, ctx, credentials.credentials)
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),
@@ -143,6 +165,7 @@ async def upload(
                 actor=actor,
                 filename=part.filename,
                 data=part.incoming,
+                claim=keyed.claim(part.incoming.sha256, part.filename),
             )
         )
     finally:
@@ -154,7 +177,14 @@ async def upload(
         duplicate=result.duplicate,
         retry=_retry_offer(result),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=200 if result.duplicate else 202)
+    return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
+
+
+def _caller(ctx: ApiContext, secret: str) -> Actor:
+    actor = tokens.actor_for(ctx.uow(), secret)
+    if actor is None:
+        raise Unauthenticated("This API token is not valid.")
+    return actor
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:

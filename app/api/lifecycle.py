@@ -5,15 +5,18 @@ by a worker; the 202 carries the job id to follow. Client-side ones run at once.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     AttachIn,
@@ -41,32 +44,37 @@ def _dispatch(
     actor: Actor,
     client_file_id: uuid.UUID,
     action: Action,
+    keyed: KeyedRequest,
     params: dict[str, Any] | None = None,
-) -> JobOut:
+) -> JSONResponse:
+    claim = keyed.claim(_canonical(params))
     requested = requests.request(
         ctx.uow(),
         client_file_id=client_file_id,
         actor_id=actor.user_id,
         action=action,
         params=params,
+        claim=claim,
     )
     message = requested.message
     try:
-        ctx.runtime.dispatcher.send([message])
+        if message is not None:
+            ctx.runtime.dispatcher.send([message])
     except Exception:
-        log.exception("could not send %s for client file %s", message.name, client_file_id)
-        requests.withdraw(ctx.uow(), message.task_id)
+        log.exception("could not send %s for client file %s", action, client_file_id)
+        requests.withdraw(ctx.uow(), requested.job_id, claim)
         raise ServiceUnavailable(
             "The job queue cannot be reached; nothing was changed. Try again shortly.",
             client_file_id=client_file_id,
         ) from None
-    return JobOut(
-        id=message.task_id,
+    job = JobOut(
+        id=requested.job_id,
         client_file_id=client_file_id,
         action=str(action),
         status="pending",
         created_at=requested.created_at,
     )
+    return answer(job, 202, replayed=message is None)
 
 
 def _run_now(
@@ -75,21 +83,30 @@ def _run_now(
     client_file_id: uuid.UUID,
     action: Action,
     params: dict[str, Any],
-) -> JobOut:
-    result = requests.run_now(
+    keyed: KeyedRequest,
+    status_code: int = 202,
+) -> JSONResponse:
+    ran = requests.run_now(
         ctx.uow(),
         client_file_id=client_file_id,
         actor_id=actor.user_id,
         action=action,
         params=params,
+        claim=keyed.claim(_canonical(params)),
     )
-    return JobOut(
-        id=result.job_id,
+    job = JobOut(
+        id=ran.job.job_id,
         client_file_id=client_file_id,
-        action=result.action,
-        status=result.status,
-        counts=result.counts,
+        action=ran.job.action,
+        status=ran.job.status,
+        counts=ran.job.counts,
     )
+    return answer(job, status_code, replayed=ran.replayed)
+
+
+def _canonical(params: dict[str, Any] | None) -> str:
+    # What the body asked for, not how it was spelled: key order and spaces do not count.
+    return json.dumps(params or {}, sort_keys=True, separators=(",", ":"))
 
 
 @router.post(
@@ -98,9 +115,11 @@ def _run_now(
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def deactivate(
+    client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Suspend extraction; queued documents are skipped. Practice staff only."""
-    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE)
+    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE, keyed)
 
 
 @router.post(
@@ -110,11 +129,15 @@ def deactivate(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut
     responses=ACCEPTED,
 )
 def reactivate(
-    client_file_id: uuid.UUID, ctx: Context, actor: Caller, body: ReactivateIn | None = None
-) -> JobOut:
+    client_file_id: uuid.UUID,
+    ctx: Context,
+    actor: Caller,
+    keyed: Keyed,
+    body: ReactivateIn | None = None,
+) -> JSONResponse:
     """Extraction works again; optionally re-send the documents skipped meanwhile."""
     params = {"reprocess_skipped": bool(body and body.reprocess_skipped)}
-    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, params)
+    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, keyed, params)
 
 
 @router.post(
@@ -123,9 +146,9 @@ def reactivate(
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The file leaves the practice; its client users keep it."""
-    return _dispatch(ctx, actor, client_file_id, Action.DETACH)
+    return _dispatch(ctx, actor, client_file_id, Action.DETACH, keyed)
 
 
 @router.post(
@@ -134,9 +157,9 @@ def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Remove every row and blob of the file, irreversibly. Only the audit remains."""
-    return _dispatch(ctx, actor, client_file_id, Action.DELETE)
+    return _dispatch(ctx, actor, client_file_id, Action.DELETE, keyed)
 
 
 @router.post(
@@ -145,9 +168,9 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
+def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The client takes its own plan for the file. Client users only."""
-    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {})
+    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {}, keyed)
 
 
 @router.post(
@@ -156,10 +179,12 @@ def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller) -> JobOut:
+def attach(
+    client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Attach a detached file to a practice. Client users only."""
     params = {"practice_id": str(body.practice_id)}
-    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params)
+    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params, keyed)
 
 
 @router.post(
@@ -168,10 +193,12 @@ def attach(client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Calle
     response_model=JobOut,
     responses=ACCEPTED,
 )
-def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller) -> JobOut:
+def invite(
+    client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Give a person of the client's business access. The file can then only be detached."""
     params = {"email": body.email, "name": body.name}
-    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params)
+    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params, keyed, 201)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

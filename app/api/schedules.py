@@ -7,14 +7,16 @@ from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, answer
 from app.api.lifecycle import ACCEPTED
 from app.api.schemas import UNAUTHENTICATED, Body, Instant
 from app.domain.model import Action
-from app.services import schedules
+from app.services import idempotency, keyed_jobs, schedules
 
 router = APIRouter(prefix="/v1", tags=["scheduled actions"], responses=UNAUTHENTICATED)
 
@@ -58,20 +60,29 @@ def _out(view: schedules.ScheduleView) -> ScheduleOut:
     responses=ACCEPTED,
 )
 def create_schedule(
-    client_file_id: uuid.UUID, body: ScheduleIn, ctx: Context, actor: Caller
-) -> ScheduleOut:
+    client_file_id: uuid.UUID, body: ScheduleIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Schedule a lifecycle change for later. Practice staff only. The rules are checked
-    when it comes due; a change no longer allowed then is recorded as refused."""
+    when it comes due; a change no longer allowed then is recorded as refused. With an
+    `Idempotency-Key`, the same request sent again is one schedule, the first answer."""
     params = {} if body.reprocess_skipped is None else {"reprocess_skipped": body.reprocess_skipped}
-    recorded = schedules.schedule(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=Action(body.action),
-        run_at=body.run_at,
-        params=params,
-    )
-    return _out(recorded)
+    claim = keyed.claim(body.model_dump_json())
+
+    def work() -> dict[str, Any]:
+        recorded = schedules.schedule(
+            ctx.uow(),
+            client_file_id=client_file_id,
+            actor_id=actor.user_id,
+            action=Action(body.action),
+            run_at=body.run_at,
+            params=params,
+            # Scheduling twice under one id records once: the key names the schedule.
+            schedule_id=keyed_jobs.job_id_for(claim) if claim else None,
+        )
+        return _out(recorded).model_dump(mode="json")
+
+    first, replayed = idempotency.once(ctx.uow(), claim, work)
+    return answer(ScheduleOut.model_validate(first), 201, replayed=replayed)
 
 
 @router.get(

@@ -61,7 +61,7 @@ def repair_reasons(engine: Engine) -> list[Repaired]:
 def repair_instants(engine: Engine) -> list[Repaired]:
     """Clamp every stored time into the bounds; return what was changed (nothing twice)."""
     # Every model module, so that each table is known to the metadata.
-    from app.persistence import auth, exports, schedules, webhooks  # noqa: F401
+    from app.persistence import auth, exports, idempotency, schedules, webhooks  # noqa: F401
 
     repaired = []
     existing = set(inspect(engine).get_table_names())

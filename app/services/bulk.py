@@ -5,6 +5,7 @@ never holds back the others."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ from typing import Any
 from app.domain.model import Action
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, lifecycle, messages, requests
+from app.services import deletion, idempotency, lifecycle, messages, requests
+from app.services.idempotency import KeyClaim
 from app.storage import BlobStore
 
 BULK_ACTIONS = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
@@ -71,9 +73,12 @@ def request_all(
     action: Action,
     client_file_ids: Sequence[uuid.UUID],
     params: dict[str, Any] | None = None,
+    claim: KeyClaim | None = None,
 ) -> tuple[list[BulkItem], list[messages.TaskMessage]]:
     """Record a pending job for every file that allows the action (as the API does for
-    one); return each file's outcome and the task messages the caller must send."""
+    one); return each file's outcome and the task messages the caller must send. Under an
+    idempotency `claim`, each file's request is keyed too (`item_claim`): sent again, a
+    file's accepted request gives its first answer and no second message."""
     items, to_send = [], []
     for client_file_id in checked_files(action, client_file_ids):
         try:
@@ -83,13 +88,23 @@ def request_all(
                 actor_id=actor_id,
                 action=action,
                 params=params,
+                claim=item_claim(claim, client_file_id),
             )
         except (ActionRefused, NotFound) as error:
             items.append(_refused(client_file_id, error))
             continue
-        to_send.append(requested.message)
-        items.append(BulkItem(client_file_id, "pending", job_id=requested.message.task_id))
+        if requested.message is not None:
+            to_send.append(requested.message)
+        items.append(BulkItem(client_file_id, "pending", job_id=requested.job_id))
     return items, to_send
+
+
+def item_claim(claim: KeyClaim | None, client_file_id: uuid.UUID) -> KeyClaim | None:
+    """One file's share of a bulk request's key."""
+    if claim is None:
+        return None
+    key = "bulk:" + idempotency.fingerprint(claim.key, str(client_file_id))
+    return dataclasses.replace(claim, key=key)
 
 
 def run_all(

@@ -8,7 +8,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from app.config import Settings
 from app.domain import filetypes
@@ -24,7 +24,8 @@ from app.errors import (
 )
 from app.persistence.models import ClientFile, Document, utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import idempotency, messages
+from app.services.idempotency import KeyClaim
 from app.storage import BlobStore, blob_key
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,23 @@ class UploadResult:
     document_id: uuid.UUID
     status: DocumentStatus
     duplicate: bool
+    replayed: bool = False  # the first answer to this idempotency key, given again
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "document_id": str(self.document_id),
+            "status": str(self.status),
+            "duplicate": self.duplicate,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> UploadResult:
+        return cls(
+            uuid.UUID(record["document_id"]),
+            DocumentStatus(record["status"]),
+            bool(record["duplicate"]),
+            replayed=True,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +96,13 @@ def upload(
     actor: Actor,
     filename: str,
     data: bytes | Incoming,
+    claim: KeyClaim | None = None,
 ) -> UploadResult:
     """Store the blob, add the document row and send it to the gatekeeper after commit.
 
     Uploads to a deactivated file are stored (the gatekeeper will skip them); uploads to a
-    file being deleted are refused.
+    file being deleted are refused. With an idempotency `claim`, the answer is recorded
+    with the document (one more insert), and a request sent again gets the first answer.
     """
     incoming = data if isinstance(data, Incoming) else Incoming.from_bytes(data)
     content_type = validate_upload(incoming, settings)
@@ -103,11 +123,39 @@ def upload(
         document, created = uow.documents.add_unless_present(
             _new_document(client_file_id, actor, filename, content_type, incoming, key)
         )
-        if not created:
-            return UploadResult(document.id, document.status, duplicate=True)
-        uow.enqueue(messages.gate(document.id, _task_id(document), coalesce=True))
+        result = UploadResult(document.id, document.status, duplicate=not created)
+        first = _answered_before(uow, blobs, client_file, key, incoming.sha256, claim, result)
+        if first is not None:
+            return first
+        if created:
+            uow.enqueue(messages.gate(document.id, _task_id(document), coalesce=True))
         uow.commit()
-        return UploadResult(document.id, document.status, duplicate=False)
+        return result
+
+
+def _answered_before(
+    uow: UnitOfWork,
+    blobs: BlobStore,
+    client_file: ClientFile | None,
+    key: str,
+    sha256: str,
+    claim: KeyClaim | None,
+    result: UploadResult,
+) -> UploadResult | None:
+    """Record the answer under the key. When the key was answered before, undo this
+    upload (its row, and its blob unless a document holds the same bytes) and return the
+    first answer, or raise when the key came with another request."""
+    try:
+        first = idempotency.remember(uow, claim, result.as_record())
+    except idempotency.IdempotencyKeyReused:
+        uow.rollback()
+        _take_back(uow, blobs, client_file, key, sha256)
+        raise
+    if first is None:
+        return None
+    uow.rollback()
+    _take_back(uow, blobs, client_file, key, sha256)
+    return UploadResult.from_record(first)
 
 
 def _take_back(

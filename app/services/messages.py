@@ -21,6 +21,9 @@ RUN_DUE_ACTIONS = "dossier.maintenance.run_due_actions"
 EXPORT = "dossier.lifecycle.export"
 DELIVER_WEBHOOKS = "dossier.maintenance.deliver_webhooks"
 EXPIRE_EXPORTS = "dossier.maintenance.expire_exports"
+INGEST = "dossier.documents.ingest"
+EXPIRE_IDEMPOTENCY_KEYS = "dossier.maintenance.expire_idempotency_keys"
+CLEAN_INCOMING = "dossier.maintenance.clean_incoming"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest, LifecycleRequests
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, messages
+from app.services import idempotency, keyed_jobs, lifecycle, messages
+from app.services.idempotency import KeyClaim
 from app.services.lifecycle import REFUSED, JobResult, authorise
 
 TASKS = {
@@ -35,8 +36,18 @@ def check(
 
 @dataclass(frozen=True, slots=True)
 class Requested:
-    message: messages.TaskMessage  # to send; its task id is the job id
+    job_id: uuid.UUID
     created_at: datetime
+    # To send (its task id is the job id); None when this is the first answer to an
+    # idempotency key given again, whose message left with the first request.
+    message: messages.TaskMessage | None
+
+    def as_record(self) -> dict[str, Any]:
+        return {"job_id": str(self.job_id), "created_at": self.created_at.isoformat()}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Requested:
+        return cls(uuid.UUID(record["job_id"]), datetime.fromisoformat(record["created_at"]), None)
 
 
 def request(
@@ -46,16 +57,22 @@ def request(
     actor_id: uuid.UUID,
     action: Action,
     params: dict[str, Any] | None = None,
+    claim: KeyClaim | None = None,
 ) -> Requested:
     """Check the change, record it as pending and return the task message to send.
 
     The check and the record share one transaction holding the file's row lock; the
-    worker checks again when it runs, so a change made in between is refused then.
+    worker checks again when it runs, so a change made in between is refused then. With
+    an idempotency `claim`, a request sent again gets the first answer and sends nothing.
     """
     params = params or {}
     job_id, now = uuid.uuid4(), utcnow()
     with uow:
-        authorise(uow, client_file_id, actor_id, action)
+        first = idempotency.previous(uow, claim)
+        if first is None:
+            first = _authorised_or_answered(uow, client_file_id, actor_id, action, claim)
+        if first is not None:
+            return Requested.from_record(first)
         record = LifecycleRequests(uow.session).add(
             LifecycleRequest(
                 id=job_id,
@@ -66,8 +83,33 @@ def request(
                 created_at=now,
             )
         )
+        requested = Requested(job_id, now, message_for(record))
+        # Two requests with one key wait for each other on the file's lock above; the
+        # second finds the first's answer here.
+        first = idempotency.remember(uow, claim, requested.as_record())
+        if first is not None:
+            return Requested.from_record(first)
         uow.commit()
-        return Requested(message_for(record), now)
+        return requested
+
+
+def _authorised_or_answered(
+    uow: UnitOfWork,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: Action,
+    claim: KeyClaim | None,
+) -> dict[str, Any] | None:
+    """Authorise the change; None when allowed. A refusal that comes after a request with
+    the same key was accepted (and maybe already run) is that request's answer instead."""
+    try:
+        authorise(uow, client_file_id, actor_id, action)
+    except ActionRefused:
+        first = idempotency.previous(uow, claim)
+        if first is None:
+            raise
+        return first
+    return None
 
 
 def message_for(request: LifecycleRequest) -> messages.TaskMessage:
@@ -106,10 +148,12 @@ def resend_unclaimed(
         return len(resent)
 
 
-def withdraw(uow: UnitOfWork, job_id: uuid.UUID) -> None:
-    """Forget a request whose message could not be sent: no job will ever run for it."""
+def withdraw(uow: UnitOfWork, job_id: uuid.UUID, claim: KeyClaim | None = None) -> None:
+    """Forget a request whose message could not be sent: no job will ever run for it, and
+    its idempotency key is free for the request sent again."""
     with uow:
         LifecycleRequests(uow.session).remove(job_id)
+        idempotency.forget(uow, claim)
         uow.commit()
 
 
@@ -120,24 +164,35 @@ def run_now(
     actor_id: uuid.UUID,
     action: Action,
     params: dict[str, Any] | None = None,
-) -> JobResult:
+    claim: KeyClaim | None = None,
+) -> keyed_jobs.Ran:
     """Run a quick change in this process. A refusal found by the check raises and
     writes nothing; one found only by the change itself (the file changed in between)
-    is recorded on its job like any refused job, then raised the same way."""
-    check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
-    result = lifecycle.change(
-        uow,
-        job_id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
-    )
-    if result.status == REFUSED:
-        # The file changed between the check and the change: report it like the check.
-        raise ActionRefused(
-            result.message or "This action is not allowed now.",
-            reason=result.reason or "refused",
+    is recorded on its job like any refused job, then raised the same way. With an
+    idempotency `claim`, the same request sent again gets the first result."""
+
+    def work(job_id: uuid.UUID) -> JobResult:
+        done = None
+        if claim is not None:  # sent again: the job may have run, and changed the file
+            with uow:
+                done = lifecycle.finished_job(uow, job_id)
+        if done is None or done.status == REFUSED:
+            check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
+        result = lifecycle.change(
+            uow,
+            job_id=job_id,
             client_file_id=client_file_id,
+            actor_id=actor_id,
+            action=action,
+            params=params,
         )
-    return result
+        if result.status == REFUSED:
+            # The file changed between the check and the change: report it like the check.
+            raise ActionRefused(
+                result.message or "This action is not allowed now.",
+                reason=result.reason or "refused",
+                client_file_id=client_file_id,
+            )
+        return result
+
+    return keyed_jobs.run(uow, claim, work)

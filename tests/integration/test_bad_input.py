@@ -36,6 +36,8 @@ def test_bad_payloads_are_rejected_once_and_change_nothing(
             reprocess_skipped="perhaps",
         ): "reprocess_skipped",
         stack.send(messages.SWEEP, everything=True): "everything",
+        stack.send(messages.INGEST, **handover(practice, key="/etc/passwd")): "incoming/",
+        stack.send(messages.INGEST, **handover(practice, key="incoming/never-put")): "No blob",
     }
 
     # A good upload after the bad messages proves the worker kept going.
@@ -61,6 +63,15 @@ def test_bad_payloads_are_rejected_once_and_change_nothing(
     document = stack.document(document_id)
     assert document is not None
     assert document.status is DocumentStatus.EXTRACTED
+
+
+def handover(practice: Practice, key: str) -> dict[str, str]:
+    return {
+        "client_file_id": str(practice.client_file_id),
+        "actor_id": str(practice.staff.user_id),
+        "key": key,
+        "filename": "scan.pdf",
+    }
 
 
 def rejections(stack: Stack, task_id: uuid.UUID) -> list[str]:

@@ -126,3 +126,19 @@ def test_an_s3_deletion_that_refuses_keys_is_an_error_not_a_success() -> None:
 
         with pytest.raises(OSError, match=r"refused to delete 1 of 1 blobs.*AccessDenied"):
             store.delete_prefix("file-1")
+
+
+def test_older_than_lists_a_prefix_by_when_its_blobs_were_written(store: BlobStore) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    store.put("incoming/a.pdf", b"a")
+    store.put("incoming/scanner/b.pdf", b"b")
+    store.put("file-1/c", b"c")
+    now = datetime.now(UTC)
+
+    assert sorted(store.older_than("incoming", now + timedelta(minutes=1))) == [
+        "incoming/a.pdf",
+        "incoming/scanner/b.pdf",
+    ]
+    assert list(store.older_than("incoming", now - timedelta(minutes=1))) == []
+    assert list(store.older_than("nothing-here", now + timedelta(minutes=1))) == []

@@ -14,6 +14,7 @@ from app.domain.model import Action, DocumentStatus
 from app.errors import ActionRefused, EmptyUpload, NotFound, UnsupportedFileType, UploadTooLarge
 from app.persistence.models import ClientFile, Document
 from app.services import documents, messages
+from app.services.idempotency import KeyClaim
 
 if TYPE_CHECKING:
     from tests.services.conftest import FakeDispatcher, Office
@@ -30,7 +31,9 @@ def document_rows(office: Office) -> int:
         return office.uow.session.scalar(select(func.count()).select_from(Document)) or 0
 
 
-def upload(office: Office, data: bytes, filename: str = "receipt.txt") -> documents.UploadResult:
+def upload(
+    office: Office, data: bytes, filename: str = "receipt.txt", claim: KeyClaim | None = None
+) -> documents.UploadResult:
     return documents.upload(
         office.uow,
         office.blobs,
@@ -39,6 +42,7 @@ def upload(office: Office, data: bytes, filename: str = "receipt.txt") -> docume
         actor=office.actor(),
         filename=filename,
         data=data,
+        claim=claim,
     )
 
 

@@ -7,6 +7,7 @@ from alembic import context
 from app.persistence import (
     auth,  # noqa: F401  (registers the API tables on Base)
     exports,  # noqa: F401  (the export bundles)
+    idempotency,  # noqa: F401  (the idempotency keys)
     schedules,  # noqa: F401  (and the scheduled actions)
     webhooks,  # noqa: F401  (the webhook deliveries)
 )
