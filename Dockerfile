@@ -7,17 +7,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /srv/dossier
+# The locked versions first (a layer that changes only with the lock), then Dossier alone.
+COPY requirements/prod.lock ./requirements/
+RUN pip install --require-hashes -r requirements/prod.lock
 COPY pyproject.toml ./
 COPY app ./app
 COPY worker ./worker
-RUN pip install .
+RUN pip install --no-deps .
 
 # Blobs live on a volume shared by every process; beat keeps its schedule state apart.
 RUN useradd --system --uid 10001 --home-dir /var/lib/dossier dossier \
     && mkdir -p /var/lib/dossier/blobs /var/lib/dossier/state \
     && chown -R dossier:dossier /var/lib/dossier
 USER dossier
+# JSON log lines, for the log pipeline.
 ENV DOSSIER_STORAGE_DIR=/var/lib/dossier/blobs \
-    DOSSIER_EMBEDDED_DIR=/var/lib/dossier/state
+    DOSSIER_EMBEDDED_DIR=/var/lib/dossier/state \
+    DOSSIER_LOG_FORMAT=json
 
 CMD ["celery", "-A", "worker", "worker", "--loglevel", "INFO"]

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint typecheck fmt clean \
+.PHONY: help install lock demo test lint typecheck fmt clean \
 	bench bench-gate bench-deactivate bench-delete bench-latency bench-lifecycle-latency \
 	bench-gate-many-files bench-intake train-extraction eval-extraction bench-adversarial
 
@@ -17,6 +17,7 @@ help:
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make typecheck  mypy (strict on app/, worker/ and training/)"
 	@echo "make fmt        format and fix what ruff can"
+	@echo "make lock       pin every dependency (with hashes) in requirements/*.lock after changing pyproject.toml"
 	@echo "make clean      remove the virtual environment, caches and local state (var/)"
 	@echo "make bench      the pipeline benchmarks against PostgreSQL and Redis (docs/benchmarks.md);"
 	@echo "                one at a time: bench-gate, bench-deactivate, bench-delete, bench-latency,"
@@ -30,13 +31,31 @@ $(BIN)/python:
 		|| { echo "Dossier needs Python 3.11 or newer ($(PYTHON) is older); try PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalled whenever pyproject.toml changes (new dependencies, entry points).
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	@echo "Installing Dossier and its dependencies into $(VENV) (the first time takes a minute)"
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+# The exact versions (and hashes) every install uses: requirements/dev.lock for make and
+# CI (the dev, embedded and otel extras), requirements/prod.lock for the image (no test
+# tools, no embedded broker). `make lock` writes both from pyproject.toml.
+DEV_LOCK := requirements/dev.lock
+PROD_LOCK := requirements/prod.lock
+PIP := $(BIN)/pip --disable-pip-version-check
+UV_VERSION := 0.13.9
+LOCK_OPTIONS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 --quiet
+
+# Reinstalled whenever pyproject.toml or the lock file changes.
+$(INSTALLED): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	@echo "Installing Dossier and its locked dependencies into $(VENV) (the first time takes a minute)"
+	$(PIP) install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@
 
 install: $(INSTALLED)
+
+# After a change to the dependencies in pyproject.toml: resolve them again, pinned and hashed.
+lock: | $(BIN)/python
+	$(PIP) install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra embedded --extra otel \
+		$(LOCK_OPTIONS) -o $(DEV_LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra otel --constraint $(DEV_LOCK) \
+		$(LOCK_OPTIONS) -o $(PROD_LOCK)
 
 demo: $(INSTALLED)
 	$(BIN)/dossier demo
@@ -85,7 +104,7 @@ bench-intake: $(INSTALLED)
 # Training needs scikit-learn (the `train` extra); the worker only reads the weights.
 TRAINED := $(VENV)/.train-installed
 $(TRAINED): pyproject.toml | $(INSTALLED)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,train]"
+	$(PIP) install --quiet -e ".[train]"
 	@touch $@
 
 train-extraction: $(TRAINED)

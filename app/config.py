@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -185,6 +186,37 @@ class Settings(BaseSettings):
         gt=0,
         le=24 * 366,
         description="Blobs under incoming/ that no ingest task claimed are removed after this.",
+    )
+    # Operations (issue 16): logs, metrics, tracing.
+    log_format: Literal["console", "json"] = Field(
+        default="console",
+        description=(
+            "Log lines as key=value for a terminal ('console') or one JSON object per line "
+            "for a log pipeline ('json', what the production image uses)."
+        ),
+    )
+    task_events: bool = Field(
+        default=True,
+        description=(
+            "Workers and senders publish task events (sent, received, started, ...) for "
+            "Flower and celery-exporter; off saves a broker round trip per task state."
+        ),
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description=(
+            "Port a Celery worker serves its Prometheus metrics on, summed over its "
+            "processes (unset: none; web always serves /metrics)."
+        ),
+    )
+    otel_endpoint: str | None = Field(
+        default=None,
+        description=(
+            "OTLP/HTTP endpoint traces are sent to (needs the 'otel' extra); "
+            "OTEL_EXPORTER_OTLP_ENDPOINT works too. Unset: no tracing."
+        ),
     )
 
     @field_validator("rate_limit_failed_auth", "rate_limit_uploads")

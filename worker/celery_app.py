@@ -70,6 +70,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # Task events (sent, received, started, succeeded, ...) for Flower and
+        # celery-exporter: one small publish per state change.
+        "worker_send_task_events": settings.task_events,
+        "task_send_sent_event": settings.task_events,
         "task_time_limit": settings.extraction_time_limit_seconds,
         # The soft limit ends an extraction as a failed document; on a gate decision or a
         # lifecycle change it could only interrupt the sending of committed work, so

@@ -22,14 +22,11 @@ class GatePendingPayload(Payload):
     pass
 
 
-class LifecyclePayload(Payload):
-    client_file_id: uuid.UUID
-    actor_id: uuid.UUID
+class JobPayload(Payload):
+    """The job id a lifecycle message may carry beside its command
+    (`app/services/commands.py`, which validates the rest)."""
+
     job_id: uuid.UUID | None = None
-
-
-class ReactivatePayload(LifecyclePayload):
-    reprocess_skipped: bool = False
 
 
 class RetryPayload(Payload):
@@ -71,7 +68,7 @@ class SchedulePayload(Payload):
     schedule_id: uuid.UUID | None = None
 
 
-P = TypeVar("P", bound=Payload)
+P = TypeVar("P", bound=BaseModel)
 
 
 def parse(model: type[P], payload: dict[str, Any]) -> P:

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery.signals import worker_process_init
 
+from app import tracing
 from app.bootstrap import Runtime, build_runtime
 from app.config import get_settings
 from worker.dispatch import CeleryDispatcher, celery_dispatcher
@@ -22,6 +23,8 @@ def runtime() -> Runtime:
         settings = get_settings()
         dispatcher = celery_dispatcher(app, settings, broker_url(settings))
         _runtime = build_runtime(settings, dispatcher)
+        if tracing.endpoint_setting(settings):
+            tracing.instrument_database(_runtime.db)
     return _runtime
 
 

@@ -193,18 +193,16 @@ def upload(
 
 
 def _change(client_file: uuid.UUID, as_user: str, action_name: str, **params: bool) -> None:
-    from app.domain.model import Action
-    from app.services import lifecycle
+    from app.services import commands
 
     runtime = _runtime(messages=True)
-    result = lifecycle.change(
-        runtime.uow(),
-        job_id=uuid.uuid4(),
+    command = commands.command_for(
+        action_name,
         client_file_id=client_file,
         actor_id=_actor(runtime, as_user).user_id,
-        action=Action(action_name),
-        params=dict(params),
+        params=params,
     )
+    result = commands.run(runtime.uow(), runtime.blobs, command, job_id=uuid.uuid4())
     _report(result.job_id, result.status, result.counts, result.message)
 
 
@@ -244,20 +242,19 @@ def detach(client_file: FileId, as_user: AsUser) -> None:
 def delete(client_file: FileId, as_user: AsUser) -> None:
     """Delete the file, every document and blob, in batches, with a progress bar."""
     from app.api.cli_support import LazyProgress
-    from app.services import deletion
+    from app.services import commands
 
     runtime = _runtime(messages=True)
-    actor = _actor(runtime, as_user)
+    command = commands.Delete(client_file_id=client_file, actor_id=_actor(runtime, as_user).user_id)
     with runtime.uow() as uow:
         total = sum(uow.documents.count_by_status(client_file).values())
     with LazyProgress("Deleting documents", total) as bar:
-        result = deletion.delete(
+        result = commands.run(
             runtime.uow(),
             runtime.blobs,
+            command,
             job_id=uuid.uuid4(),
-            client_file_id=client_file,
-            actor_id=actor.user_id,
-            batch_size=runtime.settings.delete_batch_size,
+            delete_batch_size=runtime.settings.delete_batch_size,
             progress=lambda counts: bar.update(counts.get("documents_deleted", 0)),
         )
     _report(result.job_id, result.status, result.counts, result.message)
@@ -294,7 +291,9 @@ def resend_pending(
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(envvar="PORT", help="Port to listen on ($PORT when set).")
+    ] = 8000,
     concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
 ) -> None:
     """Web, the two workers (worker, extractor) and beat in one command, for trying

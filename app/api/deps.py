@@ -26,6 +26,8 @@ class ApiContext:
     # Counts uploads per practice for the rate limit (None: no limit is counted).
     rate_counter: RateCounter | None = None
     limiter: Limiter = field(default_factory=NoLimits)
+    # Messages waiting per broker queue, for `/metrics` (None: not reported).
+    queue_depths: Callable[[], dict[str, int]] | None = None
 
     def uow(self) -> UnitOfWork:
         return self.runtime.uow()

@@ -26,8 +26,18 @@ from app.api.schemas import (
     JobPageOut,
     ReactivateIn,
 )
-from app.domain.model import Action, Actor
+from app.domain.model import JobStatus
 from app.services import browse, requests
+from app.services.commands import (
+    Attach,
+    Command,
+    Deactivate,
+    Delete,
+    Detach,
+    InviteClientUser,
+    Reactivate,
+    Subscribe,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,23 +49,10 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _dispatch(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    keyed: KeyedRequest,
-    params: dict[str, Any] | None = None,
-) -> JSONResponse:
-    claim = keyed.claim(_canonical(params))
-    requested = requests.request(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-        claim=claim,
-    )
+def _dispatch(ctx: ApiContext, command: Command, keyed: KeyedRequest) -> JSONResponse:
+    client_file_id, action = command.client_file_id, command.action
+    claim = keyed.claim(_canonical(command.params()))
+    requested = requests.request(ctx.uow(), command, claim)
     message = requested.message
     try:
         if message is not None:
@@ -70,33 +67,21 @@ def _dispatch(
     job = JobOut(
         id=requested.job_id,
         client_file_id=client_file_id,
-        action=str(action),
-        status="pending",
+        action=str(command.action),
+        status=JobStatus.PENDING,
         created_at=requested.created_at,
     )
     return answer(job, 202, replayed=message is None)
 
 
 def _run_now(
-    ctx: ApiContext,
-    actor: Actor,
-    client_file_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any],
-    keyed: KeyedRequest,
-    status_code: int = 202,
+    ctx: ApiContext, command: Command, keyed: KeyedRequest, status_code: int = 202
 ) -> JSONResponse:
-    ran = requests.run_now(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        action=action,
-        params=params,
-        claim=keyed.claim(_canonical(params)),
-    )
+    claim = keyed.claim(_canonical(command.params()))
+    ran = requests.run_now(ctx.uow(), ctx.runtime.blobs, command, claim)
     job = JobOut(
         id=ran.job.job_id,
-        client_file_id=client_file_id,
+        client_file_id=command.client_file_id,
         action=ran.job.action,
         status=ran.job.status,
         counts=ran.job.counts,
@@ -119,7 +104,8 @@ def deactivate(
     client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
     """Suspend extraction; queued documents are skipped. Practice staff only."""
-    return _dispatch(ctx, actor, client_file_id, Action.DEACTIVATE, keyed)
+    command = Deactivate(client_file_id=client_file_id, actor_id=actor.user_id)
+    return _dispatch(ctx, command, keyed)
 
 
 @router.post(
@@ -136,8 +122,12 @@ def reactivate(
     body: ReactivateIn | None = None,
 ) -> JSONResponse:
     """Extraction works again; optionally re-send the documents skipped meanwhile."""
-    params = {"reprocess_skipped": bool(body and body.reprocess_skipped)}
-    return _dispatch(ctx, actor, client_file_id, Action.REACTIVATE, keyed, params)
+    command = Reactivate(
+        client_file_id=client_file_id,
+        actor_id=actor.user_id,
+        reprocess_skipped=bool(body and body.reprocess_skipped),
+    )
+    return _dispatch(ctx, command, keyed)
 
 
 @router.post(
@@ -148,7 +138,7 @@ def reactivate(
 )
 def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The file leaves the practice; its client users keep it."""
-    return _dispatch(ctx, actor, client_file_id, Action.DETACH, keyed)
+    return _dispatch(ctx, Detach(client_file_id=client_file_id, actor_id=actor.user_id), keyed)
 
 
 @router.post(
@@ -159,7 +149,7 @@ def detach(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed)
 )
 def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Remove every row and blob of the file, irreversibly. Only the audit remains."""
-    return _dispatch(ctx, actor, client_file_id, Action.DELETE, keyed)
+    return _dispatch(ctx, Delete(client_file_id=client_file_id, actor_id=actor.user_id), keyed)
 
 
 @router.post(
@@ -170,7 +160,8 @@ def delete(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed)
 )
 def subscribe(client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """The client takes its own plan for the file. Client users only."""
-    return _run_now(ctx, actor, client_file_id, Action.SUBSCRIBE, {}, keyed)
+    command = Subscribe(client_file_id=client_file_id, actor_id=actor.user_id)
+    return _run_now(ctx, command, keyed)
 
 
 @router.post(
@@ -183,8 +174,10 @@ def attach(
     client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
     """Attach a detached file to a practice. Client users only."""
-    params = {"practice_id": str(body.practice_id)}
-    return _run_now(ctx, actor, client_file_id, Action.ATTACH, params, keyed)
+    command = Attach(
+        client_file_id=client_file_id, actor_id=actor.user_id, practice_id=body.practice_id
+    )
+    return _run_now(ctx, command, keyed)
 
 
 @router.post(
@@ -197,8 +190,10 @@ def invite(
     client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller, keyed: Keyed
 ) -> JSONResponse:
     """Give a person of the client's business access. The file can then only be detached."""
-    params = {"email": body.email, "name": body.name}
-    return _run_now(ctx, actor, client_file_id, Action.INVITE_CLIENT_USER, params, keyed, 201)
+    command = InviteClientUser(
+        client_file_id=client_file_id, actor_id=actor.user_id, email=body.email, name=body.name
+    )
+    return _run_now(ctx, command, keyed, 201)
 
 
 @router.get("/client-files/{client_file_id}/jobs", response_model=JobPageOut, responses=NOT_FOUND)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 
+from app import logs, tracing
 from app.api import (
     audit,
     bulk,
@@ -17,6 +18,7 @@ from app.api import (
     files,
     health,
     lifecycle,
+    metrics,
     people,
     practice_webhooks,
     retention,
@@ -27,6 +29,7 @@ from app.api.deps import ApiContext
 from app.api.headers import MethodsAllowed, SecurityHeaders
 from app.api.limits import BodyLimit
 from app.api.ratelimit import Limiter, NoLimits, PracticeUploads, RedisLimiter
+from app.api.request_ids import RequestIds
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
 from app.services.admission import RateCounter
@@ -42,6 +45,7 @@ def create_app(
     broker_check: Callable[[], None],
     rate_counter: RateCounter | None = None,
     limiter: Limiter | None = None,
+    queue_depths: Callable[[], dict[str, int]] | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -49,14 +53,19 @@ def create_app(
         runtime.close()
 
     app = FastAPI(title="Dossier", version="1", description=DESCRIPTION, lifespan=lifespan)
-    app.state.context = ApiContext(runtime, broker_check, rate_counter, limiter or NoLimits())
+    app.state.context = ApiContext(
+        runtime, broker_check, rate_counter, limiter or NoLimits(), queue_depths
+    )
     errors.install(app)
     app.add_middleware(BodyLimit)
     # OPTIONS/405 list every method; every answer gets the security headers.
     app.add_middleware(MethodsAllowed)
     app.add_middleware(SecurityHeaders)
+    # Outermost: every log line of the request, errors included, carries its id.
+    app.add_middleware(RequestIds)
     for module in (
         health,
+        metrics,
         files,
         documents,
         retries,
@@ -85,8 +94,10 @@ def redis_check(url: str) -> Callable[[], None]:
 
 
 def production_app(settings: Settings) -> FastAPI:
+    logs.configure(settings.log_format)
     # Only the producer side of Celery is needed here: tasks are sent by name.
     from worker.celery_app import broker_url, create_celery
+    from worker.depths import queue_depths
     from worker.dispatch import celery_dispatcher
 
     celery = create_celery(settings)
@@ -100,9 +111,18 @@ def production_app(settings: Settings) -> FastAPI:
     )
     # Every limit in one `limits` storage: the edge's, and a practice's own upload rate.
     counter = PracticeUploads(limiter.storage) if settings.upload_rate_per_minute else None
-    return create_app(
-        runtime, broker_check=redis_check(broker), rate_counter=counter, limiter=limiter
+    queues = redis.Redis.from_url(broker, socket_connect_timeout=2, socket_timeout=2)
+    app = create_app(
+        runtime,
+        broker_check=redis_check(broker),
+        rate_counter=counter,
+        limiter=limiter,
+        queue_depths=lambda: queue_depths(queues, settings.broker_key_prefix),
     )
+    if tracing.start(settings, "dossier-web"):
+        tracing.instrument_celery()
+        tracing.instrument_web(app, runtime.db)
+    return app
 
 
 def web_app() -> FastAPI:

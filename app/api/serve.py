@@ -9,8 +9,8 @@ import subprocess
 
 import typer
 
-from app import local
-from app.config import get_settings
+from app import local, multiprocess
+from app.config import ensure_directory, get_settings
 from app.persistence.migrate import upgrade
 
 
@@ -20,9 +20,12 @@ def run(*, host: str, port: int, concurrency: int) -> None:
     settings = get_settings()
     _refuse_busy_port(host, port)
     upgrade(settings.database_url)
+    # Before the worker package loads the metrics: every process started here counts in
+    # one directory, so web's /metrics shows the workers' counters too.
+    state = ensure_directory(settings.embedded_dir, "DOSSIER_EMBEDDED_DIR")
+    multiprocess.fresh_directory(state / "metrics")
     from worker.celery_app import broker_url
 
-    state = settings.embedded_dir
     # Started (or joined) here, once; the embedded broker stops by itself once this
     # process, the worker and beat, and any other process using it, are gone.
     broker_url(settings)

@@ -26,11 +26,10 @@ def show_log(
 ) -> None:
     """The latest deliveries: event, URL, status, attempts, last answer."""
     from app.api import cli as commands
-    from app.persistence.webhooks import WebhookDeliveries
 
     runtime = commands._runtime(messages=False)
     with runtime.uow() as uow:
-        for item in WebhookDeliveries(uow.session).latest(limit):
+        for item in uow.webhooks.latest(limit):
             answer = item.last_status_code or item.last_error or "-"
             typer.echo(
                 f"{item.created_at:%Y-%m-%d %H:%M:%S}  {item.event_id}  {item.status:<9}  "

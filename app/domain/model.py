@@ -60,6 +60,21 @@ class Action(enum.StrEnum):
     ATTACH = "attach"
 
 
+class JobStatus(enum.StrEnum):
+    """A lifecycle job's state, whoever asked for it (API, schedule, bulk, another service)."""
+
+    PENDING = "pending"  # accepted, no worker has picked it up yet
+    RUNNING = "running"  # a deletion under way (batches, or its grace period)
+    DONE = "done"
+    REFUSED = "refused"  # the rules said no; the reason says why, nothing changed
+    CANCELLED = "cancelled"  # a deletion cancelled during its grace period
+    PREVIEW = "preview"  # a dry run's answer: what the job would do; never stored
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.REFUSED, JobStatus.CANCELLED)
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
     """What the lifecycle rules need to know about one client file."""

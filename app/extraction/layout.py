@@ -43,6 +43,8 @@ class Line:
     starts: tuple[int, ...] = field(init=False)
     top: float = field(init=False)
     bottom: float = field(init=False)
+    # Built on first use and kept: several readers ask for a line's phrases.
+    _phrases: tuple[Phrase, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -73,8 +75,13 @@ class Line:
     def span(self, start: int, end: int) -> tuple[float, float]:
         return self.x_at(start), self.x_at(end)
 
-    def phrases(self) -> list[Phrase]:
+    def phrases(self) -> tuple[Phrase, ...]:
         """Runs of boxes separated by small gaps (a name, a label, a value)."""
+        if self._phrases is None:
+            object.__setattr__(self, "_phrases", self._find_phrases())
+        return self._phrases  # type: ignore[return-value]
+
+    def _find_phrases(self) -> tuple[Phrase, ...]:
         runs: list[list[int]] = []
         for index, box in enumerate(self.boxes):
             previous = self.boxes[index - 1] if index else None
@@ -82,7 +89,7 @@ class Line:
                 runs[-1].append(index)
             else:
                 runs.append([index])
-        return [
+        return tuple(
             Phrase(
                 " ".join(self.boxes[i].text for i in run),
                 self.starts[run[0]],
@@ -90,7 +97,7 @@ class Line:
                 self.boxes[run[-1]].right,
             )
             for run in runs
-        ]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +151,14 @@ def _non_empty(boxes: Iterable[Box]) -> list[Box]:
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:
     # Against the row's first and latest boxes, not its whole extent: a large title must
-    # not pull the small lines beside it into one line.
-    return all(
-        min(other.bottom, box.bottom) - max(other.top, box.top)
-        >= _LINE_OVERLAP * min(other.height, box.height)
-        for other in (row[0], row[-1])
-    )
+    # not pull the small lines beside it into one line. (Unrolled: it runs once per box.)
+    top, bottom = box.top, box.bottom
+    height = max(bottom - top, 1e-6)
+    for other in (row[0], row[-1]):
+        shared = min(other.bottom, bottom) - max(other.top, top)
+        if shared < _LINE_OVERLAP * min(max(other.bottom - other.top, 1e-6), height):
+            return False
+    return True
 
 
 def page_from_text(text: str, number: int = 0) -> Page:

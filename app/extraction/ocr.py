@@ -41,6 +41,19 @@ _HALF_TURN_LOSS = 0.1
 # upside down, text scores about 0.7; upright, about 0.99.
 _UPRIGHT_SCORE = 0.9
 
+# The detector looks for text on the picture shrunk to this many pixels on its long side;
+# the lines it finds are still read from the full picture. RapidOCR's default enlarges
+# the short side to 736 px and keeps larger pictures whole, so a 2000 px photo was
+# searched at full size: twice the CPU for no field more (docs/extraction.md, "OCR
+# settings", measured with benchmarks/ocr_settings.py).
+_DETECT_LONG_SIDE_PX = 1280
+# RapidOCR settings on top of its defaults (only default models: anything else downloads).
+SETTINGS: dict[str, Any] = {
+    "Global.log_level": "warning",
+    "Det.limit_type": "max",
+    "Det.limit_side_len": _DETECT_LONG_SIDE_PX,
+}
+
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
 # What the classifier did in this thread's last reading (the engine is shared).
@@ -61,14 +74,21 @@ def _engine() -> Any:
             from app.config import get_settings
 
             threads = get_settings().extraction_ocr_threads
-            # Only default models and no drawing helpers: anything else downloads.
             _engines[pid] = _reader_class()(
                 params={
-                    "Global.log_level": "warning",
+                    **SETTINGS,
                     "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
                 }
             )
         return _engines[pid]
+
+
+def configure(**settings: Any) -> None:
+    """Other RapidOCR settings (dotted names, as in `SETTINGS`) from the next OCR on: for
+    measuring what each costs (benchmarks/ocr_settings.py)."""
+    with _lock:
+        SETTINGS.update(settings)
+        _engines.clear()
 
 
 def decode_image(data: bytes) -> Image.Image:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -58,21 +59,13 @@ def page_boxes(page: pdfium.PdfPage) -> tuple[float, float, list[Box]]:
     text_page = page.get_textpage()
     try:
         count = text_page.count_chars()
-        text = text_page.get_text_range(0, count)
-        chars = [
-            (
-                char,
-                _NO_BOX
-                if char.isspace()
-                else _displayed(text_page.get_charbox(index, loose=True), rotation, width, height),
-            )
-            for index, char in enumerate(text[:count])
-        ]
+        text = text_page.get_text_range(0, count)[:count]
+        words = _words(text_page, text, rotation, width, height)
     finally:
         text_page.close()
     if rotation in (90, 270):
         width, height = height, width
-    return width, height, _words(chars, height)
+    return width, height, words
 
 
 Rect = tuple[float, float, float, float]
@@ -94,20 +87,29 @@ def _displayed(rect: Rect, rotation: int, width: float, height: float) -> Rect:
 def readable_share(boxes: list[Box]) -> float:
     """Share of ordinary characters: a text layer made of private-use glyph codes or
     replacement characters (fonts without a Unicode map) is no text layer at all."""
-    chars = [char for box in boxes for char in box.text]
-    if not chars:
+    text = "".join(box.text for box in boxes)
+    if not text:
         return 0.0
-    odd = sum(1 for char in chars if char == "\ufffd" or "\ue000" <= char <= "\uf8ff")
-    odd += sum(1 for char in chars if ord(char) < 32)
-    return 1 - odd / len(chars)
+    return 1 - len(_ODD_CHARS.findall(text)) / len(text)
 
 
-def _words(chars: list[tuple[str, Rect]], height: float) -> list[Box]:
-    # Written for speed: it runs once per character of every page.
+# Replacement characters, private-use glyph codes and control characters.
+_ODD_CHARS = re.compile(r"[\x00-\x1f\ufffd\ue000-\uf8ff]")
+
+
+def _words(
+    text_page: pdfium.PdfTextPage, text: str, rotation: int, width: float, height: float
+) -> list[Box]:
+    # Written for speed: it runs once per character of every page. PDFium's character
+    # boxes are read through the raw call into one reused rectangle (pypdfium2's
+    # `get_charbox` allocates one per character and costs several times more).
+    rect = pdfium_c.FS_RECTF()
+    char_box = pdfium_c.FPDFText_GetLooseCharBox
+    raw = text_page.raw
     words: list[Box] = []
     current: list[str] = []
     left = bottom = right = top = 0.0
-    for char, rect in chars:
+    for index, char in enumerate(text):
         if char.isspace():
             if current:
                 words.append(_box(current, left, bottom, right, top, height))
@@ -115,21 +117,27 @@ def _words(chars: list[tuple[str, Rect]], height: float) -> list[Box]:
             continue
         if char in _INVISIBLE:
             continue
-        c_left, c_bottom, c_right, c_top = rect
+        if not char_box(raw, index, rect):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        c_left, c_bottom, c_right, c_top = rect.left, rect.bottom, rect.right, rect.top
+        if rotation:
+            c_left, c_bottom, c_right, c_top = _displayed(
+                (c_left, c_bottom, c_right, c_top), rotation, width, height
+            )
         if current:
-            size = max(c_top - c_bottom, 1e-3)
+            size = c_top - c_bottom
+            if size < 1e-3:
+                size = 1e-3
             # The next glyph of the same word starts where the last one ended, on its line.
             if -0.5 * size < c_left - right < 0.3 * size and abs(c_bottom - bottom) < 0.5 * size:
-                right, top = (
-                    (c_right if c_right > right else right),
-                    (c_top if c_top > top else top),
-                )
+                right = c_right if c_right > right else right
+                top = c_top if c_top > top else top
                 left = c_left if c_left < left else left
                 bottom = c_bottom if c_bottom < bottom else bottom
                 current.append(char)
                 continue
             words.append(_box(current, left, bottom, right, top, height))
-        left, bottom, right, top = rect
+        left, bottom, right, top = c_left, c_bottom, c_right, c_top
         current = [char]
     if current:
         words.append(_box(current, left, bottom, right, top, height))
@@ -179,7 +187,6 @@ def render_page(page: pdfium.PdfPage) -> Image.Image:
         bitmap.close()
 
 
-_NO_BOX = (0.0, 0.0, 0.0, 0.0)  # whitespace only ends a word; its box is never read
 _INVISIBLE = {"\u00ad", "\x00", "\ufffe", "\uffff", "\x02"}
 
 

@@ -12,11 +12,20 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.model import LifecyclePolicy
+from app.persistence.audit import Events
+from app.persistence.auth import ApiTokens, LifecycleRequests
 from app.persistence.documents import Documents
+from app.persistence.exports import ExportBundles
+from app.persistence.jobs import JobPages
 from app.persistence.models import utcnow
+from app.persistence.outbox import Dispatcher, TaskMessage
+from app.persistence.pages import DocumentPages
+from app.persistence.quotas import Quotas
 from app.persistence.repositories import ClientFiles, Lifecycle, Users
-from app.persistence.webhooks import announce_events
-from app.services.messages import Dispatcher, TaskMessage
+from app.persistence.retries import Retries
+from app.persistence.schedules import ScheduledActions
+from app.persistence.stats import Stats
+from app.persistence.webhooks import WebhookDeliveries, announce_events
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,17 @@ class UnitOfWork:
     documents: Documents
     users: Users
     lifecycle: Lifecycle
+    requests: LifecycleRequests
+    job_pages: JobPages
+    document_pages: DocumentPages
+    schedules: ScheduledActions
+    exports: ExportBundles
+    webhooks: WebhookDeliveries
+    tokens: ApiTokens
+    quotas: Quotas
+    retries: Retries
+    events: Events
+    stats: Stats
 
     def __init__(
         self,
@@ -55,6 +75,18 @@ class UnitOfWork:
         self.documents = Documents(self.session)
         self.users = Users(self.session)
         self.lifecycle = Lifecycle(self.session)
+        # Every repository, on this transaction's session: services reach them only here.
+        self.requests = LifecycleRequests(self.session)
+        self.job_pages = JobPages(self.session)
+        self.document_pages = DocumentPages(self.session)
+        self.schedules = ScheduledActions(self.session)
+        self.exports = ExportBundles(self.session)
+        self.webhooks = WebhookDeliveries(self.session)
+        self.tokens = ApiTokens(self.session)
+        self.quotas = Quotas(self.session)
+        self.retries = Retries(self.session)
+        self.events = Events(self.session)
+        self.stats = Stats(self.session)
         self._outbox.clear()
         self._revokes.clear()
         return self

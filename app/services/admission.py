@@ -12,7 +12,6 @@ from typing import Protocol
 from app.config import Settings
 from app.domain.model import Actor
 from app.errors import ActionRefused, RateLimited
-from app.persistence.quotas import Quotas
 from app.persistence.uow import UnitOfWork
 from app.services import documents, tokens
 from app.services.messages import tenant_of
@@ -61,7 +60,7 @@ def _check_file(
     """The file's practice, once the actor may upload into it under the quota."""
     client_file = documents.open_for_upload(uow, actor, client_file_id)
     if limits.quota_documents:
-        held = Quotas(uow.session).documents_of(client_file.practice_id, client_file_id)
+        held = uow.quotas.documents_of(client_file.practice_id, client_file_id)
         if held >= limits.quota_documents:
             raise ActionRefused(
                 f"The subscription's quota of {limits.quota_documents} documents is "

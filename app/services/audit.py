@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement
 from app.domain.audit import Cursor, CursorError, EventFilter
 from app.domain.model import Actor
 from app.errors import InvalidInput, NotFound
-from app.persistence.audit import Events, readable_by
+from app.persistence.audit import readable_by
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
 
@@ -69,7 +69,7 @@ def events(
     limit = max(1, min(limit, MAX_PAGE))
     with uow:
         audience = _audience(actor)
-        rows = Events(uow.session).page(audience, wanted, after=after, limit=limit + 1)
+        rows = uow.events.page(audience, wanted, after=after, limit=limit + 1)
         items = [view(row) for row in rows[:limit]]
     more = len(rows) > limit
     last = items[-1] if items and more else None
@@ -90,7 +90,7 @@ def file_events(
     with uow:
         client_file = uow.files.get(client_file_id)
         visible = client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
-        if not visible and not Events(uow.session).any_of_file(_audience(actor), client_file_id):
+        if not visible and not uow.events.any_of_file(_audience(actor), client_file_id):
             raise NotFound("No such client file.", client_file_id=client_file_id)
     scoped = replace(wanted, client_file_id=client_file_id)
     return events(uow, actor, scoped, cursor=cursor, limit=limit)

@@ -7,18 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.domain.model import Actor
+from app.domain.model import Actor, JobStatus
 from app.errors import NotFound
-from app.persistence.auth import LifecycleRequest, LifecycleRequests
-from app.persistence.jobs import JobPages
+from app.persistence.auth import LifecycleRequest
 from app.persistence.models import Document, LifecycleJob
-from app.persistence.pages import DocumentPages
 from app.persistence.uow import UnitOfWork
 from app.services.lifecycle import REFUSED
 from app.services.queries import DocumentView, visible_file
 from app.services.requests import runnable
 
-PENDING = "pending"
+PENDING = JobStatus.PENDING
 GONE = "The client file no longer exists, or is no longer yours to change: nothing was done."
 
 
@@ -56,7 +54,7 @@ def document_page(
 ) -> DocumentPage:
     with uow:
         visible_file(uow, actor, client_file_id)
-        pages = DocumentPages(uow.session)
+        pages = uow.document_pages
         documents = pages.page(client_file_id, limit=limit, offset=offset)
         items = [_document_view(uow, document) for document in documents]
         return DocumentPage(items, pages.count(client_file_id), limit, offset)
@@ -82,7 +80,7 @@ def job(uow: UnitOfWork, actor: Actor, job_id: uuid.UUID) -> JobView:
     """A job is shown to whoever asked for it, and to whoever can see its file now;
     a job recorded by the API but not yet picked up by a worker is pending."""
     with uow:
-        request = LifecycleRequests(uow.session).get(job_id)
+        request = uow.requests.get(job_id)
         # Judged before the job row is read: a worker that changes the file commits its job
         # row with the change, so a row read afterwards is seen (READ COMMITTED), and a
         # request is never shown refused because its own job just ran.
@@ -106,7 +104,7 @@ def _job_view(
     request: LifecycleRequest | None = None,
 ) -> JobView | None:
     row = row or uow.lifecycle.job(job_id)
-    request = request or LifecycleRequests(uow.session).get(job_id)
+    request = request or uow.requests.get(job_id)
     if row is None:
         return None if request is None else _requested_view(uow, request)
     return JobView(
@@ -131,7 +129,7 @@ def job_page(
     with uow:
         visible_file(uow, actor, client_file_id)
         practice_id = actor.practice_id if actor.is_staff else None
-        job_ids, total = JobPages(uow.session).page(
+        job_ids, total = uow.job_pages.page(
             client_file_id, practice_id=practice_id, limit=limit, offset=offset
         )
         views = [_job_view(uow, job_id) for job_id in job_ids]

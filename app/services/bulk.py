@@ -14,11 +14,11 @@ from typing import Any
 from app.domain.model import Action
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, idempotency, lifecycle, messages, requests
+from app.services import commands, idempotency, messages, requests
 from app.services.idempotency import KeyClaim
 from app.storage import BlobStore
 
-BULK_ACTIONS = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
+BULK_ACTIONS = commands.WORKER_ACTIONS
 MAX_FILES = 500
 
 ALLOWED, REFUSED, NOT_FOUND = "allowed", "refused", "not_found"
@@ -81,15 +81,11 @@ def request_all(
     file's accepted request gives its first answer and no second message."""
     items, to_send = [], []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            requested = requests.request(
-                uow,
-                client_file_id=client_file_id,
-                actor_id=actor_id,
-                action=action,
-                params=params,
-                claim=item_claim(claim, client_file_id),
-            )
+            requested = requests.request(uow, command, item_claim(claim, client_file_id))
         except (ActionRefused, NotFound) as error:
             items.append(_refused(client_file_id, error))
             continue
@@ -120,9 +116,12 @@ def run_all(
     """Run the action on every file in this process, one file after the other."""
     items = []
     for client_file_id in checked_files(action, client_file_ids):
+        command = commands.command_for(
+            action, client_file_id=client_file_id, actor_id=actor_id, params=params
+        )
         try:
-            result = _run_one(
-                uow, blobs, actor_id, action, client_file_id, params or {}, delete_batch_size
+            result = commands.run(
+                uow, blobs, command, job_id=uuid.uuid4(), delete_batch_size=delete_batch_size
             )
         except NotFound as error:
             items.append(_refused(client_file_id, error))
@@ -138,34 +137,6 @@ def run_all(
             )
         )
     return items
-
-
-def _run_one(
-    uow: UnitOfWork,
-    blobs: BlobStore,
-    actor_id: uuid.UUID,
-    action: Action,
-    client_file_id: uuid.UUID,
-    params: dict[str, Any],
-    delete_batch_size: int,
-) -> lifecycle.JobResult:
-    if action is Action.DELETE:
-        return deletion.delete(
-            uow,
-            blobs,
-            job_id=uuid.uuid4(),
-            client_file_id=client_file_id,
-            actor_id=actor_id,
-            batch_size=delete_batch_size,
-        )
-    return lifecycle.change(
-        uow,
-        job_id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        actor_id=actor_id,
-        action=action,
-        params=params,
-    )
 
 
 def _refused(client_file_id: uuid.UUID, error: ActionRefused | NotFound) -> BulkItem:

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.domain.model import Action, FileStatus
 from app.errors import ActionRefused, NotFound
-from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, utcnow
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services import grace as grace_period
 from app.services.lifecycle import (
@@ -140,7 +140,7 @@ def _record_job(
 ) -> LifecycleJob:
     """Insert the job, or take the one a run of the same job id at the same moment
     recorded first."""
-    now = utcnow()
+    now = uow.clock()
     job, _ = uow.lifecycle.add_job_unless_present(
         LifecycleJob(
             id=job_id,
@@ -211,7 +211,7 @@ def _add_counts(
 ) -> dict[str, int]:
     """Add to the job's counts in the database, not from what this run remembers, so two
     runs of one job at the same moment count each row once; touch the file as well."""
-    now = utcnow()
+    now = uow.clock()
     # A heartbeat the sweeper reads; the file first (lock order), and a statement that
     # changes nothing once another job has removed the row.
     uow.files.touch(client_file_id, now)
@@ -269,7 +269,7 @@ def _remove_file_row(uow: UnitOfWork, job_id: uuid.UUID, client_file_id: uuid.UU
     counts["client_file_rows_deleted"] = uow.files.delete_row(client_file_id)
     # The grace period's removal date no longer applies once the file is gone.
     job.counts, job.status, job.message = counts, DONE, None
-    job.updated_at = job.finished_at = utcnow()
+    job.updated_at = job.finished_at = uow.clock()
     if counts["client_file_rows_deleted"] == 0:
         # Another job removed the file row, and wrote the audit event in that same
         # transaction: one deletion, one event.

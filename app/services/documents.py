@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from app import logs
 from app.config import Settings
 from app.domain import filetypes
 from app.domain.filetypes import SNIFF_BYTES
@@ -243,6 +244,7 @@ def gate(uow: UnitOfWork, document_id: uuid.UUID, *, batch_size: int = 1) -> str
         if known is None:
             return "gone"
         client_file_id, status = known
+        logs.bind(client_file_id=client_file_id)
         if status is not DocumentStatus.PENDING:
             return "already_decided"
         client_file = uow.files.lock(client_file_id, shared=True)
@@ -275,7 +277,7 @@ def _decide(
 ) -> None:
     """Skip or queue the document and the batch's others; each queued one gets its own
     extraction message, sent after the commit."""
-    document.updated_at = utcnow()
+    document.updated_at = uow.clock()
     if ruling.decision is Decision.SKIP:
         document.status = DocumentStatus.SKIPPED
         document.reason = ruling.reason

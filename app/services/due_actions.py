@@ -19,17 +19,15 @@ from typing import Any
 
 from app.domain.model import Action
 from app.errors import InvalidInput, NotFound
-from app.persistence.models import utcnow
 from app.persistence.schedules import (
     DONE,
     FAILED,
     REFUSED,
     RUNNING,
     SCHEDULED,
-    ScheduledActions,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import deletion, grace, lifecycle
+from app.services import commands, grace, lifecycle
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)
@@ -69,7 +67,7 @@ def run_due(
     now: datetime | None = None,
 ) -> DueReport:
     """Run every schedule due at `now` (and any a dead runner left), once each."""
-    now = now or utcnow()
+    now = now or uow.clock()
     outcomes: Counter[str] = Counter()
     while True:
         claims, given_up = claim(uow, now=now, stale_after=stale_after, limit=batch_size)
@@ -89,7 +87,7 @@ def claim(
 ) -> tuple[list[Claim], int]:
     """Claim up to `limit` due schedules; return them and how many were given up on."""
     with uow:
-        records = ScheduledActions(uow.session).claim_due(now, now - stale_after, limit)
+        records = uow.schedules.claim_due(now, now - stale_after, limit)
         claims, given_up = [], 0
         for record in records:
             if record.attempts > MAX_ATTEMPTS:
@@ -137,33 +135,20 @@ def _run(uow: UnitOfWork, blobs: BlobStore, due: Claim, delete_batch_size: int) 
 def _execute(
     uow: UnitOfWork, blobs: BlobStore, due: Claim, delete_batch_size: int
 ) -> lifecycle.JobResult:
-    if due.action is Action.DELETE:
-        return deletion.delete(
-            uow,
-            blobs,
-            job_id=due.job_id,
-            client_file_id=due.client_file_id,
-            actor_id=due.actor_id,
-            batch_size=delete_batch_size,
-        )
-    return lifecycle.change(
-        uow,
-        job_id=due.job_id,
-        client_file_id=due.client_file_id,
-        actor_id=due.actor_id,
-        action=due.action,
-        params=due.params,
+    command = commands.command_for(
+        due.action, client_file_id=due.client_file_id, actor_id=due.actor_id, params=due.params
     )
+    return commands.run(uow, blobs, command, job_id=due.job_id, delete_batch_size=delete_batch_size)
 
 
 def _record(
     uow: UnitOfWork, due: Claim, status: str, reason: str | None, message: str | None
 ) -> str:
     with uow:
-        record = ScheduledActions(uow.session).get(due.id, lock=True)
+        record = uow.schedules.get(due.id, lock=True)
         if record is None or record.status != RUNNING:
             return status  # a runner that took it over after us has recorded it already
         record.status, record.reason, record.message = status, reason, message
-        record.finished_at = None if status == SCHEDULED else utcnow()
+        record.finished_at = None if status == SCHEDULED else uow.clock()
         uow.commit()
         return status

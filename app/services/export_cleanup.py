@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from app.persistence.exports import EXPIRED, ExportBundles, export_key
+from app.persistence.exports import EXPIRED, export_key
 from app.persistence.uow import UnitOfWork
 from app.storage import BlobStore
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def expire(uow: UnitOfWork, blobs: BlobStore, *, now: datetime, limit: int = 100) -> int:
     """Expire up to `limit` exports past their end; return how many."""
     with uow:
-        expired = ExportBundles(uow.session).expired(now, limit)
+        expired = uow.exports.expired(now, limit)
         for export in expired:
             # Gone already when the build failed or the file was deleted: nothing to undo.
             blobs.delete(export_key(export.client_file_id, export.id))

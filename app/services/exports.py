@@ -21,7 +21,6 @@ from app.persistence.exports import (
     PENDING,
     READY,
     ExportBundle,
-    ExportBundles,
     export_key,
 )
 from app.persistence.models import Document, Extraction
@@ -103,7 +102,7 @@ def request(
                 reason="file_being_deleted",
                 client_file_id=client_file_id,
             )
-        repository = ExportBundles(uow.session)
+        repository = uow.exports
         if repository.live_count(client_file_id) >= limits.max_per_file:
             raise ActionRefused(
                 f"This client file already has {limits.max_per_file} exports; download them "
@@ -177,7 +176,7 @@ def _start(
     """Mark the export building and take the list of its documents (their ids only: the
     rows are read a chunk at a time while the zip is written)."""
     with uow:
-        export = ExportBundles(uow.session).get(export_id, lock=True)
+        export = uow.exports.get(export_id, lock=True)
         if export is None:
             raise NotFound("No such export.", export_id=export_id)
         if export.status in (READY, FAILED):
@@ -230,7 +229,7 @@ def _progress(uow: UnitOfWork, export_id: uuid.UUID, done: int) -> None:
     with uow:
         # One statement: a file deleted meanwhile took the export row with it, and an
         # update of a row that is gone must change nothing rather than fail the build.
-        ExportBundles(uow.session).record_progress(export_id, done, uow.clock())
+        uow.exports.record_progress(export_id, done, uow.clock())
         uow.commit()
 
 
@@ -239,7 +238,7 @@ def _finish(
 ) -> ExportView:
     with uow:
         # Lock order, as a deletion takes them: the file, then the export its row cascades to.
-        exports = ExportBundles(uow.session)
+        exports = uow.exports
         client_file_id = exports.file_of(export_id)
         client_file = uow.files.lock(client_file_id, shared=True) if client_file_id else None
         export = exports.get(export_id, lock=True)
@@ -263,7 +262,7 @@ def list_for_file(uow: UnitOfWork, *, actor: Actor, client_file_id: uuid.UUID) -
         visible_file(uow, actor, client_file_id)
         if not actor.is_staff:
             return []
-        exports = ExportBundles(uow.session).for_file(client_file_id, actor.practice_id)
+        exports = uow.exports.for_file(client_file_id, actor.practice_id)
         return [view(e) for e in exports]
 
 
@@ -274,7 +273,7 @@ def get(
     practice of a detached file, say) it does not exist."""
     with uow:
         visible_file(uow, actor, client_file_id)
-        export = ExportBundles(uow.session).get(export_id)
+        export = uow.exports.get(export_id)
         if (
             export is None
             or export.client_file_id != client_file_id

@@ -9,13 +9,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app import logs
 from app.config import Settings
 from app.domain import reasons
 from app.domain.gatekeeper import Decision, verdict
 from app.domain.model import DocumentStatus, FileStatus
 from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
-from app.persistence.models import Document, Extraction, utcnow
+from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services.documents import status_and_billing
 from app.storage import BlobStore
@@ -58,6 +59,7 @@ def claim_for_extraction(
         client_file_id = uow.documents.file_id_of(document_id)
         if client_file_id is None:
             return None
+        logs.bind(client_file_id=client_file_id)
         client_file = uow.files.lock(client_file_id, shared=True)
         document = uow.documents.lock(document_id)
         if document is None or document.status not in (
@@ -66,7 +68,7 @@ def claim_for_extraction(
         ):
             return None
         ruling = verdict(*status_and_billing(client_file))
-        now = utcnow()
+        now = uow.clock()
         if ruling.decision is Decision.DROP or _claim_is_live(document, limits, now):
             return None
         if ruling.decision is Decision.SKIP:
@@ -117,7 +119,7 @@ def record_extraction(uow: UnitOfWork, document_id: uuid.UUID, result: Extractio
             )
         )
         document.status = DocumentStatus.EXTRACTED
-        document.updated_at = document.finished_at = utcnow()
+        document.updated_at = document.finished_at = uow.clock()
         uow.commit()
         return True
 
@@ -130,7 +132,7 @@ def record_failure(uow: UnitOfWork, document_id: uuid.UUID, reason: str) -> bool
             return False
         document.status = DocumentStatus.FAILED
         document.reason = reason[:500]
-        document.updated_at = document.finished_at = utcnow()
+        document.updated_at = document.finished_at = uow.clock()
         uow.commit()
         return True
 

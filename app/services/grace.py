@@ -11,10 +11,10 @@ from typing import Any
 
 from app.domain import rules
 from app.domain.model import NOT_STARTED_STATUSES, Action, FileState, FileStatus
-from app.errors import ActionRefused, NotFound
+from app.errors import ActionRefused
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import access, messages
 from app.services.lifecycle import CANCELLED, JobResult, state_dict
 
 CANCEL = ("cancelled", "The deletion was cancelled during its grace period.")
@@ -48,13 +48,8 @@ def cancel_deletion(
     through the gatekeeper. Refused once the grace period is over."""
     with uow:
         actor = uow.users.actor(actor_id)
-        client_file = uow.files.lock(client_file_id)
-        if (
-            actor is None
-            or client_file is None
-            or not actor.can_see(client_file.id, client_file.practice_id)
-        ):
-            raise NotFound("No such client file.", client_file_id=client_file_id)
+        client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+        assert actor is not None  # visible_file found no file for a missing actor
         state = uow.files.state(client_file)
         refusal = rules.cancel_deletion_refusal(state, actor, uow.clock())
         if refusal is not None:

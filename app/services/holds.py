@@ -9,9 +9,10 @@ from datetime import datetime
 
 from app.domain import instants, rules, text
 from app.domain.model import Actor
-from app.errors import ActionRefused, InvalidInput, NotFound
+from app.errors import ActionRefused, InvalidInput
 from app.persistence.models import ClientFile, LifecycleEvent
 from app.persistence.uow import UnitOfWork
+from app.services import access
 from app.services.lifecycle import state_dict
 
 
@@ -76,13 +77,8 @@ def _authorise(
     uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID
 ) -> tuple[ClientFile, Actor]:
     actor = uow.users.actor(actor_id)
-    client_file = uow.files.lock(client_file_id)
-    if (
-        actor is None
-        or client_file is None
-        or not actor.can_see(client_file.id, client_file.practice_id)
-    ):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+    assert actor is not None  # visible_file found no file for a missing actor
     refusal = rules.hold_refusal(uow.files.state(client_file), actor)
     if refusal is not None:
         raise ActionRefused(refusal.message, reason=refusal.reason, client_file_id=client_file_id)

@@ -9,14 +9,23 @@ from typing import Any
 
 from app.domain import rules, text
 from app.domain.gatekeeper import Decision, verdict
-from app.domain.model import Action, Actor, FileState, FileStatus, Role, SkipReason
+from app.domain.model import (
+    Action,
+    Actor,
+    FileState,
+    FileStatus,
+    JobStatus,
+    Role,
+    SkipReason,
+)
 from app.errors import ActionRefused, InvalidInput, NotFound
-from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, User, utcnow
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, User
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import access, messages
 
-DONE, REFUSED, RUNNING = "done", "refused", "running"
-CANCELLED = "cancelled"  # a deletion cancelled during its grace period
+# Kept as names here: the services compare and record job statuses by them.
+DONE, REFUSED, RUNNING = JobStatus.DONE, JobStatus.REFUSED, JobStatus.RUNNING
+CANCELLED = JobStatus.CANCELLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +33,7 @@ class JobResult:
     job_id: uuid.UUID
     client_file_id: uuid.UUID
     action: str
-    status: str
+    status: JobStatus
     counts: dict[str, int] = field(default_factory=dict)
     reason: str | None = None
     message: str | None = None
@@ -35,7 +44,7 @@ def job_result(job: LifecycleJob) -> JobResult:
         job.id,
         job.client_file_id,
         job.action,
-        job.status,
+        JobStatus(job.status),
         dict(job.counts),
         job.reason,
         job.message,
@@ -49,9 +58,7 @@ def authorise(
     actor = uow.users.actor(actor_id)
     if actor is None:
         raise NotFound("No such user.", user_id=actor_id)
-    client_file = uow.files.lock(client_file_id)
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
     state = uow.files.state(client_file)
     refusal = rules.refusal(action, state, actor, now=uow.clock(), policy=uow.policy)
     if refusal is not None:
@@ -118,7 +125,7 @@ def _apply(
         client_file.deactivated_at = (
             uow.clock() if new_state.status is FileStatus.DEACTIVATED else None
         )
-    client_file.updated_at = utcnow()
+    client_file.updated_at = uow.clock()
     counts = purge(uow, client_file)
     if action is Action.REACTIVATE and params.get("reprocess_skipped"):
         counts["documents_resent"] = resend_skipped(uow, client_file.id)
@@ -191,7 +198,7 @@ def _record(
     params: dict[str, Any],
     counts: dict[str, int],
 ) -> None:
-    now = utcnow()
+    now = uow.clock()
     job, _ = uow.lifecycle.add_job_unless_present(
         LifecycleJob(
             id=job_id,
@@ -236,7 +243,7 @@ def record_refusal(
     refused: ActionRefused,
 ) -> JobResult:
     with uow:
-        now = utcnow()
+        now = uow.clock()
         # Two runs of one job refused at the same moment both get here: the job's id
         # decides which one records it.
         job, created = uow.lifecycle.add_job_unless_present(

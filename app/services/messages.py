@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+
+from app.persistence.outbox import Dispatcher, TaskMessage
+
+__all__ = ["Dispatcher", "TaskMessage"]
 
 GATE = "dossier.documents.gate"
 GATE_PENDING = "dossier.documents.gate_pending"
@@ -26,20 +28,6 @@ EXPIRE_IDEMPOTENCY_KEYS = "dossier.maintenance.expire_idempotency_keys"
 CLEAN_INCOMING = "dossier.maintenance.clean_incoming"
 
 
-@dataclass(frozen=True, slots=True)
-class TaskMessage:
-    name: str
-    payload: dict[str, Any]
-    task_id: uuid.UUID = field(default_factory=uuid.uuid4)
-    # Whose work this is (a practice, or a file without one): the dispatcher shares the
-    # extraction queue fairly between tenants by it. Not part of the payload.
-    tenant: str | None = None
-    # A new upload's gate may be coalesced: a dispatcher that can, sends one shared
-    # `GATE_PENDING` nudge for every such message until a worker takes that nudge up,
-    # instead of one gate message each (see worker/nudge.py). Not part of the payload.
-    coalesce: bool = False
-
-
 def gate(document_id: uuid.UUID, task_id: uuid.UUID, *, coalesce: bool = False) -> TaskMessage:
     return TaskMessage(GATE, {"document_id": str(document_id)}, task_id, coalesce=coalesce)
 
@@ -57,11 +45,3 @@ def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = Non
 def tenant_of(practice_id: uuid.UUID | None, client_file_id: uuid.UUID) -> str:
     """The practice a file belongs to, or the file itself when it has none."""
     return f"practice:{practice_id}" if practice_id else f"file:{client_file_id}"
-
-
-class Dispatcher(Protocol):
-    """Sends messages to the broker; only ever called after a commit."""
-
-    def send(self, messages: list[TaskMessage]) -> None: ...
-
-    def revoke(self, task_ids: list[uuid.UUID]) -> int: ...

@@ -16,7 +16,6 @@ from app.errors import Forbidden, InvalidInput, NotFound
 from app.persistence.uow import UnitOfWork
 from app.persistence.webhooks import (
     PENDING,
-    WebhookDeliveries,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -94,7 +93,7 @@ def register(
         raise InvalidInput(refused.message, reason=refused.code) from None
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     with uow:
-        endpoint = WebhookDeliveries(uow.session).add_endpoint(
+        endpoint = uow.webhooks.add_endpoint(
             WebhookEndpoint(
                 id=uuid.uuid4(),
                 practice_id=practice_id,
@@ -112,7 +111,7 @@ def register(
 def list_endpoints(uow: UnitOfWork, actor: Actor) -> list[EndpointView]:
     practice_id = _practice(actor, admin=False)
     with uow:
-        return [endpoint_view(e) for e in WebhookDeliveries(uow.session).endpoints_of(practice_id)]
+        return [endpoint_view(e) for e in uow.webhooks.endpoints_of(practice_id)]
 
 
 def remove(uow: UnitOfWork, actor: Actor, endpoint_id: uuid.UUID) -> None:
@@ -131,7 +130,7 @@ def deliveries(
     _practice(actor, admin=False)
     with uow:
         _endpoint(uow, actor, endpoint_id)
-        rows = WebhookDeliveries(uow.session).of_endpoint(endpoint_id, limit=limit, offset=offset)
+        rows = uow.webhooks.of_endpoint(endpoint_id, limit=limit, offset=offset)
         return [delivery_view(row) for row in rows]
 
 
@@ -142,7 +141,7 @@ def redeliver(
     _practice(actor, admin=False)
     with uow:
         endpoint = _endpoint(uow, actor, endpoint_id)
-        repository = WebhookDeliveries(uow.session)
+        repository = uow.webhooks
         earlier = repository.get(delivery_id)
         if earlier is None or earlier.endpoint_id != endpoint.id:
             raise NotFound("No such delivery.", delivery_id=delivery_id)
@@ -172,7 +171,7 @@ def _practice(actor: Actor, *, admin: bool) -> uuid.UUID:
 
 
 def _endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: uuid.UUID) -> WebhookEndpoint:
-    endpoint = WebhookDeliveries(uow.session).endpoint(endpoint_id)
+    endpoint = uow.webhooks.endpoint(endpoint_id)
     if (
         endpoint is None
         or endpoint.removed_at is not None

@@ -13,6 +13,7 @@ from app.domain.model import NOT_STARTED_STATUSES, Action, Actor, FileStatus, Sk
 from app.errors import NotFound
 from app.persistence.models import ClientFile, Document
 from app.persistence.uow import UnitOfWork
+from app.services import access
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,7 @@ class ActionOption:
 
 def visible_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
     """The file, if the actor may know it exists; otherwise NotFound, never Forbidden."""
-    client_file = uow.files.get(client_file_id)
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
-        raise NotFound("No such client file.", client_file_id=client_file_id)
-    if client_file.status is FileStatus.DELETING and client_file.purge_after is not None:
-        # In its grace period a deleted file is hidden; only the deletion can be cancelled.
-        raise NotFound("No such client file.", client_file_id=client_file_id)
-    return client_file
+    return access.visible_file(uow, actor, client_file_id, hidden_in_grace=True)
 
 
 def list_files(uow: UnitOfWork, actor: Actor, status: FileStatus) -> list[FileView]:

@@ -11,19 +11,13 @@ from typing import Any
 
 from app.domain.model import Action
 from app.errors import ActionRefused
-from app.persistence.auth import LifecycleRequest, LifecycleRequests
-from app.persistence.models import utcnow
+from app.persistence.auth import LifecycleRequest
 from app.persistence.uow import UnitOfWork
-from app.services import idempotency, keyed_jobs, lifecycle, messages
+from app.services import commands, idempotency, keyed_jobs, lifecycle, messages
+from app.services.commands import Command
 from app.services.idempotency import KeyClaim
 from app.services.lifecycle import REFUSED, JobResult, authorise
-
-TASKS = {
-    Action.DEACTIVATE: messages.DEACTIVATE,
-    Action.REACTIVATE: messages.REACTIVATE,
-    Action.DETACH: messages.DETACH,
-    Action.DELETE: messages.DELETE,
-}
+from app.storage import BlobStore
 
 
 def check(
@@ -50,40 +44,31 @@ class Requested:
         return cls(uuid.UUID(record["job_id"]), datetime.fromisoformat(record["created_at"]), None)
 
 
-def request(
-    uow: UnitOfWork,
-    *,
-    client_file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-    claim: KeyClaim | None = None,
-) -> Requested:
+def request(uow: UnitOfWork, command: Command, claim: KeyClaim | None = None) -> Requested:
     """Check the change, record it as pending and return the task message to send.
 
     The check and the record share one transaction holding the file's row lock; the
     worker checks again when it runs, so a change made in between is refused then. With
     an idempotency `claim`, a request sent again gets the first answer and sends nothing.
     """
-    params = params or {}
-    job_id, now = uuid.uuid4(), utcnow()
+    job_id, now = uuid.uuid4(), uow.clock()
     with uow:
         first = idempotency.previous(uow, claim)
         if first is None:
-            first = _authorised_or_answered(uow, client_file_id, actor_id, action, claim)
+            first = _authorised_or_answered(uow, command, claim)
         if first is not None:
             return Requested.from_record(first)
-        record = LifecycleRequests(uow.session).add(
+        uow.requests.add(
             LifecycleRequest(
                 id=job_id,
-                client_file_id=client_file_id,
-                action=str(action),
-                actor_id=actor_id,
-                params=params,
+                client_file_id=command.client_file_id,
+                action=str(command.action),
+                actor_id=command.actor_id,
+                params=command.params(),
                 created_at=now,
             )
         )
-        requested = Requested(job_id, now, message_for(record))
+        requested = Requested(job_id, now, command.message(job_id))
         # Two requests with one key wait for each other on the file's lock above; the
         # second finds the first's answer here.
         first = idempotency.remember(uow, claim, requested.as_record())
@@ -94,16 +79,12 @@ def request(
 
 
 def _authorised_or_answered(
-    uow: UnitOfWork,
-    client_file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    action: Action,
-    claim: KeyClaim | None,
+    uow: UnitOfWork, command: Command, claim: KeyClaim | None
 ) -> dict[str, Any] | None:
     """Authorise the change; None when allowed. A refusal that comes after a request with
     the same key was accepted (and maybe already run) is that request's answer instead."""
     try:
-        authorise(uow, client_file_id, actor_id, action)
+        authorise(uow, command.client_file_id, command.actor_id, command.action)
     except ActionRefused:
         first = idempotency.previous(uow, claim)
         if first is None:
@@ -113,13 +94,13 @@ def _authorised_or_answered(
 
 
 def message_for(request: LifecycleRequest) -> messages.TaskMessage:
-    payload = {
-        "client_file_id": str(request.client_file_id),
-        "actor_id": str(request.actor_id),
-        "job_id": str(request.id),
-        **request.params,
-    }
-    return messages.TaskMessage(TASKS[Action(request.action)], payload, task_id=request.id)
+    command = commands.command_for(
+        request.action,
+        client_file_id=request.client_file_id,
+        actor_id=request.actor_id,
+        params=request.params,
+    )
+    return command.message(request.id)
 
 
 def runnable(uow: UnitOfWork, request: LifecycleRequest) -> bool:
@@ -140,7 +121,7 @@ def resend_unclaimed(
     """Send again the requests no worker has picked up (a broker that restarted empty
     loses them). Safe: a job runs once per job id, whoever delivers it."""
     with uow:
-        stale = LifecycleRequests(uow.session).unclaimed((now or utcnow()) - stale_after, limit)
+        stale = uow.requests.unclaimed((now or uow.clock()) - stale_after, limit)
         resent = [request for request in stale if runnable(uow, request)]
         for request in resent:
             uow.enqueue(message_for(request))
@@ -152,19 +133,13 @@ def withdraw(uow: UnitOfWork, job_id: uuid.UUID, claim: KeyClaim | None = None) 
     """Forget a request whose message could not be sent: no job will ever run for it, and
     its idempotency key is free for the request sent again."""
     with uow:
-        LifecycleRequests(uow.session).remove(job_id)
+        uow.requests.remove(job_id)
         idempotency.forget(uow, claim)
         uow.commit()
 
 
 def run_now(
-    uow: UnitOfWork,
-    *,
-    client_file_id: uuid.UUID,
-    actor_id: uuid.UUID,
-    action: Action,
-    params: dict[str, Any] | None = None,
-    claim: KeyClaim | None = None,
+    uow: UnitOfWork, blobs: BlobStore, command: Command, claim: KeyClaim | None = None
 ) -> keyed_jobs.Ran:
     """Run a quick change in this process. A refusal found by the check raises and
     writes nothing; one found only by the change itself (the file changed in between)
@@ -177,21 +152,19 @@ def run_now(
             with uow:
                 done = lifecycle.finished_job(uow, job_id)
         if done is None or done.status == REFUSED:
-            check(uow, client_file_id=client_file_id, actor_id=actor_id, action=action)
-        result = lifecycle.change(
-            uow,
-            job_id=job_id,
-            client_file_id=client_file_id,
-            actor_id=actor_id,
-            action=action,
-            params=params,
-        )
+            check(
+                uow,
+                client_file_id=command.client_file_id,
+                actor_id=command.actor_id,
+                action=command.action,
+            )
+        result = commands.run(uow, blobs, command, job_id=job_id)
         if result.status == REFUSED:
             # The file changed between the check and the change: report it like the check.
             raise ActionRefused(
                 result.message or "This action is not allowed now.",
                 reason=result.reason or "refused",
-                client_file_id=client_file_id,
+                client_file_id=command.client_file_id,
             )
         return result
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import uuid
 
-from app.domain.model import Actor
+from app.domain.model import Actor, JobStatus
 from app.domain.retries import Which, document_refusal, file_refusal
 from app.domain.rules import Refusal
 from app.errors import ActionRefused, NotFound
-from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob, utcnow
-from app.persistence.retries import Retries
+from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services import messages
 from app.services.lifecycle import DONE, JobResult, finished_job, state_dict
@@ -68,10 +67,10 @@ def resend(
         if finished is not None:
             return finished
         client_file = _open_for_retry(uow, client_file_id, actor_id)
-        document_ids = Retries(uow.session).ids_in(client_file_id, which.status)
+        document_ids = uow.retries.ids_in(client_file_id, which.status)
         if dry_run:
             return JobResult(
-                job_id, client_file_id, RESEND, "preview", {"documents": len(document_ids)}
+                job_id, client_file_id, RESEND, JobStatus.PREVIEW, {"documents": len(document_ids)}
             )
         counts = _send_again(uow, document_ids)
         _record(uow, job_id, RESEND, client_file, actor_id, {"which": str(which)}, counts)
@@ -110,7 +109,7 @@ def _refused(refusal: Refusal, client_file_id: uuid.UUID, **ids: uuid.UUID | Non
 
 def _send_again(uow: UnitOfWork, document_ids: list[uuid.UUID]) -> dict[str, int]:
     gate_messages = {document_id: uuid.uuid4() for document_id in document_ids}
-    Retries(uow.session).reset(gate_messages)
+    uow.retries.reset(gate_messages)
     for document_id, message_id in gate_messages.items():
         uow.enqueue(messages.gate(document_id, message_id))
     return {"documents_resent": len(gate_messages)}
@@ -125,7 +124,7 @@ def _record(
     params: dict[str, str],
     counts: dict[str, int],
 ) -> None:
-    now = utcnow()
+    now = uow.clock()
     state = state_dict(uow.files.state(client_file))
     uow.lifecycle.add_job(
         LifecycleJob(

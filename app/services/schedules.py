@@ -11,18 +11,17 @@ from typing import Any
 from app.domain import instants, rules
 from app.domain.model import Action, Actor, FileState
 from app.errors import ActionRefused, InvalidInput, NotFound
-from app.persistence.models import ClientFile, utcnow
+from app.persistence.models import ClientFile
 from app.persistence.schedules import (
     CANCELLED,
     SCHEDULED,
     ScheduledAction,
-    ScheduledActions,
 )
 from app.persistence.uow import UnitOfWork
+from app.services import commands
 from app.services.queries import visible_file
 
-SCHEDULABLE = (Action.DEACTIVATE, Action.REACTIVATE, Action.DETACH, Action.DELETE)
-PARAMETERS: dict[Action, frozenset[str]] = {Action.REACTIVATE: frozenset({"reprocess_skipped"})}
+SCHEDULABLE = commands.WORKER_ACTIONS
 # Refusals no later change of the file can lift: refused when scheduling. Any other rule
 # (e.g. "not deactivated" for a reactivation) is judged when the action comes due.
 FINAL_REASONS = frozenset({"file_being_deleted", "practice_staff_only"})
@@ -78,10 +77,10 @@ def schedule(
     records it once (a task delivered twice)."""
     params = _checked_params(action, params or {})
     with uow:
-        repository = ScheduledActions(uow.session)
+        repository = uow.schedules
         if schedule_id is not None and (existing := repository.get(schedule_id)) is not None:
             return _already_recorded(existing, client_file_id, action)
-        run_at = _check_time(run_at, now or utcnow())
+        run_at = _check_time(run_at, now or uow.clock())
         actor, client_file = _actor_and_file(uow, actor_id, client_file_id)
         _check_final_rules(action, uow.files.state(client_file), actor, client_file_id)
         # Two deliveries of one message at the same moment both pass the look-up above:
@@ -97,7 +96,7 @@ def schedule(
                 status=SCHEDULED,
                 job_id=uuid.uuid4(),
                 attempts=0,
-                created_at=now or utcnow(),
+                created_at=now or uow.clock(),
             )
         )
         if not created:
@@ -120,7 +119,7 @@ def list_for_file(
     """Every schedule of the file, soonest first, finished ones included (their outcome)."""
     with uow:
         visible_file(uow, actor, client_file_id)
-        return [view(s) for s in ScheduledActions(uow.session).for_file(client_file_id)]
+        return [view(s) for s in uow.schedules.for_file(client_file_id)]
 
 
 def cancel(
@@ -136,7 +135,7 @@ def cancel(
     with uow:
         visible_file(uow, actor, client_file_id)
         # Waits for a runner that holds the row, then sees what it did.
-        record = ScheduledActions(uow.session).get(schedule_id, lock=True)
+        record = uow.schedules.get(schedule_id, lock=True)
         if record is None or record.client_file_id != client_file_id:
             raise NotFound("No such scheduled action.", schedule_id=schedule_id)
         if not actor.is_staff:
@@ -156,7 +155,7 @@ def cancel(
                 schedule_id=schedule_id,
             )
         record.status, record.cancelled_by = CANCELLED, actor.user_id
-        record.finished_at = now or utcnow()
+        record.finished_at = now or uow.clock()
         uow.commit()
         return view(record)
 
@@ -165,7 +164,7 @@ def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:
     if action not in SCHEDULABLE:
         names = ", ".join(str(a) for a in SCHEDULABLE)
         raise InvalidInput(f"Only these actions can be scheduled: {names}.", action=action)
-    unknown = set(params) - PARAMETERS.get(action, frozenset())
+    unknown = set(params) - commands.options(action)
     if unknown:
         raise InvalidInput(f"A {action} takes no option {', '.join(sorted(unknown))}.")
     if "reprocess_skipped" in params and not isinstance(params["reprocess_skipped"], bool):

@@ -12,7 +12,6 @@ from app.domain.model import Actor
 from app.domain.people import Person, StaffChange, staff_refusal
 from app.domain.rules import Refusal
 from app.errors import Forbidden, NotFound
-from app.persistence.auth import ApiTokens
 from app.persistence.models import User
 from app.persistence.uow import UnitOfWork
 from app.services import admin, tokens
@@ -79,7 +78,7 @@ def change(uow: UnitOfWork, actor: Actor, user_id: uuid.UUID, what: StaffChange)
         assert user is not None
         now = uow.clock()
         if what is StaffChange.REMOVE:
-            ApiTokens(uow.session).revoke_all(user.id, now)
+            uow.tokens.revoke_all(user.id, now)
             user.practice_id, user.is_admin = None, False
         user.disabled_at = None if what is StaffChange.ENABLE else (user.disabled_at or now)
         uow.commit()

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.model import DocumentStatus
-from app.persistence.exports import ExportBundles
-from app.persistence.models import LifecycleJob, utcnow
+from app.persistence.models import LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services import messages, requests
 
@@ -30,7 +29,7 @@ def sweep(
     batch_size: int,
     now: datetime | None = None,
 ) -> SweepReport:
-    now = now or utcnow()
+    now = now or uow.clock()
     stale_before = now - stale_after
     with uow:
         # Rows are claimed FOR UPDATE SKIP LOCKED: two sweepers never resend the same one.
@@ -43,7 +42,7 @@ def sweep(
             else:
                 uow.enqueue(messages.extract(document.id, document.task_id))
         resumed = _resume_deletions(uow, stale_before, now, batch_size)
-        exports = ExportBundles(uow.session).unfinished(stale_before, batch_size)
+        exports = uow.exports.unfinished(stale_before, batch_size)
         for export in exports:
             export.updated_at = now
             payload = {"export_id": str(export.id)}

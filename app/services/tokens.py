@@ -13,7 +13,7 @@ from app.domain import people
 from app.domain.model import Actor, Role
 from app.domain.people import TOKEN_PREFIX
 from app.errors import InvalidInput, NotFound
-from app.persistence.auth import ApiToken, ApiTokens, token_hash
+from app.persistence.auth import ApiToken, token_hash
 from app.persistence.uow import UnitOfWork
 
 
@@ -67,7 +67,7 @@ def issue(
     with uow:
         if uow.users.get(user_id) is None:
             raise NotFound("No such user.", user_id=user_id)
-        token = ApiTokens(uow.session).add(
+        token = uow.tokens.add(
             ApiToken(
                 id=uuid.uuid4(),
                 user_id=user_id,
@@ -107,7 +107,7 @@ def list_own(uow: UnitOfWork, actor: Actor) -> list[TokenView]:
     with uow:
         return [
             TokenView(t.id, t.name, t.prefix, t.created_at, t.expires_at, t.last_used_at)
-            for t in ApiTokens(uow.session).of_user(actor.user_id)
+            for t in uow.tokens.of_user(actor.user_id)
         ]
 
 
@@ -115,7 +115,7 @@ def revoke(uow: UnitOfWork, token_id: uuid.UUID, *, owner: Actor | None = None) 
     """Revoke a token: any (operator), or only one of `owner`'s own."""
     with uow:
         user_id = owner.user_id if owner is not None else None
-        if ApiTokens(uow.session).revoke(token_id, user_id=user_id) == 0:
+        if uow.tokens.revoke(token_id, user_id=user_id) == 0:
             raise NotFound("No such active token.", token_id=token_id)
         uow.commit()
 
@@ -140,7 +140,7 @@ def actor_in(uow: UnitOfWork, secret: str) -> Actor | None:
     if not well_formed(secret):
         return None
     now = uow.clock()
-    repository = ApiTokens(uow.session)
+    repository = uow.tokens
     owner = repository.owner_for(token_hash(secret), now)
     if owner is None:
         return None

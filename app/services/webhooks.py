@@ -22,7 +22,7 @@ from typing import Any
 from app.config import Settings
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
-from app.persistence.webhooks import DELIVERED, FAILED, PENDING, WebhookDeliveries
+from app.persistence.webhooks import DELIVERED, FAILED, PENDING
 from app.services.webhook_http import DeliveryFailed, GuardedSender, HttpSender
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def _attempt(
 def _claim(uow: UnitOfWork, now: datetime, limit: int) -> list[_Claimed]:
     with uow:
         claimed = []
-        deliveries = WebhookDeliveries(uow.session)
+        deliveries = uow.webhooks
         for delivery in deliveries.claim_due(now, limit):
             delivery.attempts += 1
             delivery.next_attempt_at = now + LEASE
@@ -186,7 +186,7 @@ def _record(
     policy: Policy,
 ) -> str:
     with uow:
-        delivery = WebhookDeliveries(uow.session).get(item.id)
+        delivery = uow.webhooks.get(item.id)
         if delivery is None:
             return FAILED
         delivery.last_status_code = code

@@ -185,6 +185,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "broker_restore_interval_seconds",
             "extraction_fair_burst",
             "gate_nudge_seconds",
+            "task_events",
         )
     }
     env["DOSSIER_TEST_ENGINE_JOURNAL"] = str(tmp / "engine-runs.txt")

@@ -163,15 +163,12 @@ def test_a_stuck_deletion_is_resumed_with_its_job(
 def test_a_lifecycle_request_whose_message_was_lost_is_sent_again(
     office: Office, dispatcher: FakeDispatcher
 ) -> None:
-    from app.domain.model import Action
     from app.services import requests
+    from app.services.commands import Deactivate
 
     # GIVEN a deactivation asked for over the API, recorded, whose message never arrived
     requested = requests.request(
-        office.uow,
-        client_file_id=office.file_id,
-        actor_id=office.staff_id,
-        action=Action.DEACTIVATE,
+        office.uow, Deactivate(client_file_id=office.file_id, actor_id=office.staff_id)
     )
     dispatcher.clear()
     assert sweeper.sweep(office.uow, stale_after=STALE_AFTER, batch_size=100) == (
@@ -184,8 +181,8 @@ def test_a_lifecycle_request_whose_message_was_lost_is_sent_again(
     # THEN the same job is sent again, under its own id
     assert report.lifecycle_requests_resent == 1
     [message] = dispatcher.named(messages.DEACTIVATE)
-    assert message.task_id == requested.message.task_id
-    assert message.payload["job_id"] == str(requested.message.task_id)
+    assert message.task_id == requested.job_id
+    assert message.payload["job_id"] == str(requested.job_id)
 
 
 def test_documents_of_a_file_being_deleted_are_left_to_the_deletion(

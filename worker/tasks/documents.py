@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from app.errors import ExtractionTimedOut
+from app import metrics
+from app.domain import reasons
+from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
 from app.services import documents, extraction, messages, pending
 from worker import app
@@ -48,19 +52,37 @@ def extract(task: BoundTask, **payload: Any) -> str:
     )
 
 
+log = logging.getLogger(__name__)
+
+
 class TimeLimited:
-    """The engine, with Celery's soft time limit (raised inside it) turned into an
-    expected failure the document records, not a crash with a traceback."""
+    """The engine, timed and counted, with Celery's soft time limit (raised inside it)
+    turned into an expected failure the document records, not a crash with a traceback."""
 
     def __init__(self, engine: Engine, seconds: int) -> None:
         self.engine, self.seconds = engine, seconds
         self.name = engine.name
 
     def extract(self, data: bytes, content_type: str) -> ExtractionResult:
+        started = time.perf_counter()
+        outcome = reasons.ENGINE_ERROR
         try:
-            return self.engine.extract(data, content_type)
+            result = self.engine.extract(data, content_type)
+            outcome = "extracted"
+            return result
         except SoftTimeLimitExceeded:
+            outcome = reasons.TIMED_OUT
             raise ExtractionTimedOut(
                 f"The extraction took longer than its time limit ({self.seconds} s) and "
                 "was stopped. Retry the document once the service is less busy."
             ) from None
+        except UnreadableDocument:
+            outcome = reasons.UNREADABLE
+            raise
+        finally:
+            seconds = time.perf_counter() - started
+            metrics.extraction_ran(self.name, outcome, seconds)
+            log.info(
+                "extraction ran",
+                extra={"engine": self.name, "outcome": outcome, "seconds": round(seconds, 3)},
+            )

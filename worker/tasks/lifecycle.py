@@ -1,5 +1,6 @@
-"""Lifecycle tasks. The job id defaults to the Celery task id, so a message delivered
-twice is the same job and runs once."""
+"""Lifecycle tasks: each validates its message as the action's command (the type the API
+and the schedules use) and runs it through the one registry. The job id defaults to the
+Celery task id, so a message delivered twice is the same job and runs once."""
 
 from __future__ import annotations
 
@@ -8,28 +9,25 @@ import uuid
 from typing import Any
 
 from app.config import get_settings
-from app.domain.model import Action
-from app.services import deletion, lifecycle, messages
+from app.services import commands, messages
+from app.services.commands import Command, Deactivate, Delete, Detach, Reactivate
 from worker import app
-from worker.payloads import LifecyclePayload, ReactivatePayload, parse
+from worker.payloads import JobPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
 
-def _job_id(task: BoundTask, body: LifecyclePayload) -> uuid.UUID:
-    return body.job_id or uuid.UUID(str(task.request.id))
-
-
-def _change(
-    task: BoundTask, action: Action, body: LifecyclePayload, **params: Any
-) -> dict[str, Any]:
-    result = lifecycle.change(
-        runtime().uow(),
-        job_id=_job_id(task, body),
-        client_file_id=body.client_file_id,
-        actor_id=body.actor_id,
-        action=action,
-        params=params,
+def _run(task: BoundTask, kind: type[Command], payload: dict[str, Any]) -> dict[str, Any]:
+    arguments = dict(payload)
+    job = parse(JobPayload, {"job_id": arguments.pop("job_id", None)})
+    command = parse(kind, arguments)
+    wiring = runtime()
+    result = commands.run(
+        wiring.uow(),
+        wiring.blobs,
+        command,
+        job_id=job.job_id or uuid.UUID(str(task.request.id)),
+        delete_batch_size=wiring.settings.delete_batch_size,
     )
     return dataclasses.asdict(result) | {"job_id": str(result.job_id)}
 
@@ -37,20 +35,19 @@ def _change(
 @app.task(name=messages.DEACTIVATE, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.DEACTIVATE)
 def deactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
-    return _change(task, Action.DEACTIVATE, parse(LifecyclePayload, payload))
+    return _run(task, Deactivate, payload)
 
 
 @app.task(name=messages.DETACH, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.DETACH)
 def detach(task: BoundTask, **payload: Any) -> dict[str, Any]:
-    return _change(task, Action.DETACH, parse(LifecyclePayload, payload))
+    return _run(task, Detach, payload)
 
 
 @app.task(name=messages.REACTIVATE, **RETRY_OPTIONS)
 @rejecting_bad_input(messages.REACTIVATE)
 def reactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
-    body = parse(ReactivatePayload, payload)
-    return _change(task, Action.REACTIVATE, body, reprocess_skipped=body.reprocess_skipped)
+    return _run(task, Reactivate, payload)
 
 
 # A big deletion may take longer than an extraction; it must still end before the broker
@@ -63,14 +60,4 @@ def reactivate(task: BoundTask, **payload: Any) -> dict[str, Any]:
 )
 @rejecting_bad_input(messages.DELETE)
 def delete(task: BoundTask, **payload: Any) -> dict[str, Any]:
-    body = parse(LifecyclePayload, payload)
-    wiring = runtime()
-    result = deletion.delete(
-        wiring.uow(),
-        wiring.blobs,
-        job_id=_job_id(task, body),
-        client_file_id=body.client_file_id,
-        actor_id=body.actor_id,
-        batch_size=wiring.settings.delete_batch_size,
-    )
-    return dataclasses.asdict(result) | {"job_id": str(result.job_id)}
+    return _run(task, Delete, payload)

@@ -18,11 +18,17 @@ from app.extraction.fields.currency import document_currency
 from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import read_issue_date
 from app.extraction.fields.numbers import read_number
-from app.extraction.fields.supplier import Supplier, read_supplier, registered_name
+from app.extraction.fields.supplier import Supplier, registered_name, supplier_and_brand
 from app.extraction.fields.totals import read_money
 from app.extraction.layout import Page
 
-__all__ = ["FIELD_NAMES", "fields_of_rows", "read_fields", "read_registered_name"]
+__all__ = [
+    "FIELD_NAMES",
+    "fields_of_rows",
+    "read_fields",
+    "read_registered_name",
+    "rule_reading",
+]
 
 FIELD_NAMES = ("supplier", "date", "total", "tax", "currency", "invoice_number")
 
@@ -32,19 +38,25 @@ def read_fields(pages: Sequence[Page]) -> dict[str, Any]:
 
 
 def fields_of_rows(rows: Sequence[Row]) -> dict[str, Any]:
-    """The rules' reading of rows already read (the learned reader weighs it too)."""
+    """The rules' reading of rows already read."""
+    return rule_reading(rows)[0]
+
+
+def rule_reading(rows: Sequence[Row]) -> tuple[dict[str, Any], bool]:
+    """The rules' reading of rows already read (the learned reader weighs it too), and
+    whether their supplier is a trading name (`brand`) rather than the printed name."""
     credit = is_credit_note(rows)
     amounts = read_money(unsigned(rows) if credit else rows)
     total_marker = amounts.total.amount.currency if amounts.total else None
     currency, currency_confidence = document_currency((row.folded for row in rows), total_marker)
     issue_date = read_issue_date(rows, dollars=currency in {"USD", "CAD", "AUD"})
     number = read_number(rows)
-    supplier = read_supplier(rows)
+    supplier, brand = supplier_and_brand(rows)
     total = amounts.total.value if amounts.total else None
     tax = amounts.tax
     if credit:  # a credit note reduces the books
         total, tax = _negative(total), _negative(tax)
-    return {
+    fields = {
         "supplier": supplier.value,
         "date": issue_date.value.isoformat() if issue_date.value else None,
         "total": money(total) if total is not None else None,
@@ -60,6 +72,7 @@ def fields_of_rows(rows: Sequence[Row]) -> dict[str, Any]:
             "invoice_number": number.confidence,
         },
     }
+    return fields, brand
 
 
 def _negative(value: Decimal | None) -> Decimal | None:

@@ -51,6 +51,7 @@ _RANGE_RE = re.compile(rf"\s*{_CONNECTOR}\s*")
 # The start of a period may lack its year ('July 1 - July 31, 2014').
 _OPEN_RANGE_RE = re.compile(rf"\d(?:er|st|nd|rd|th)?\.?\s*{_CONNECTOR}\s*$")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2099
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ class DateMatch:
 
 def find_dates(folded: str) -> list[DateMatch]:
     """Every plausible date in a folded line, left to right, without overlaps."""
-    if not any(char.isdigit() for char in folded):
+    if not _DIGIT.search(folded):  # most lines: no pattern can match
         return []
     found: list[DateMatch] = []
     for pattern in _PATTERNS:

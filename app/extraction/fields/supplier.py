@@ -81,16 +81,17 @@ class Supplier:
 def read_supplier(rows: Sequence[Row]) -> Supplier:
     """The brand the document is issued under if it names one (see `brand`), else the
     best-scored name."""
+    return supplier_and_brand(rows)[0]
+
+
+def supplier_and_brand(rows: Sequence[Row]) -> tuple[Supplier, bool]:
+    """`read_supplier`'s answer, and whether it is a trading name other than the
+    best-scored printed name (the learned reader leaves a brand alone)."""
     printed = _best_name(rows)
     brand = trading_name(rows, printed.value)
     if brand is not None:
-        return Supplier(brand, _BRAND_CONFIDENCE)
-    return printed
-
-
-def printed_name(rows: Sequence[Row]) -> Supplier:
-    """The best-scored name, before a brand is looked for."""
-    return _best_name(rows)
+        return Supplier(brand, _BRAND_CONFIDENCE), brand != printed.value
+    return printed, False
 
 
 def registered_name(rows: Sequence[Row]) -> Supplier:
@@ -176,10 +177,11 @@ def _clean(phrase: str) -> str | None:
         return None  # one half of a name broken at its '&'
     if len(_LEGAL_FORM.sub("", folded).split()) > 7:
         return None  # a sentence, not a name
-    letters = sum(char.isalpha() for char in name)
-    if letters < 2 or sum(char.isdigit() for char in name) > 0.25 * len(name):
+    letters = sum(map(str.isalpha, name))
+    digits = sum(map(str.isdigit, name))
+    if letters < 2 or digits > 0.25 * len(name):
         return None
-    if " " not in name and ("_" in name or any(char.isdigit() for char in name)):
+    if " " not in name and ("_" in name or digits):
         return None  # an identifier, not a name
     if _TITLE.match(folded) or _WEB.search(folded):
         return None

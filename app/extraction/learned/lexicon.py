@@ -9,6 +9,7 @@ it, on the line above) and how much.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _GROUPS: dict[str, str] = {
     "total": r"total|totaal|gesamt\w*|summe|totale|importe total|montant total|grand total|gross"
@@ -57,8 +58,10 @@ _PATTERN = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def groups_in(folded: str) -> frozenset[str]:
-    """The groups whose words appear in `folded` (one linear scan)."""
+    """The groups whose words appear in `folded` (one linear scan; the same line above
+    or column header serves many values, so the answer is kept)."""
     found = set()
     for match in _PATTERN.finditer(folded):
         if match.lastgroup is not None:

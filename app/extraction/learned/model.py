@@ -26,7 +26,11 @@ class FieldModel:
 
     def probability(self, features: Mapping[str, float]) -> float:
         weights = self.weights
-        z = self.intercept + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        z = self.intercept
+        for name, value in features.items():  # a loop: it runs for every candidate
+            weight = weights.get(name)
+            if weight is not None:
+                z += weight * value
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 

@@ -132,17 +132,30 @@ def _mark_pick(
 
 
 class _Evidence:
-    """Document-wide facts, built once: word counts, web and mail domains, and the words
-    of the lines that carry the issuer's registration (VAT id, IBAN, registry)."""
+    """Document-wide facts, built once: word counts, web and mail domains, the words of
+    the lines that carry the issuer's registration (VAT id, IBAN, registry), and which of
+    the rows names can come from are a buyer's heading."""
 
     def __init__(self, rows: Sequence[Row], everything: str) -> None:
         self.rows = rows
+        self._buyer_heading: dict[int, bool] = {}
         self.mentions = _Mentions(everything)
         self.domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
         self.footer: set[str] = set()
         for row in rows:
             if "id" in groups_in(row.folded) or _LEGAL_CONTEXT.search(row.folded):
                 self.footer.update(_WORD.findall(row.folded))
+
+    def buyer_near(self, row: Row) -> bool:
+        """A buyer heading within six rows above, wherever its column (each row is
+        looked at once, however many names are near it)."""
+        for above in self.rows[max(0, row.index - 6) : row.index]:
+            heading = self._buyer_heading.get(above.index)
+            if heading is None:
+                heading = self._buyer_heading[above.index] = _is_buyer_heading(above)
+            if heading:
+                return True
+        return False
 
 
 def _features(
@@ -163,7 +176,7 @@ def _features(
         "s:under_seller": _under_label(rows, row, Kind.SELLER),
         "s:under_buyer": _under_label(rows, row, Kind.BUYER),
         "s:buyer_on_row": float(any(lb.kind is Kind.BUYER for lb in row.labels)),
-        "s:buyer_near": float(_buyer_near(rows, row)),
+        "s:buyer_near": float(evidence.buyer_near(row)),
         "s:owner": float(_owner(rows, row, folded)),
         "s:legal_context": float(bool(_LEGAL_CONTEXT.search(row.folded))),
         "s:mentions": min(evidence.mentions(core) - 1, 5) / 5 if core else 0.0,
@@ -190,12 +203,9 @@ def _features(
     return features
 
 
-def _buyer_near(rows: Sequence[Row], row: Row) -> bool:
-    """A buyer label within six rows above, wherever its column."""
-    return any(
-        _BUYER.search(above.folded) or any(label.kind is Kind.BUYER for label in above.labels)
-        for above in rows[max(0, row.index - 6) : row.index]
-    )
+def _is_buyer_heading(row: Row) -> bool:
+    """A buyer label, the rules' or one of `_BUYER`."""
+    return bool(_BUYER.search(row.folded)) or any(label.kind is Kind.BUYER for label in row.labels)
 
 
 def _person_shape(name: str, folded: str) -> bool:

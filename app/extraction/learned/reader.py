@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.extraction.fields import fields_of_rows
+from app.extraction.fields import rule_reading
 from app.extraction.fields.amounts import money
 from app.extraction.fields.credit import is_credit_note, unsigned
 from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import month_first_order
-from app.extraction.fields.supplier import printed_name
 from app.extraction.layout import Page
 from app.extraction.learned.candidates import (
     Candidate,
@@ -88,7 +87,7 @@ class Prepared:
 def prepare(pages: Sequence[Page]) -> Prepared:
     """Everything the model scores; training calls it too, so both see the same features."""
     rows = read_rows(pages)
-    rules = fields_of_rows(rows)
+    rules, brand = rule_reading(rows)
     document = _document(rows)
     amounts = amount_candidates(
         _with_rows(document, unsigned(rows)) if document.credit else document
@@ -98,7 +97,6 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     _mark_rule_picks(dates, rules, ("date",))
     suppliers = supplier_candidates(document, rules["supplier"])
     numbers = number_candidates(document, rules["invoice_number"])
-    brand = rules["supplier"] is not None and rules["supplier"] != printed_name(rows).value
     return Prepared(amounts, dates, suppliers, numbers, rules, document.credit, brand)
 
 

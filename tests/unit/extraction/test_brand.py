@@ -95,3 +95,14 @@ def test_intermediaries_and_software_credits_are_not_brands() -> None:
         """
     )
     assert result["supplier"] == "Atelier Moreau SAS"
+
+
+def test_the_rules_say_when_their_supplier_is_a_brand_rather_than_the_printed_name() -> None:
+    from app.extraction.fields import rule_reading
+    from app.extraction.fields.document import read_rows
+
+    _, brand = rule_reading(read_rows([page_from_text(MARKETPLACE)]))
+    assert brand
+    plain = "Coolpark B.V.\nFactuur 2024-11    Factuurdatum 01-02-2024\nTotaal   € 50,00\n"
+    fields, brand = rule_reading(read_rows([page_from_text(plain)]))
+    assert (fields["supplier"], brand) == ("Coolpark B.V.", False)

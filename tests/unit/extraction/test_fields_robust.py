@@ -23,3 +23,11 @@ def test_any_text_gives_json_ready_fields(pieces: list[str]) -> None:
     assert set(fields["confidence"]) == set(FIELD_NAMES)
     assert all(0 <= value <= 1 for value in fields["confidence"].values())
     json.dumps(fields)
+
+
+def test_folding_keeps_one_character_per_character_for_any_text() -> None:
+    from app.extraction.fields.text import fold
+
+    text = "Fällig\u00a0am\u2013Straße «Ÿ» ÉTÉ\t1"
+    assert len(fold(text)) == len(text)
+    assert fold(text).startswith("fallig am-")

@@ -45,3 +45,15 @@ def test_a_text_layer_of_glyph_codes_is_not_readable_text() -> None:
     words = [Box("Total", 0, 0, 30, 10), Box("12,00", 40, 0, 70, 10)]
     assert readable_share(codes) < 0.7 <= readable_share(words) == 1.0
     assert readable_share([]) == 0.0
+
+
+def test_a_lines_phrases_are_found_once_and_kept() -> None:
+    (line,) = group_lines(0, [Box("Total", 0, 0, 30, 10), Box("12,00", 200, 0, 230, 10)])
+    assert line.phrases() is line.phrases()
+    assert [phrase.text for phrase in line.phrases()] == ["Total", "12,00"]
+
+
+def test_control_characters_count_against_a_readable_text_layer() -> None:
+    from app.extraction.pdf import readable_share
+
+    assert readable_share([Box("ab\x01\x02", 0, 0, 30, 10)]) == 0.5

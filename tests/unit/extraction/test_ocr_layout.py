@@ -1,6 +1,7 @@
 """OCR boxes of a tilted photo: lines are found after the tilt is taken out."""
 
 import numpy as np
+import pytest
 
 from app.extraction.layout import group_lines
 from app.extraction.ocr import _tilt, _upright
@@ -40,3 +41,29 @@ def test_narrow_boxes_do_not_vote_on_the_tilt() -> None:
     wide = [quad(0, 0, 200, 20, 0.02) for _ in range(3)]
     narrow = [quad(0, 0, 15, 20, 0.5) for _ in range(5)]
     assert abs(_tilt(wide + narrow) - 0.02) < 1e-9
+
+
+def test_the_detector_searches_a_bounded_picture_and_configure_builds_a_new_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typing import Any
+
+    from app.extraction import ocr
+
+    built: list[dict[str, Any]] = []
+
+    class FakeReader:
+        def __init__(self, params: dict[str, Any]) -> None:
+            built.append(params)
+
+    monkeypatch.setattr(ocr, "_reader_class", lambda: FakeReader)
+    monkeypatch.setattr(ocr, "SETTINGS", dict(ocr.SETTINGS))
+    monkeypatch.setattr(ocr, "_engines", {})
+    ocr._engine()
+    ocr._engine()
+    assert len(built) == 1  # one reader per process
+    assert (built[0]["Det.limit_type"], built[0]["Det.limit_side_len"]) == ("max", 1280)
+    ocr.configure(**{"Det.limit_side_len": 960})
+    ocr._engine()
+    assert len(built) == 2
+    assert built[1]["Det.limit_side_len"] == 960
