@@ -175,6 +175,20 @@ class Settings(BaseSettings):
         default="600/minute", description="Uploads allowed per token and per client address."
     )
 
+    # The console (issue 17): its signed session cookie.
+    console_secret: str = Field(
+        default="",
+        description="Key signing the console's session cookies; every web process must share "
+        "it. Empty: a random key kept in embedded_dir/console.key (one machine).",
+    )
+    console_secure_cookies: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only (browsers also accept it from "
+        "http://127.0.0.1 and localhost).",
+    )
+    console_session_hours: float = Field(
+        default=12, gt=0, le=24 * 31, description="How long a console sign-in lasts."
+    )
     idempotency_retention_hours: float = Field(
         default=24,
         gt=0,

@@ -29,6 +29,7 @@ from app.demo_story import Story
 WORKER_READY_SECONDS = 40.0
 STEP_TIMEOUT_SECONDS = 20.0
 LOG_TAIL_LINES = 25
+DEMO_STAFF = "claire@cabinet-lefevre.example"
 
 
 def run(*, keep: bool = False, console: Console | None = None) -> int:
@@ -65,22 +66,30 @@ def run(*, keep: bool = False, console: Console | None = None) -> int:
     )
     if keep:
         console.print(f"State kept in {state}")
+        console.print(
+            f"Open it in the console: dossier serve --state {state} --sign-in {DEMO_STAFF}"
+        )
     else:
         shutil.rmtree(state, ignore_errors=True)
     return 0
 
 
-@contextmanager
-def _embedded_environment(state: Path) -> Iterator[None]:
-    """Point this process and its children at `state`, whatever the caller's environment
-    says, so repeated runs start clean and never touch a real deployment."""
-    overrides = {
+def demo_environment(state: Path) -> dict[str, str]:
+    """The settings of a demo's state directory, as environment variables."""
+    return {
         "DOSSIER_DATABASE_URL": f"sqlite:///{state / 'dossier.db'}",
         "DOSSIER_BROKER_URL": EMBEDDED,
         "DOSSIER_BROKER_KEY_PREFIX": "",
         "DOSSIER_STORAGE_DIR": str(state / "blobs"),
         "DOSSIER_EMBEDDED_DIR": str(state / "embedded"),
     }
+
+
+@contextmanager
+def _embedded_environment(state: Path) -> Iterator[None]:
+    """Point this process and its children at `state`, whatever the caller's environment
+    says, so repeated runs start clean and never touch a real deployment."""
+    overrides = demo_environment(state)
     saved = {name: os.environ.get(name) for name in overrides}
     os.environ.update(overrides)
     get_settings.cache_clear()

@@ -28,14 +28,14 @@ def _runtime(*, messages: bool) -> Runtime:
 
     settings = get_settings()
     if not messages:
-        return build_runtime(settings, _NoMessages())
+        return build_runtime(settings, NoMessages())
     from worker.celery_app import create_celery
     from worker.dispatch import CeleryDispatcher
 
     return build_runtime(settings, CeleryDispatcher(create_celery(settings)))
 
 
-class _NoMessages:
+class NoMessages:
     def send(self, messages: list[TaskMessage]) -> None:
         raise RuntimeError("this command sends no messages")
 
@@ -295,15 +295,23 @@ def serve(
         int, typer.Option(envvar="PORT", help="Port to listen on ($PORT when set).")
     ] = 8000,
     concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
+    state: Annotated[
+        Path | None,
+        typer.Option(help="Serve the state directory `dossier demo --keep` left."),
+    ] = None,
+    sign_in: Annotated[
+        str | None,
+        typer.Option("--sign-in", help="Print a personal token for this user's console sign-in."),
+    ] = None,
 ) -> None:
-    """Web, the two workers (worker, extractor) and beat in one command, for trying
-    Dossier out.
+    """Web (API and console), the two workers (worker, extractor) and beat in one command,
+    for trying Dossier out.
 
-    Uses the configured database and broker (by default the embedded ones) and stops
-    every process on Ctrl-C."""
+    Uses the configured database and broker (by default the embedded ones), or those of
+    `--state`, and stops every process on Ctrl-C."""
     from app.api.serve import run
 
-    run(host=host, port=port, concurrency=concurrency)
+    run(host=host, port=port, concurrency=concurrency, state=state, sign_in=sign_in)
 
 
 def register(cli: typer.Typer) -> None:

@@ -19,7 +19,7 @@ from app.api.deps import (
     caller_keys,
 )
 from app.api.errors import Unauthenticated
-from app.api.idempotency import Keyed, answer
+from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -132,8 +132,7 @@ async def upload(
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction. With an
     `Idempotency-Key`, the same upload sent again gets the first answer."""
-    settings = ctx.runtime.settings
-    limits = admission.IntakeLimits.from_settings(settings)
+    limits = admission.IntakeLimits.from_settings(ctx.runtime.settings)
 
     def admitted(secret: str) -> Actor | None:
         ctx.limiter.hit("uploads", caller_keys(request, credentials))
@@ -149,27 +148,7 @@ async def upload(
             raise
         assert credentials is not None  # admitted, so a token was sent
         actor = await run_in_threadpool(_caller, ctx, credentials.credentials)
-    boundary = uploads.check_envelope(
-        request.headers.get("content-type", ""),
-        request.headers.get("content-length"),
-        settings.max_upload_bytes,
-    )
-    part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
-    try:
-        result = await run_in_threadpool(
-            lambda: documents.upload(
-                ctx.uow(),
-                ctx.runtime.blobs,
-                settings,
-                client_file_id=client_file_id,
-                actor=actor,
-                filename=part.filename,
-                data=part.incoming,
-                claim=keyed.claim(part.incoming.sha256, part.filename),
-            )
-        )
-    finally:
-        part.close()
+    result = await _store_upload(ctx, actor, client_file_id, request, keyed)
     body = UploadOut(
         id=result.document_id,
         client_file_id=client_file_id,
@@ -185,6 +164,63 @@ def _caller(ctx: ApiContext, secret: str) -> Actor:
     if actor is None:
         raise Unauthenticated("This API token is not valid.")
     return actor
+
+
+async def receive_upload(
+    ctx: ApiContext,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    request: Request,
+    rate_keys: list[str],
+    keyed: KeyedRequest | None = None,
+) -> documents.UploadResult:
+    """One upload from a multipart body by a caller already known (the console's session)."""
+    settings = ctx.runtime.settings
+    ctx.limiter.hit("uploads", rate_keys)
+    # Refuse callers without access, over their rate or their quota, before reading a
+    # byte of the body.
+    limits = admission.IntakeLimits.from_settings(settings)
+    try:
+        await run_in_threadpool(
+            admission.admit, ctx.uow(), actor, client_file_id, limits, ctx.rate_counter
+        )
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if keyed is None or not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
+    return await _store_upload(ctx, actor, client_file_id, request, keyed)
+
+
+async def _store_upload(
+    ctx: ApiContext,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    request: Request,
+    keyed: KeyedRequest | None,
+) -> documents.UploadResult:
+    """The body, streamed to a spool file, stored once the caller was let in."""
+    settings = ctx.runtime.settings
+    boundary = uploads.check_envelope(
+        request.headers.get("content-type", ""),
+        request.headers.get("content-length"),
+        settings.max_upload_bytes,
+    )
+    part = await uploads.read_file_part(request.stream(), boundary, settings.max_upload_bytes)
+    try:
+        return await run_in_threadpool(
+            lambda: documents.upload(
+                ctx.uow(),
+                ctx.runtime.blobs,
+                settings,
+                client_file_id=client_file_id,
+                actor=actor,
+                filename=part.filename,
+                data=part.incoming,
+                claim=keyed.claim(part.incoming.sha256, part.filename) if keyed else None,
+            )
+        )
+    finally:
+        part.close()
 
 
 def _retry_offer(result: documents.UploadResult) -> str | None:

@@ -2,7 +2,8 @@
 
 API answers are personal and change with every lifecycle step: no cache keeps them, no
 browser guesses their type, no page frames them. The interactive docs load Swagger UI
-and ReDoc from their CDN, so only those pages allow it."""
+and ReDoc from their CDN, so only those pages allow it. The console's pages run only
+their own script and style files."""
 
 from __future__ import annotations
 
@@ -24,8 +25,19 @@ DOCS_CSP = (
 )
 
 
+# The console's pages: their own scripts, styles and images only; no inline script or
+# style, no other site, no framing; forms post only to the console.
+CONSOLE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
-    csp = DOCS_CSP if path in DOC_PATHS else API_CSP
+    if path == "/console" or path.startswith("/console/"):
+        csp = CONSOLE_CSP
+    else:
+        csp = DOCS_CSP if path in DOC_PATHS else API_CSP
     return [
         (b"x-content-type-options", b"nosniff"),
         (b"cache-control", b"no-store"),

@@ -49,9 +49,13 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _dispatch(ctx: ApiContext, command: Command, keyed: KeyedRequest) -> JSONResponse:
+def dispatch(
+    ctx: ApiContext, command: Command, keyed: KeyedRequest | None = None
+) -> tuple[JobOut, bool]:
+    """Check, record and send a worker's lifecycle change (the API's and the console's);
+    the job, and whether it is the first answer to its idempotency key given again."""
     client_file_id, action = command.client_file_id, command.action
-    claim = keyed.claim(_canonical(command.params()))
+    claim = keyed.claim(_canonical(command.params())) if keyed is not None else None
     requested = requests.request(ctx.uow(), command, claim)
     message = requested.message
     try:
@@ -67,17 +71,23 @@ def _dispatch(ctx: ApiContext, command: Command, keyed: KeyedRequest) -> JSONRes
     job = JobOut(
         id=requested.job_id,
         client_file_id=client_file_id,
-        action=str(command.action),
+        action=str(action),
         status=JobStatus.PENDING,
         created_at=requested.created_at,
     )
-    return answer(job, 202, replayed=message is None)
+    return job, message is None
 
 
-def _run_now(
-    ctx: ApiContext, command: Command, keyed: KeyedRequest, status_code: int = 202
-) -> JSONResponse:
-    claim = keyed.claim(_canonical(command.params()))
+def _dispatch(ctx: ApiContext, command: Command, keyed: KeyedRequest) -> JSONResponse:
+    job, replayed = dispatch(ctx, command, keyed)
+    return answer(job, 202, replayed=replayed)
+
+
+def run_now(
+    ctx: ApiContext, command: Command, keyed: KeyedRequest | None = None
+) -> tuple[JobOut, bool]:
+    """A quick change run in this process (the API's and the console's)."""
+    claim = keyed.claim(_canonical(command.params())) if keyed is not None else None
     ran = requests.run_now(ctx.uow(), ctx.runtime.blobs, command, claim)
     job = JobOut(
         id=ran.job.job_id,
@@ -86,7 +96,14 @@ def _run_now(
         status=ran.job.status,
         counts=ran.job.counts,
     )
-    return answer(job, status_code, replayed=ran.replayed)
+    return job, ran.replayed
+
+
+def _run_now(
+    ctx: ApiContext, command: Command, keyed: KeyedRequest, status_code: int = 202
+) -> JSONResponse:
+    job, replayed = run_now(ctx, command, keyed)
+    return answer(job, status_code, replayed=replayed)
 
 
 def _canonical(params: dict[str, Any] | None) -> str:

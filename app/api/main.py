@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import redis
 from fastapi import FastAPI
 
-from app import logs, tracing
+from app import console, logs, tracing
 from app.api import (
     audit,
     bulk,
@@ -79,6 +79,7 @@ def create_app(
         practice_webhooks,
     ):
         app.include_router(module.router)
+    console.install(app)
     return app
 
 

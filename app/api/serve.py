@@ -4,19 +4,31 @@ subprocesses, exactly as the Procfile starts them; web runs in this process."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+from pathlib import Path
 
 import typer
 
 from app import local, multiprocess
 from app.config import ensure_directory, get_settings
+from app.demo import demo_environment
 from app.persistence.migrate import upgrade
 
 
-def run(*, host: str, port: int, concurrency: int) -> None:
+def run(
+    *,
+    host: str,
+    port: int,
+    concurrency: int,
+    state: Path | None = None,
+    sign_in: str | None = None,
+) -> None:
     import uvicorn
 
+    if state is not None:
+        use_state(state)
     settings = get_settings()
     _refuse_busy_port(host, port)
     upgrade(settings.database_url)
@@ -47,10 +59,41 @@ def run(*, host: str, port: int, concurrency: int) -> None:
             processes.append(local.start(local.beat_command(state / "schedule"), {}, beat_log))
             typer.echo(f"worker, extractor and beat started; logs in {state}/*.log")
             typer.echo(f"API on http://{host}:{port} (docs at /docs); Ctrl-C stops everything")
+            typer.echo(f"Console on http://{host}:{port}/console")
+            if sign_in:
+                typer.echo(f"Sign in as {sign_in} with the token {_console_token(sign_in)}")
             uvicorn.run("app.api.main:web_app", factory=True, host=host, port=port)
     finally:
         for process in processes:
             local.stop(process)
+
+
+def use_state(state: Path) -> None:
+    """Point this process and its children at a state directory `dossier demo --keep`
+    left: its SQLite file, its blobs and its own embedded broker."""
+    if not (state / "dossier.db").is_file():
+        typer.secho(f"{state} holds no dossier.db: not a demo's state.", fg="red", err=True)
+        raise typer.Exit(1)
+    os.environ.update(demo_environment(state.resolve()))
+    get_settings.cache_clear()
+
+
+def _console_token(email: str) -> str:
+    from app.api.cli import NoMessages
+    from app.bootstrap import build_runtime
+    from app.services import tokens
+
+    runtime = build_runtime(get_settings(), NoMessages())
+    try:
+        with runtime.uow() as uow:
+            user = uow.users.by_email(email.strip().lower())
+            user_id = user.id if user else None
+        if user_id is None:
+            typer.secho(f"No user with the e-mail address {email}.", fg="red", err=True)
+            raise typer.Exit(1)
+        return tokens.issue(runtime.uow(), user_id, "console").secret
+    finally:
+        runtime.close()
 
 
 def _refuse_busy_port(host: str, port: int) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Uuid, or_, select, update
+from sqlalchemy import ColumnElement, ForeignKey, String, Uuid, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.domain.model import Role
@@ -80,6 +80,13 @@ class ApiTokens:
         """The token with this hash if it is neither revoked nor expired and its user is
         not disabled: one indexed query, so a revoke or a disable, committed by any
         process, holds from the next request on."""
+        return self._owner(ApiToken.token_hash == digest, now)
+
+    def owner_of(self, token_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> TokenOwner | None:
+        """The same, by the token's id: a console session opened with it lives as long."""
+        return self._owner(and_(ApiToken.id == token_id, ApiToken.user_id == user_id), now)
+
+    def _owner(self, which: ColumnElement[bool], now: datetime) -> TokenOwner | None:
         query = (
             select(
                 ApiToken.id,
@@ -91,7 +98,7 @@ class ApiTokens:
             )
             .join(User, User.id == ApiToken.user_id)
             .where(
-                ApiToken.token_hash == digest,
+                which,
                 ApiToken.revoked_at.is_(None),
                 or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
                 User.disabled_at.is_(None),

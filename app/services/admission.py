@@ -34,6 +34,20 @@ class IntakeLimits:
         return cls(settings.upload_rate_per_minute, settings.upload_quota_documents)
 
 
+def admit(
+    uow: UnitOfWork,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    limits: IntakeLimits,
+    counter: RateCounter | None,
+) -> None:
+    """For a caller already known: raise NotFound, ActionRefused (quota) or RateLimited;
+    otherwise let it in."""
+    with uow:
+        practice_id = _check_file(uow, actor, client_file_id, limits)
+    _count_rate(practice_id, client_file_id, limits, counter)
+
+
 def admit_bearer(
     uow: UnitOfWork,
     secret: str,

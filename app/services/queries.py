@@ -50,6 +50,7 @@ class ActionOption:
     for_practice: tuple[str, ...]
     for_client: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
+    until: datetime | None = None  # when a refusal only time lifts ends
 
 
 def visible_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
@@ -92,14 +93,19 @@ def list_documents(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> 
 
 def get_document(uow: UnitOfWork, actor: Actor, document_id: uuid.UUID) -> DocumentView:
     with uow:
-        document = uow.documents.get(document_id)
-        if document is None:
-            raise NotFound("No such document.", document_id=document_id)
-        try:
-            visible_file(uow, actor, document.client_file_id)
-        except NotFound:
-            raise NotFound("No such document.", document_id=document_id) from None
-        return _document_view(uow, document)
+        return _document_view(uow, visible_document(uow, actor, document_id))
+
+
+def visible_document(uow: UnitOfWork, actor: Actor, document_id: uuid.UUID) -> Document:
+    """The document, if the actor may see its file; otherwise NotFound."""
+    document = uow.documents.get(document_id)
+    if document is None:
+        raise NotFound("No such document.", document_id=document_id)
+    try:
+        visible_file(uow, actor, document.client_file_id)
+    except NotFound:
+        raise NotFound("No such document.", document_id=document_id) from None
+    return document
 
 
 def _document_view(uow: UnitOfWork, document: Document) -> DocumentView:
@@ -151,6 +157,7 @@ def available_actions(
                     consequences.for_practice,
                     consequences.for_client,
                     impact.get(action, {}),
+                    refusal.until if refusal else None,
                 )
             )
         return options

@@ -13,7 +13,7 @@ from app.domain import people
 from app.domain.model import Actor, Role
 from app.domain.people import TOKEN_PREFIX
 from app.errors import InvalidInput, NotFound
-from app.persistence.auth import ApiToken, token_hash
+from app.persistence.auth import ApiToken, ApiTokens, TokenOwner, token_hash
 from app.persistence.uow import UnitOfWork
 
 
@@ -120,6 +120,37 @@ def revoke(uow: UnitOfWork, token_id: uuid.UUID, *, owner: Actor | None = None) 
         uow.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """Who signed in to the console, and with what: a session lasts only as long as the
+    token it was opened with (revoking the token ends it). Other ways in (an e-mail link)
+    open a session with no token."""
+
+    user_id: uuid.UUID
+    token_id: uuid.UUID | None
+
+
+def sign_in(uow: UnitOfWork, secret: str) -> SignIn | None:
+    """A console sign-in with a personal token; None when `actor_for` would refuse it."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    now = uow.clock()
+    with uow:
+        owner = ApiTokens(uow.session).owner_for(token_hash(secret), now)
+        return SignIn(owner.user_id, owner.token_id) if owner is not None else None
+
+
+def session_actor(uow: UnitOfWork, signed_in: SignIn) -> Actor | None:
+    """The actor of a console session, with the files they may see right now; None once
+    the token it was opened with is revoked or expired, or its user disabled."""
+    now = uow.clock()
+    with uow:
+        if signed_in.token_id is None:
+            return uow.users.actor(signed_in.user_id)
+        owner = ApiTokens(uow.session).owner_of(signed_in.token_id, signed_in.user_id, now)
+        return _actor(uow, owner) if owner is not None else None
+
+
 def actor_for(uow: UnitOfWork, secret: str) -> Actor | None:
     """The user a bearer token stands for, with the files they may see right now; None
     when the token is unknown, revoked or expired, or its user disabled."""
@@ -144,14 +175,18 @@ def actor_in(uow: UnitOfWork, secret: str) -> Actor | None:
     owner = repository.owner_for(token_hash(secret), now)
     if owner is None:
         return None
+    if people.last_use_is_stale(owner.last_used_at, now):
+        repository.mark_used(owner.token_id, now)
+        uow.commit()
+    return _actor(uow, owner)
+
+
+def _actor(uow: UnitOfWork, owner: TokenOwner) -> Actor:
     file_ids = (
         uow.users.client_file_ids(owner.user_id)
         if owner.role is Role.CLIENT
         else frozenset[uuid.UUID]()
     )
-    if people.last_use_is_stale(owner.last_used_at, now):
-        repository.mark_used(owner.token_id, now)
-        uow.commit()
     return Actor(owner.user_id, owner.role, owner.practice_id, file_ids, owner.is_admin)
 
 

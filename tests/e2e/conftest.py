@@ -10,7 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -115,24 +115,29 @@ def _environment(database_url: str, key_prefix: str, state: Path) -> dict[str, s
     }
 
 
+def start_logged(
+    stack: ExitStack, state: Path, role: str, command: list[str], env: dict[str, str]
+) -> None:
+    """Start a process logging to `state/<role>.log`; stopped when the stack closes."""
+    log = stack.enter_context(open(state / f"{role}.log", "ab"))  # noqa: SIM115
+    stack.callback(stop, start(command, env, log))
+
+
+def web_command(port: int) -> list[str]:
+    web = with_option(with_option(procfile()["web"], "--port", str(port)), "--host", "127.0.0.1")
+    return in_this_environment(web)
+
+
 def _start_processes(
     stack: ExitStack, env: dict[str, str], state: Path, port: int, hostname: str
 ) -> None:
     commands = procfile()
-    web = with_option(with_option(commands["web"], "--port", str(port)), "--host", "127.0.0.1")
     worker = with_option(commands["worker"], "--hostname", hostname)
     extractor = with_option(commands["extractor"], "--hostname", f"extractor-{hostname}")
     extractor = with_option(extractor, "--concurrency", "2")
-    started = (
-        ("web", web),
-        ("worker", worker),
-        ("extractor", extractor),
-        ("beat", commands["beat"]),
-    )
-    for role, command in started:
-        log = stack.enter_context(open(state / f"{role}.log", "ab"))  # noqa: SIM115
-        process = start(in_this_environment(command), env, log)
-        stack.callback(stop, process)
+    start_logged(stack, state, "web", web_command(port), env)
+    for role, command in (("worker", worker), ("extractor", extractor), ("beat", commands["beat"])):
+        start_logged(stack, state, role, in_this_environment(command), env)
 
 
 def ready(base_url: str) -> bool | None:
@@ -142,18 +147,28 @@ def ready(base_url: str) -> bool | None:
         return None
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@contextmanager
+def scratch_services(
+    state: Path, name: str
+) -> Iterator[tuple[ExitStack, dict[str, str], Settings]]:
+    """A PostgreSQL database (migrated) and a Redis key prefix of their own, removed
+    afterwards; the processes' environment and settings for them."""
     services.check_postgres()
     check_redis()
-    state = tmp_path_factory.mktemp("e2e")
-    key_prefix = f"dossier-e2e-{uuid.uuid4().hex[:12]}:"
+    key_prefix = f"dossier-{name}-{uuid.uuid4().hex[:12]}:"
     with ExitStack() as stack:
         stack.callback(_delete_keys, key_prefix)
-        database_url = stack.enter_context(services.scratch_database("dossier_e2e"))
+        database_url = stack.enter_context(services.scratch_database(f"dossier_{name}"))
         upgrade(database_url)
         env = _environment(database_url, key_prefix, state)
         settings = Settings(**{k.removeprefix("DOSSIER_").lower(): v for k, v in env.items()})
+        yield stack, env, settings
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    state = tmp_path_factory.mktemp("e2e")
+    with scratch_services(state, "e2e") as (stack, env, settings):
         port, hostname = free_port(), f"e2e-{uuid.uuid4().hex[:6]}@dossier-test"
         _start_processes(stack, env, state, port, hostname)
         base_url = f"http://127.0.0.1:{port}"

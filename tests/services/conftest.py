@@ -121,6 +121,7 @@ class Office:
         *,
         file_id: uuid.UUID | None = None,
         by: uuid.UUID | None = None,
+        filename: str = "receipt.txt",
     ) -> uuid.UUID:
         result = documents.upload(
             self.uow,
@@ -128,7 +129,7 @@ class Office:
             self.settings,
             client_file_id=file_id or self.file_id,
             actor=self.actor(by),
-            filename="receipt.txt",
+            filename=filename,
             data=data,
         )
         return result.document_id
