@@ -96,8 +96,10 @@ bench-lifecycle-latency: $(INSTALLED)
 bench-gate-many-files: $(INSTALLED)
 	$(BIN)/python benchmarks/gate_many_files.py
 
+# As `web` runs (uploads share the gate nudge), then with one gate message per upload.
 bench-intake: $(INSTALLED)
 	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400
+	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400 --gate-per-upload
 
 # Training needs scikit-learn (the `train` extra); the worker only reads the weights.
 TRAINED := $(VENV)/.train-installed

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
             "(1: each upload decided alone)."
         ),
     )
+    gate_nudge_seconds: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "New uploads share one gate message (a nudge) until a worker takes it up; it "
+            "lapses after this long if lost (0: one gate message per upload)."
+        ),
+    )
     extraction_fair_burst: int = Field(
         default=20,
         ge=0,

@@ -36,7 +36,7 @@ from app.local import kill, role_command, start, wait_for_worker  # noqa: E402
 from app.persistence.migrate import upgrade  # noqa: E402
 from tests.support import services  # noqa: E402
 from worker.celery_app import create_celery  # noqa: E402
-from worker.dispatch import CeleryDispatcher  # noqa: E402
+from worker.dispatch import celery_dispatcher  # noqa: E402
 from worker.fairness import STEPS  # noqa: E402
 
 NOOP_ENGINE = "benchmarks.noop_engine:NoopEngine"
@@ -50,6 +50,7 @@ ENV_SETTINGS = (
     "extraction_engine",
     "delete_batch_size",
     "gate_batch_size",
+    "gate_nudge_seconds",
 )
 
 
@@ -150,7 +151,7 @@ def bench_stack(**overrides: Any) -> Iterator[BenchStack]:
         settings = Settings(**values)
         upgrade(settings.database_url)
         celery = create_celery(settings)
-        runtime = build_runtime(settings, CeleryDispatcher(celery))
+        runtime = build_runtime(settings, celery_dispatcher(celery, settings, services.REDIS_URL))
         cleanup.callback(runtime.close)
         stack = BenchStack(settings, celery, runtime, tmp, redis.Redis.from_url(services.REDIS_URL))
         cleanup.callback(stack.redis.close)

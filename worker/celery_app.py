@@ -19,6 +19,7 @@ QUEUES = ("gate", "extraction", "lifecycle", "maintenance")
 
 ROUTES = {
     messages.GATE: {"queue": "gate"},
+    messages.GATE_PENDING: {"queue": "gate"},
     messages.EXTRACT: {"queue": "extraction"},
     # Short database work, like the gate it leads to.
     messages.INGEST: {"queue": "gate"},

@@ -18,6 +18,10 @@ class DocumentPayload(Payload):
     document_id: uuid.UUID
 
 
+class GatePendingPayload(Payload):
+    pass
+
+
 class JobPayload(Payload):
     """The job id a lifecycle message may carry beside its command
     (`app/services/commands.py`, which validates the rest)."""

@@ -9,7 +9,7 @@ from celery.signals import worker_process_init
 from app import tracing
 from app.bootstrap import Runtime, build_runtime
 from app.config import get_settings
-from worker.dispatch import fair_dispatcher
+from worker.dispatch import CeleryDispatcher, celery_dispatcher
 
 _runtime: Runtime | None = None
 
@@ -21,11 +21,18 @@ def runtime() -> Runtime:
         from worker.celery_app import broker_url
 
         settings = get_settings()
-        dispatcher = fair_dispatcher(app, settings, broker_url(settings))
+        dispatcher = celery_dispatcher(app, settings, broker_url(settings))
         _runtime = build_runtime(settings, dispatcher)
         if tracing.endpoint_setting(settings):
             tracing.instrument_database(_runtime.db)
     return _runtime
+
+
+def take_up_gate_nudge() -> None:
+    """Let the next upload send a new gate nudge: called before reading what is pending."""
+    dispatcher = runtime().dispatcher
+    if isinstance(dispatcher, CeleryDispatcher):
+        dispatcher.take_up_nudge()
 
 
 @worker_process_init.connect

@@ -47,18 +47,20 @@ def caller_keys(request: Request, credentials: HTTPAuthorizationCredentials | No
     return keys + ([token_key(credentials.credentials)] if credentials else [])
 
 
-def current_actor(
+def authenticate(
     request: Request,
-    ctx: Annotated[ApiContext, Depends(context)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ctx: ApiContext,
+    credentials: HTTPAuthorizationCredentials | None,
+    resolve: Callable[[str], Actor | None],
 ) -> Actor:
+    """The caller, found by `resolve` from the bearer token (None: not a valid token)."""
     keys = caller_keys(request, credentials)
     # An address or token that failed too often is refused before any lookup.
     ctx.limiter.refuse_if_blocked("failed_auth", keys)
     if credentials is None or credentials.scheme.lower() != "bearer":
         ctx.limiter.hit("failed_auth", keys)
         raise Unauthenticated("Send an API token as 'Authorization: Bearer <token>'.")
-    actor = tokens.actor_for(ctx.uow(), credentials.credentials)
+    actor = resolve(credentials.credentials)
     if actor is None:
         ctx.limiter.hit("failed_auth", keys)
         raise Unauthenticated("This API token is not valid.")
@@ -66,5 +68,16 @@ def current_actor(
     return actor
 
 
+def current_actor(
+    request: Request,
+    ctx: Annotated[ApiContext, Depends(context)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    return authenticate(
+        request, ctx, credentials, lambda secret: tokens.actor_for(ctx.uow(), secret)
+    )
+
+
 Context = Annotated[ApiContext, Depends(context)]
 Caller = Annotated[Actor, Depends(current_actor)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]

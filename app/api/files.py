@@ -10,7 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app.api import uploads
-from app.api.deps import ApiContext, Caller, Context
+from app.api.deps import (
+    ApiContext,
+    Caller,
+    Context,
+    Credentials,
+    authenticate,
+    caller_keys,
+)
+from app.api.errors import Unauthenticated
 from app.api.idempotency import Keyed, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
@@ -26,7 +34,7 @@ from app.api.schemas import (
 from app.domain.model import Actor, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
 from app.errors import ActionRefused
-from app.services import admission, browse, documents, queries
+from app.services import admission, browse, documents, queries, tokens
 
 router = APIRouter(prefix="/v1", tags=["client files"], responses=UNAUTHENTICATED)
 
@@ -116,12 +124,31 @@ UPLOAD_BODY = {
     },
 )
 async def upload(
-    client_file_id: uuid.UUID, request: Request, ctx: Context, actor: Caller, keyed: Keyed
+    client_file_id: uuid.UUID,
+    request: Request,
+    ctx: Context,
+    credentials: Credentials,
+    keyed: Keyed,
 ) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction. With an
     `Idempotency-Key`, the same upload sent again gets the first answer."""
-    rate_keys = request.state.rate_keys
-    result = await receive_upload(ctx, actor, client_file_id, request, rate_keys, keyed)
+    limits = admission.IntakeLimits.from_settings(ctx.runtime.settings)
+
+    def admitted(secret: str) -> Actor | None:
+        ctx.limiter.hit("uploads", caller_keys(request, credentials))
+        return admission.admit_bearer(ctx.uow(), secret, client_file_id, limits, ctx.rate_counter)
+
+    # The caller, its access to the file, its rate and quota, in one transaction and
+    # before a byte of the body is read.
+    try:
+        actor = await run_in_threadpool(authenticate, request, ctx, credentials, admitted)
+    except ActionRefused:
+        # Sent again after its answer was lost, an upload may find the quota it filled.
+        if not await run_in_threadpool(keyed.known, ctx.uow()):
+            raise
+        assert credentials is not None  # admitted, so a token was sent
+        actor = await run_in_threadpool(_caller, ctx, credentials.credentials)
+    result = await _store_upload(ctx, actor, client_file_id, request, keyed)
     body = UploadOut(
         id=result.document_id,
         client_file_id=client_file_id,
@@ -132,6 +159,13 @@ async def upload(
     return answer(body, 200 if result.duplicate else 202, replayed=result.replayed)
 
 
+def _caller(ctx: ApiContext, secret: str) -> Actor:
+    actor = tokens.actor_for(ctx.uow(), secret)
+    if actor is None:
+        raise Unauthenticated("This API token is not valid.")
+    return actor
+
+
 async def receive_upload(
     ctx: ApiContext,
     actor: Actor,
@@ -140,7 +174,7 @@ async def receive_upload(
     rate_keys: list[str],
     keyed: KeyedRequest | None = None,
 ) -> documents.UploadResult:
-    """One upload from a multipart body, for the API and the console alike."""
+    """One upload from a multipart body by a caller already known (the console's session)."""
     settings = ctx.runtime.settings
     ctx.limiter.hit("uploads", rate_keys)
     # Refuse callers without access, over their rate or their quota, before reading a
@@ -154,6 +188,18 @@ async def receive_upload(
         # Sent again after its answer was lost, an upload may find the quota it filled.
         if keyed is None or not await run_in_threadpool(keyed.known, ctx.uow()):
             raise
+    return await _store_upload(ctx, actor, client_file_id, request, keyed)
+
+
+async def _store_upload(
+    ctx: ApiContext,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    request: Request,
+    keyed: KeyedRequest | None,
+) -> documents.UploadResult:
+    """The body, streamed to a spool file, stored once the caller was let in."""
+    settings = ctx.runtime.settings
     boundary = uploads.check_envelope(
         request.headers.get("content-type", ""),
         request.headers.get("content-length"),

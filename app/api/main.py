@@ -29,11 +29,10 @@ from app.api import (
 from app.api.deps import ApiContext
 from app.api.headers import MethodsAllowed, SecurityHeaders
 from app.api.limits import BodyLimit
-from app.api.ratelimit import Limiter, NoLimits, RedisLimiter
+from app.api.ratelimit import Limiter, NoLimits, PracticeUploads, RedisLimiter
 from app.api.request_ids import RequestIds
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings, get_settings
-from app.ratelimit import RedisWindowCounter
 from app.services.admission import RateCounter
 
 DESCRIPTION = """Upload receipts and invoices into client files and manage the files'
@@ -102,21 +101,19 @@ def production_app(settings: Settings) -> FastAPI:
     # Only the producer side of Celery is needed here: tasks are sent by name.
     from worker.celery_app import broker_url, create_celery
     from worker.depths import queue_depths
-    from worker.dispatch import CeleryDispatcher
+    from worker.dispatch import celery_dispatcher
 
     celery = create_celery(settings)
-    runtime = build_runtime(settings, CeleryDispatcher(celery))
     broker = broker_url(settings)
-    counter = None
-    if settings.upload_rate_per_minute:
-        client = redis.Redis.from_url(broker, socket_timeout=5)
-        counter = RedisWindowCounter(client, key_prefix=settings.broker_key_prefix)
+    runtime = build_runtime(settings, celery_dispatcher(celery, settings, broker))
     limiter = RedisLimiter.from_uri(
         settings.rate_limit_storage_url or broker,
         key_prefix=f"{settings.broker_key_prefix}dossier-limits",
         failed_auth=settings.rate_limit_failed_auth,
         uploads=settings.rate_limit_uploads,
     )
+    # Every limit in one `limits` storage: the edge's, and a practice's own upload rate.
+    counter = PracticeUploads(limiter.storage) if settings.upload_rate_per_minute else None
     queues = redis.Redis.from_url(broker, socket_connect_timeout=2, socket_timeout=2)
     app = create_app(
         runtime,

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, RateLimitItemPerMinute, parse
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from app.errors import RateLimited
 
@@ -99,6 +99,28 @@ class RedisLimiter:
         reset = self.strategy.get_window_stats(item, kind, key).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise TooManyRequests(MESSAGES[kind], retry_after=retry_after)
+
+
+@dataclass
+class PracticeUploads:
+    """A practice's own upload rate (`admission.RateCounter`), counted in the same `limits`
+    storage as the edge's limits, in fixed windows of a minute from its first upload."""
+
+    storage: Storage
+
+    def __post_init__(self) -> None:
+        self.strategy = FixedWindowRateLimiter(self.storage)
+
+    def over(self, key: str, per_minute: int) -> float | None:
+        item = RateLimitItemPerMinute(per_minute)
+        try:
+            if self.strategy.hit(item, "practice_uploads", key):
+                return None
+            reset = self.strategy.get_window_stats(item, "practice_uploads", key).reset_time
+        except StorageError:
+            log.warning("rate limits: Redis unreachable; practice uploads not counted")
+            return None
+        return max(0.0, reset - time.time())
 
 
 def token_key(secret: str) -> str:

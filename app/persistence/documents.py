@@ -7,11 +7,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, FileStatus
-from app.persistence.db import insert_or_get
 from app.persistence.models import ClientFile, Document, Extraction, utcnow
 
 
@@ -25,10 +25,29 @@ class Documents:
 
     def add_unless_present(self, document: Document) -> tuple[Document, bool]:
         """Insert the document, or return the file's document with the same bytes that
-        another upload inserted first: (document, True when this one was inserted)."""
-        return insert_or_get(
-            self.session, document, lambda: self.by_hash(document.client_file_id, document.sha256)
+        another upload inserted first: (document, True when this one was inserted).
+
+        One `INSERT ... ON CONFLICT DO NOTHING` on the unique (file, sha256), which
+        decides between identical uploads racing each other: no look-up before it, no
+        savepoint around it. PostgreSQL answers the conflict only once the other
+        transaction committed, so `by_hash` then sees its row."""
+        table = Document.__table__
+        assert isinstance(table, Table)
+        given = vars(document)  # the columns set on the new document, defaults for the rest
+        values = {c.key: given[c.key] for c in table.columns if c.key in given}
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["client_file_id", "sha256"])
+            .returning(table.c.id)
         )
+        if self.session.connection().execute(statement).first() is not None:
+            return document, True
+        existing = self.by_hash(document.client_file_id, document.sha256)
+        assert existing is not None, "nothing but a committed twin skips the insert"
+        return existing, False
 
     def get(self, document_id: uuid.UUID) -> Document | None:
         return self.session.get(Document, document_id)
@@ -85,6 +104,41 @@ class Documents:
             .with_for_update(skip_locked=True)
         )
         return [(row.id, row.task_id) for row in self.session.execute(query)]
+
+    def files_waiting_longest(self, limit: int) -> dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]]:
+        """Files (not being deleted) of the `limit` pending documents that have waited
+        longest, oldest first, each with its oldest one (document id, gate message id).
+        Read without a lock, to choose what to lock."""
+        query = (
+            select(Document.client_file_id, Document.id, Document.task_id)
+            .join(ClientFile, ClientFile.id == Document.client_file_id)
+            .where(
+                Document.status == DocumentStatus.PENDING,
+                ClientFile.status != FileStatus.DELETING,
+            )
+            .order_by(Document.updated_at)
+            .limit(limit)
+        )
+        oldest: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
+        for file_id, document_id, task_id in self.session.execute(query):
+            oldest.setdefault(file_id, (document_id, task_id or document_id))
+        return oldest
+
+    def lock_pending_of(
+        self, file_ids: Sequence[uuid.UUID], limit: int
+    ) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """Up to `limit` pending documents of these files, oldest first, locked FOR UPDATE
+        SKIP LOCKED: (document id, file id). The caller holds the files' rows already."""
+        if not file_ids or limit <= 0:
+            return []
+        query = (
+            select(Document.id, Document.client_file_id)
+            .where(Document.client_file_id.in_(file_ids), Document.status == DocumentStatus.PENDING)
+            .order_by(Document.updated_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [(row.id, row.client_file_id) for row in self.session.execute(query)]
 
     def skip_all(self, document_ids: Sequence[uuid.UUID], reason: str) -> None:
         """Decide locked `pending` documents as skipped, in one statement."""

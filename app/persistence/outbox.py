@@ -17,6 +17,10 @@ class TaskMessage:
     # Whose work this is (a practice, or a file without one): the dispatcher shares the
     # extraction queue fairly between tenants by it. Not part of the payload.
     tenant: str | None = None
+    # A new upload's gate may be coalesced: a dispatcher that can, sends one shared
+    # `GATE_PENDING` nudge for every such message until a worker takes that nudge up,
+    # instead of one gate message each (see worker/nudge.py). Not part of the payload.
+    coalesce: bool = False
 
 
 class Dispatcher(Protocol):

@@ -49,6 +49,20 @@ class ClientFiles:
         )
         return self.session.scalars(query).one_or_none()
 
+    def share_unless_locked(self, file_ids: Sequence[uuid.UUID]) -> list[ClientFile]:
+        """FOR SHARE the files no lifecycle change holds right now; never waits for one
+        (a file another transaction holds FOR UPDATE is left out)."""
+        if not file_ids:
+            return []
+        query = (
+            select(ClientFile)
+            .where(ClientFile.id.in_(file_ids))
+            .order_by(ClientFile.id)
+            .with_for_update(read=True, skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        return list(self.session.scalars(query))
+
     def state(self, client_file: ClientFile) -> FileState:
         return FileState(
             practice_id=client_file.practice_id,

@@ -13,16 +13,14 @@ from app.config import Settings
 from app.domain.model import Actor
 from app.errors import ActionRefused, RateLimited
 from app.persistence.uow import UnitOfWork
-from app.services import documents
+from app.services import documents, tokens
 from app.services.messages import tenant_of
-
-RATE_WINDOW_SECONDS = 60
 
 
 class RateCounter(Protocol):
-    def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
-        """Count one more event under `key`; return the count in the current window and
-        the seconds until that window ends."""
+    def over(self, key: str, per_minute: int) -> float | None:
+        """Count one more event under `key`: None while within `per_minute` in the
+        current minute's window, otherwise the seconds until that window ends."""
         ...
 
 
@@ -43,26 +41,64 @@ def admit(
     limits: IntakeLimits,
     counter: RateCounter | None,
 ) -> None:
-    """Raise NotFound, ActionRefused (quota) or RateLimited; otherwise let it in."""
+    """For a caller already known: raise NotFound, ActionRefused (quota) or RateLimited;
+    otherwise let it in."""
     with uow:
-        client_file = documents.open_for_upload(uow, actor, client_file_id)
-        practice_id = client_file.practice_id
-        if limits.quota_documents:
-            held = uow.quotas.documents_of(practice_id, client_file_id)
-            if held >= limits.quota_documents:
-                raise ActionRefused(
-                    f"The subscription's quota of {limits.quota_documents} documents is "
-                    "reached; delete documents or raise the quota before uploading more.",
-                    reason="quota_exceeded",
-                    client_file_id=client_file_id,
-                )
-    if limits.rate_per_minute and counter is not None:
-        tenant = tenant_of(practice_id, client_file_id)
-        count, resets_in = counter.hit(f"uploads:{tenant}", RATE_WINDOW_SECONDS)
-        if count > limits.rate_per_minute:
-            raise RateLimited(
-                f"Too many uploads: at most {limits.rate_per_minute} a minute for this "
-                "practice. Send the rest shortly.",
-                retry_after=max(1, math.ceil(resets_in)),
+        practice_id = _check_file(uow, actor, client_file_id, limits)
+    _count_rate(practice_id, client_file_id, limits, counter)
+
+
+def admit_bearer(
+    uow: UnitOfWork,
+    secret: str,
+    client_file_id: uuid.UUID,
+    limits: IntakeLimits,
+    counter: RateCounter | None,
+) -> Actor | None:
+    """The user a bearer token stands for, let in to upload into the file: the token, the
+    file's access and quota are read in one transaction. None for a token that is not
+    valid (nothing checked or counted then); otherwise NotFound, ActionRefused (quota)
+    or RateLimited, or the actor."""
+    with uow:
+        actor = tokens.actor_in(uow, secret)
+        if actor is None:
+            return None
+        practice_id = _check_file(uow, actor, client_file_id, limits)
+    _count_rate(practice_id, client_file_id, limits, counter)
+    return actor
+
+
+def _check_file(
+    uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID, limits: IntakeLimits
+) -> uuid.UUID | None:
+    """The file's practice, once the actor may upload into it under the quota."""
+    client_file = documents.open_for_upload(uow, actor, client_file_id)
+    if limits.quota_documents:
+        held = uow.quotas.documents_of(client_file.practice_id, client_file_id)
+        if held >= limits.quota_documents:
+            raise ActionRefused(
+                f"The subscription's quota of {limits.quota_documents} documents is "
+                "reached; delete documents or raise the quota before uploading more.",
+                reason="quota_exceeded",
                 client_file_id=client_file_id,
             )
+    return client_file.practice_id
+
+
+def _count_rate(
+    practice_id: uuid.UUID | None,
+    client_file_id: uuid.UUID,
+    limits: IntakeLimits,
+    counter: RateCounter | None,
+) -> None:
+    if not limits.rate_per_minute or counter is None:
+        return
+    tenant = tenant_of(practice_id, client_file_id)
+    resets_in = counter.over(f"uploads:{tenant}", limits.rate_per_minute)
+    if resets_in is not None:
+        raise RateLimited(
+            f"Too many uploads: at most {limits.rate_per_minute} a minute for this "
+            "practice. Send the rest shortly.",
+            retry_after=max(1, math.ceil(resets_in)),
+            client_file_id=client_file_id,
+        )

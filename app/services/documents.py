@@ -108,14 +108,10 @@ def upload(
     incoming = data if isinstance(data, Incoming) else Incoming.from_bytes(data)
     content_type = validate_upload(incoming, settings)
     key = blob_key(client_file_id, incoming.sha256)
-    with uow:
-        _open_for_upload(uow.files.get(client_file_id), client_file_id, actor)
-        existing = uow.documents.by_hash(client_file_id, incoming.sha256)
-        if existing is not None:
-            return _duplicate(uow, UploadResult(existing.id, existing.status, True), claim)
-    # The caller owns the stream (a request's spool file): read it, leave it open. Two
-    # uploads of the same bytes write the same key, so the one that loses below leaves
-    # no blob of its own behind.
+    # The blob first, then one transaction: the caller checked access before reading the
+    # body, and the checks below are made again under the file's lock. The caller owns
+    # the stream (a request's spool file): read it, leave it open. Identical bytes write
+    # the same key atomically, so a duplicate rewrites its original's blob unchanged.
     blobs.put_stream(key, incoming.open())
     with uow:
         client_file = uow.files.lock(client_file_id, shared=True)
@@ -133,7 +129,7 @@ def upload(
         if first is not None:
             return first
         if created:
-            uow.enqueue(messages.gate(document.id, _task_id(document)))
+            uow.enqueue(messages.gate(document.id, _task_id(document), coalesce=True))
         uow.commit()
         return result
 
@@ -161,17 +157,6 @@ def _answered_before(
     uow.rollback()
     _take_back(uow, blobs, client_file, key, sha256)
     return UploadResult.from_record(first)
-
-
-def _duplicate(uow: UnitOfWork, result: UploadResult, claim: KeyClaim | None) -> UploadResult:
-    """The same bytes are in the file already: that is the answer, unless the key was
-    answered before (then that first answer), recorded for the next time."""
-    first = idempotency.remember(uow, claim, result.as_record())
-    if first is not None:
-        return UploadResult.from_record(first)
-    if claim is not None:
-        uow.commit()
-    return result
 
 
 def _take_back(
@@ -296,15 +281,24 @@ def _decide(
     if ruling.decision is Decision.SKIP:
         document.status = DocumentStatus.SKIPPED
         document.reason = ruling.reason
-        uow.documents.skip_all(others, str(ruling.reason))
+    else:
+        document.status = DocumentStatus.QUEUED
+        document.task_id = uuid.uuid4()
+        uow.enqueue(messages.extract(document.id, document.task_id, tenant))
+    decide_locked(uow, others, ruling, tenant)
+
+
+def decide_locked(
+    uow: UnitOfWork, document_ids: list[uuid.UUID], ruling: Verdict, tenant: str
+) -> None:
+    """Skip or queue `pending` documents the transaction holds locked, with their file."""
+    if ruling.decision is Decision.SKIP:
+        uow.documents.skip_all(document_ids, str(ruling.reason))
         return
-    document.status = DocumentStatus.QUEUED
-    document.task_id = uuid.uuid4()
-    uow.enqueue(messages.extract(document.id, document.task_id, tenant))
-    extractions = {other: uuid.uuid4() for other in others}
+    extractions = {document_id: uuid.uuid4() for document_id in document_ids}
     uow.documents.queue_all(extractions)
-    for other, message_id in extractions.items():
-        uow.enqueue(messages.extract(other, message_id, tenant))
+    for document_id, message_id in extractions.items():
+        uow.enqueue(messages.extract(document_id, message_id, tenant))
 
 
 def status_and_billing(

@@ -9,6 +9,7 @@ from app.persistence.outbox import Dispatcher, TaskMessage
 __all__ = ["Dispatcher", "TaskMessage"]
 
 GATE = "dossier.documents.gate"
+GATE_PENDING = "dossier.documents.gate_pending"
 EXTRACT = "dossier.documents.extract"
 RETRY = "dossier.documents.retry"
 RESEND = "dossier.documents.resend"
@@ -28,8 +29,14 @@ EXPIRE_IDEMPOTENCY_KEYS = "dossier.maintenance.expire_idempotency_keys"
 CLEAN_INCOMING = "dossier.maintenance.clean_incoming"
 
 
-def gate(document_id: uuid.UUID, task_id: uuid.UUID) -> TaskMessage:
-    return TaskMessage(GATE, {"document_id": str(document_id)}, task_id)
+def gate(document_id: uuid.UUID, task_id: uuid.UUID, *, coalesce: bool = False) -> TaskMessage:
+    return TaskMessage(GATE, {"document_id": str(document_id)}, task_id, coalesce=coalesce)
+
+
+def gate_nudge() -> TaskMessage:
+    """Decide the pending documents of any file, oldest first, a batch at a time; itself
+    coalesced with every other nudge not yet taken up."""
+    return TaskMessage(GATE_PENDING, {}, coalesce=True)
 
 
 def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = None) -> TaskMessage:

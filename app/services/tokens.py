@@ -154,18 +154,31 @@ def session_actor(uow: UnitOfWork, signed_in: SignIn) -> Actor | None:
 def actor_for(uow: UnitOfWork, secret: str) -> Actor | None:
     """The user a bearer token stands for, with the files they may see right now; None
     when the token is unknown, revoked or expired, or its user disabled."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    if not well_formed(secret):
+        return None
+    with uow:
+        return actor_in(uow, secret)
+
+
+def well_formed(secret: str) -> bool:
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
+
+
+def actor_in(uow: UnitOfWork, secret: str) -> Actor | None:
+    """`actor_for` inside a unit of work the caller has open (it commits the token's last
+    use, at most once a minute). Read on every request, never cached: a revoked or
+    expired token, or a disabled user, is refused from the next request on."""
+    if not well_formed(secret):
         return None
     now = uow.clock()
-    with uow:
-        repository = uow.tokens
-        owner = repository.owner_for(token_hash(secret), now)
-        if owner is None:
-            return None
-        if people.last_use_is_stale(owner.last_used_at, now):
-            repository.mark_used(owner.token_id, now)
-            uow.commit()
-        return _actor(uow, owner)
+    repository = uow.tokens
+    owner = repository.owner_for(token_hash(secret), now)
+    if owner is None:
+        return None
+    if people.last_use_is_stale(owner.last_used_at, now):
+        repository.mark_used(owner.token_id, now)
+        uow.commit()
+    return _actor(uow, owner)
 
 
 def _actor(uow: UnitOfWork, owner: TokenOwner) -> Actor:

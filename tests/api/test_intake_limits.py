@@ -3,14 +3,14 @@ across every web process (Redis and PostgreSQL), before the body is read."""
 
 from __future__ import annotations
 
-import fakeredis
 import pytest
 from fastapi.testclient import TestClient
+from limits.storage import MemoryStorage
 
 from app.api.main import create_app
+from app.api.ratelimit import PracticeUploads
 from app.bootstrap import Runtime
 from app.config import Settings
-from app.ratelimit import RedisWindowCounter
 from tests.api.conftest import Broker, World, text_bytes, upload
 
 
@@ -19,7 +19,7 @@ def limited(
     runtime: Runtime, settings: Settings, broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> TestClient:
     monkeypatch.setattr(settings, "upload_rate_per_minute", 2)
-    counter = RedisWindowCounter(fakeredis.FakeRedis(), clock=lambda: 600.0)
+    counter = PracticeUploads(MemoryStorage())
     return TestClient(create_app(runtime, broker_check=broker.check, rate_counter=counter))
 
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.main import create_app
-from app.api.ratelimit import RedisLimiter
+from app.api.ratelimit import PracticeUploads, RedisLimiter
 from app.bootstrap import Runtime
 from tests.api.conftest import World, text_bytes
 from tests.support.services import REDIS_URL, check_redis, scratch_key_prefix
@@ -92,3 +92,24 @@ def test_an_unreachable_redis_lets_requests_through(runtime: Runtime, world: Wor
     ]
 
     assert answers == [401, 401, 200]
+
+
+def test_a_practices_own_upload_rate_is_counted_in_the_same_storage_by_every_process(
+    key_prefix: str,
+) -> None:
+    def process() -> PracticeUploads:
+        limiter = RedisLimiter.from_uri(
+            REDIS_URL, key_prefix=key_prefix, failed_auth="3/minute", uploads="9/minute"
+        )
+        return PracticeUploads(limiter.storage)
+
+    first, second = process(), process()
+
+    answers = [first.over("uploads:practice:a", 2), second.over("uploads:practice:a", 2)]
+    refused = first.over("uploads:practice:a", 2)
+    other_practice = second.over("uploads:practice:b", 2)
+
+    assert answers == [None, None]
+    assert refused is not None
+    assert 0 < refused <= 60
+    assert other_practice is None

@@ -27,7 +27,7 @@ from app.persistence.models import Document, LifecycleJob
 from app.services import admin
 from tests.support import services
 from worker.celery_app import create_celery
-from worker.dispatch import CeleryDispatcher
+from worker.dispatch import celery_dispatcher
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 120.0
@@ -184,6 +184,7 @@ def env_for(settings: Settings, tmp: Path) -> dict[str, str]:
             "gate_batch_size",
             "broker_restore_interval_seconds",
             "extraction_fair_burst",
+            "gate_nudge_seconds",
             "task_events",
         )
     }
@@ -203,7 +204,9 @@ def make_stack(tmp_path: Path) -> Iterator[Callable[..., Stack]]:
             settings = settings_for(database_url, key_prefix, tmp_path, **overrides)
             upgrade(settings.database_url)
             celery = create_celery(settings)
-            runtime = build_runtime(settings, CeleryDispatcher(celery))
+            runtime = build_runtime(
+                settings, celery_dispatcher(celery, settings, services.REDIS_URL)
+            )
             stack = Stack(settings, env_for(settings, tmp_path), celery, runtime, tmp_path)
             cleanup.callback(runtime.close)
             cleanup.callback(stack.kill_workers)

@@ -12,10 +12,10 @@ from app import metrics
 from app.domain import reasons
 from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
-from app.services import documents, extraction, messages
+from app.services import documents, extraction, messages, pending
 from worker import app
-from worker.payloads import DocumentPayload, parse
-from worker.runtime import runtime
+from worker.payloads import DocumentPayload, GatePendingPayload, parse
+from worker.runtime import runtime, take_up_gate_nudge
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 
 
@@ -27,6 +27,15 @@ def gate(task: BoundTask, **payload: Any) -> str:
     return documents.gate(
         wiring.uow(), body.document_id, batch_size=wiring.settings.gate_batch_size
     )
+
+
+@app.task(name=messages.GATE_PENDING, **RETRY_OPTIONS)
+@rejecting_bad_input(messages.GATE_PENDING)
+def gate_pending(task: BoundTask, **payload: Any) -> int:
+    parse(GatePendingPayload, payload)
+    take_up_gate_nudge()
+    wiring = runtime()
+    return pending.gate_pending(wiring.uow(), batch_size=wiring.settings.gate_batch_size).decided
 
 
 @app.task(name=messages.EXTRACT, **RETRY_OPTIONS)

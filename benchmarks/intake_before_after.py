@@ -1,0 +1,96 @@
+"""Upload intake of two versions of Dossier in one run: this checkout's upload endpoint and
+another checkout's (e.g. `main`), beside the bare endpoint, measured in turn.
+
+    git archive main | tar -x -C /tmp/dossier-main
+    .venv/bin/python benchmarks/intake_before_after.py --against /tmp/dossier-main
+
+Two uvicorn servers, one per checkout, share one scratch PostgreSQL database (the schema
+of both must match), one token, one client file and one Redis key prefix; no worker runs.
+Rounds of `benchmarks/upload_intake.py`'s driver (8 clients, 400 uploads of 2 KiB) go to
+the bare endpoint, then this checkout, then the other, so that load from elsewhere falls
+on all three alike. Prints each round's ratios to the bare endpoint and their medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import upload_intake  # noqa: E402
+from tests.support import services  # noqa: E402
+
+
+def _serve(env: dict[str, str], port: int, root: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "uvicorn", "benchmarks.upload_intake:bench_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env={**env, "PYTHONPATH": str(root)}, cwd=root)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--against", type=Path, required=True, help="the other checkout")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8961, help="this one's; the other's +1")
+    args = parser.parse_args()
+    services.check_postgres()
+    services.check_redis()
+    with ExitStack() as cleanup:
+        tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bench-"))
+        env = {
+            **os.environ,
+            "DOSSIER_STORAGE_DIR": f"{tmp}/blobs",
+            "DOSSIER_EMBEDDED_DIR": f"{tmp}/state",
+            "DOSSIER_DATABASE_URL": cleanup.enter_context(
+                services.scratch_database("dossier_bench")
+            ),
+            "DOSSIER_BROKER_URL": services.REDIS_URL,
+            "DOSSIER_BROKER_KEY_PREFIX": cleanup.enter_context(
+                services.scratch_key_prefix("dossier-bench")
+            ),
+            "BENCH_PUBLISH": "1",
+            "DOSSIER_RATE_LIMIT_UPLOADS": "100000/minute",
+        }
+        file_id, token = upload_intake._setup(env)
+        servers = [_serve(env, args.port, ROOT), _serve(env, args.port + 1, args.against)]
+        for server in servers:
+            cleanup.callback(server.wait, timeout=30)
+            cleanup.callback(server.terminate)
+        bases = [f"http://127.0.0.1:{args.port + n}" for n in (0, 1)]
+        for base, server in zip(bases, servers, strict=True):
+            upload_intake._wait_for(base, server)
+        upload_path = f"/v1/client-files/{file_id}/documents"
+
+        def run(url: str, uploads: int = 400) -> float:
+            return upload_intake._drive(url, token, 8, uploads, 2048)
+
+        run(bases[0] + "/bench/discard", upload_intake.WARMUP)
+        for base in bases:
+            run(base + upload_path, upload_intake.WARMUP)
+        rounds = []
+        for n in range(1, args.rounds + 1):
+            urls = [bases[0] + "/bench/discard", bases[0] + upload_path, bases[1] + upload_path]
+            bare, this, other = [run(url) for url in urls]
+            rounds.append((this / bare, other / bare))
+            load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+            print(
+                f"round {n}: bare {bare:6.1f}/s, this {this:6.1f}/s ({this / bare:.2f}x), "
+                f"other {other:6.1f}/s ({other / bare:.2f}x), load {load}",
+                flush=True,
+            )
+    print(f"median ratio, this checkout:  {statistics.median(r for r, _ in rounds):.2f}")
+    print(f"median ratio, other checkout: {statistics.median(r for _, r in rounds):.2f}")
+
+
+if __name__ == "__main__":
+    main()
