@@ -75,8 +75,8 @@ SWEEPER_RECOVERIES = Counter(
 )
 
 
-def gate_decided(outcome: str) -> None:
-    GATE_DECISIONS.labels(outcome).inc()
+def gate_decided(outcome: str, documents: int = 1) -> None:
+    GATE_DECISIONS.labels(outcome).inc(documents)
 
 
 def extraction_ran(engine: str, outcome: str, seconds: float) -> None:

@@ -11,8 +11,8 @@ so a lifecycle change comes wholly before or after each decision (SPEC §5.1).
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from app.domain.gatekeeper import Decision, verdict
 from app.persistence.uow import UnitOfWork
@@ -28,6 +28,8 @@ class PendingReport:
     handed_over: int
     # A full batch: more may wait, and another nudge follows.
     more: bool
+    # Documents decided, by the gate's outcome (extract, skip), as the metrics count them.
+    outcomes: dict[str, int] = field(default_factory=dict)
 
 
 def gate_pending(uow: UnitOfWork, *, batch_size: int) -> PendingReport:
@@ -43,7 +45,7 @@ def gate_pending(uow: UnitOfWork, *, batch_size: int) -> PendingReport:
         by_file: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
         for document_id, file_id in locked:
             by_file[file_id].append(document_id)
-        decided = 0
+        decided, outcomes = 0, Counter[str]()
         for file_id, document_ids in by_file.items():
             client_file = files[file_id]
             ruling = verdict(client_file.status, client_file.billing)
@@ -52,6 +54,7 @@ def gate_pending(uow: UnitOfWork, *, batch_size: int) -> PendingReport:
             tenant = messages.tenant_of(client_file.practice_id, file_id)
             decide_locked(uow, document_ids, ruling, tenant)
             decided += len(document_ids)
+            outcomes[str(ruling.decision)] += len(document_ids)
         held = [file_id for file_id in oldest if file_id not in files]
         for file_id in held:
             uow.enqueue(messages.gate(*oldest[file_id]))
@@ -59,4 +62,4 @@ def gate_pending(uow: UnitOfWork, *, batch_size: int) -> PendingReport:
         if more:
             uow.enqueue(messages.gate_nudge())
         uow.commit()
-        return PendingReport(decided, len(held), more)
+        return PendingReport(decided, len(held), more, dict(outcomes))

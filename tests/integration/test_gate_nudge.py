@@ -166,7 +166,9 @@ def test_a_file_held_by_a_lifecycle_change_is_handed_its_own_gate(
         # WHEN the coalesced gate runs meanwhile
         report = pending.gate_pending(stack.runtime.uow(), batch_size=50)
         # THEN it decided the other file at once, without waiting
-        assert report == pending.PendingReport(decided=1, handed_over=1, more=False)
+        assert report == pending.PendingReport(
+            decided=1, handed_over=1, more=False, outcomes={"extract": 1}
+        )
         assert status(stack, decided) is DocumentStatus.QUEUED
         assert status(stack, waiting) is DocumentStatus.PENDING
         lifecycle.rollback()

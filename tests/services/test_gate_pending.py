@@ -55,7 +55,9 @@ def test_one_decision_takes_every_files_pending_documents_each_by_its_own_state(
 
     report = pending.gate_pending(office.uow, batch_size=50)
 
-    assert report == pending.PendingReport(decided=6, handed_over=0, more=False)
+    assert report == pending.PendingReport(
+        decided=6, handed_over=0, more=False, outcomes={"extract": 2, "skip": 4}
+    )
     assert {office.status(d) for d in uploaded[active]} == {DocumentStatus.QUEUED}
     skipped = [office.document(d) for d in uploaded[deactivated] + uploaded[unpaid]]
     assert {(d.status, d.reason) for d in skipped if d is not None} == {
@@ -81,7 +83,9 @@ def test_a_full_batch_takes_the_oldest_first_and_nudges_again(
 
     first = pending.gate_pending(office.uow, batch_size=4)
 
-    assert first == pending.PendingReport(decided=4, handed_over=0, more=True)
+    assert first == pending.PendingReport(
+        decided=4, handed_over=0, more=True, outcomes={"extract": 4}
+    )
     assert [office.status(d) for d in in_order] == [DocumentStatus.QUEUED] * 4 + [
         DocumentStatus.PENDING
     ] * 5
@@ -90,7 +94,9 @@ def test_a_full_batch_takes_the_oldest_first_and_nudges_again(
     pending.gate_pending(office.uow, batch_size=4)
     last = pending.gate_pending(office.uow, batch_size=4)
 
-    assert last == pending.PendingReport(decided=1, handed_over=0, more=False)
+    assert last == pending.PendingReport(
+        decided=1, handed_over=0, more=False, outcomes={"extract": 1}
+    )
     assert {office.status(d) for d in in_order} == {DocumentStatus.QUEUED}
     assert len(dispatcher.named(messages.EXTRACT)) == 9
 

@@ -35,7 +35,10 @@ def gate_pending(task: BoundTask, **payload: Any) -> int:
     parse(GatePendingPayload, payload)
     take_up_gate_nudge()
     wiring = runtime()
-    return pending.gate_pending(wiring.uow(), batch_size=wiring.settings.gate_batch_size).decided
+    report = pending.gate_pending(wiring.uow(), batch_size=wiring.settings.gate_batch_size)
+    for outcome, decided in report.outcomes.items():
+        metrics.gate_decided(outcome, decided)
+    return report.decided
 
 
 @app.task(name=messages.EXTRACT, **RETRY_OPTIONS)
