@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         default="sqlite:///var/dossier.db",
         description="SQLAlchemy URL; PostgreSQL in production (postgresql+psycopg://...).",
     )
+    database_pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="PostgreSQL connections each process keeps open between requests; under "
+        "a peak up to 10 more are opened and closed again.",
+    )
     broker_url: str = Field(
         default=EMBEDDED,
         description="Redis URL of the Celery broker, or 'embedded' for a local redis-server.",
