@@ -6,10 +6,12 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, answer
 from app.api.lifecycle import ACCEPTED
 from app.api.schemas import UNAUTHENTICATED, Body, Instant, JobOut, Reason
 from app.services import grace, holds
@@ -67,10 +69,16 @@ def release_hold(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> Hold
 @router.post(
     "/client-files/{client_file_id}/cancel-deletion", response_model=JobOut, responses=ACCEPTED
 )
-def cancel_deletion(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> JobOut:
-    """Give back a deleted file during its grace period, as it was. Practice staff only."""
-    result = grace.cancel_deletion(ctx.uow(), client_file_id=client_file_id, actor_id=actor.user_id)
-    return JobOut(
+def cancel_deletion(
+    client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
+    """Give back a deleted file during its grace period, as it was. Practice staff only.
+    With an `Idempotency-Key`, sent again it gets the first answer."""
+    ran = grace.cancel_deletion_once(
+        ctx.uow(), keyed.claim(), client_file_id=client_file_id, actor_id=actor.user_id
+    )
+    result = ran.value
+    job = JobOut(
         id=result.job_id,
         client_file_id=client_file_id,
         action=result.action,
@@ -79,3 +87,4 @@ def cancel_deletion(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> J
         message=result.message,
         counts=result.counts,
     )
+    return answer(job, 200, replayed=ran.replayed)
