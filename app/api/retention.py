@@ -46,24 +46,24 @@ def get_hold(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> HoldOut:
 @router.put(
     "/client-files/{client_file_id}/retention-hold", response_model=HoldOut, responses=ACCEPTED
 )
-def place_hold(client_file_id: uuid.UUID, body: HoldIn, ctx: Context, actor: Caller) -> HoldOut:
+def place_hold(
+    client_file_id: uuid.UUID, body: HoldIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Refuse the file's deletion until `until`. Practice staff only."""
-    view = holds.place(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        reason=body.reason,
-        until=body.until,
-    )
-    return _out(view)
+    claim = keyed.claim(body.model_dump_json())
+    ran = holds.place_once(ctx.uow(), claim, client_file_id, actor.user_id, body.reason, body.until)
+    return answer(_out(ran.value), 200, replayed=ran.replayed)
 
 
 @router.delete(
     "/client-files/{client_file_id}/retention-hold", response_model=HoldOut, responses=ACCEPTED
 )
-def release_hold(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> HoldOut:
+def release_hold(
+    client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Lift the hold before its end. Practice staff only."""
-    return _out(holds.release(ctx.uow(), client_file_id=client_file_id, actor_id=actor.user_id))
+    ran = holds.release_once(ctx.uow(), keyed.claim(), client_file_id, actor.user_id)
+    return answer(_out(ran.value), 200, replayed=ran.replayed)
 
 
 @router.post(

@@ -180,3 +180,32 @@ def test_a_staff_removal_and_a_token_revoke_sent_again_get_their_first_answers(
     assert_replayed(revoked, revoked_again, 204)
     assert client.delete(removal, headers=people.auth("admin_a")).status_code == 404
     assert client.delete(revoke, headers=people.auth("admin_a")).status_code == 404
+
+
+def test_a_hold_placed_and_released_again_is_one_event_each(
+    client: TestClient, world: World
+) -> None:
+    path = f"/v1/client-files/{world.own}/retention-hold"
+    body = {"reason": "tax audit 2027", "until": "2099-01-01T00:00:00Z"}
+
+    placed, placed_again = twice(client, "PUT", path, world.auth("staff_a"), body)
+    released, released_again = twice(client, "DELETE", path, world.auth("staff_a"))
+
+    assert_replayed(placed, placed_again, 200)
+    assert_replayed(released, released_again, 200)
+    events = client.get(
+        f"/v1/client-files/{world.own}/events", headers=world.auth("staff_a")
+    ).json()["items"]
+    actions = [event["action"] for event in events]
+    assert actions.count("retention_hold") == actions.count("retention_hold_released") == 1
+
+
+def test_a_schedule_cancelled_again_gets_the_first_answer(client: TestClient, world: World) -> None:
+    path = f"/v1/client-files/{world.own}/schedules"
+    body = {"action": "deactivate", "run_at": "2099-01-01T00:00:00Z"}
+    scheduled = client.post(path, json=body, headers=world.auth("staff_a")).json()
+
+    first, again = twice(client, "DELETE", f"{path}/{scheduled['id']}", world.auth("staff_a"))
+
+    assert_replayed(first, again, 200)
+    assert first.json()["status"] == "cancelled"
