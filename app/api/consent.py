@@ -34,6 +34,8 @@ from app.services import attach, invitations
 router = APIRouter(prefix="/v1", tags=["people"], responses=UNAUTHENTICATED)
 
 ACCEPT_PATH = "/v1/invitations/accept"
+# The console's page an invitation's link opens (`app/console/welcome.py`).
+OPEN_PATH = "/console/invitations/accept"
 NOT_VALID: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Expired, used, revoked or unknown: one answer."},
     409: {"model": ErrorOut, "description": "The address is a practice's staff account."},
@@ -58,6 +60,7 @@ def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Calle
         name=body.name,
         ttl=timedelta(hours=settings.invitation_ttl_hours),
         accept_url=settings.public_url.rstrip("/") + ACCEPT_PATH,
+        open_url=settings.public_url.rstrip("/") + OPEN_PATH,
     )
     return InvitationOut.model_validate(view, from_attributes=True)
 

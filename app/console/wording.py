@@ -112,6 +112,7 @@ NOTICES = {
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",
     "cancel": "The scheduled action was cancelled.",
+    "cancel_deletion": "The deletion was cancelled: the file is back as it was.",
 }
 ACTION_SUMMARIES = {
     "detach": "The file leaves your practice; the client keeps it.",
