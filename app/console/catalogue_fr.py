@@ -523,6 +523,35 @@ _WAYS_IN = {
     "The deletion was cancelled: the file is back as it was.": (
         "La suppression est annulée : le dossier est revenu tel qu'il était."
     ),
+    # Retention holds (app/services/holds.py)
+    "Retention hold": "Conservation obligatoire",
+    "Held until": "Conservé jusqu'au",
+    "The file cannot be deleted while the hold lasts.": (
+        "Le dossier ne peut pas être supprimé tant que la conservation dure."
+    ),
+    "Lift the hold": "Lever la conservation",
+    "A hold keeps the file from being deleted until a date: a tax audit, a dispute, a legal "
+    "retention period.": (
+        "Une conservation empêche la suppression du dossier jusqu'à une date : un contrôle "
+        "fiscal, un litige, une durée légale de conservation."
+    ),
+    "Why the file is held": "Motif de la conservation",
+    "Until": "Jusqu'au",
+    "Place a hold": "Placer une conservation",
+    "Replace the hold": "Remplacer la conservation",
+    "The retention hold is placed: the file cannot be deleted until it ends.": (
+        "La conservation est en place : le dossier ne peut pas être supprimé avant sa fin."
+    ),
+    "The retention hold is lifted.": "La conservation est levée.",
+    "The hold must end in the future.": "La conservation doit se terminer dans le futur.",
+    # Events of the history
+    "Deletion asked for": "Suppression demandée",
+    "Deletion cancelled": "Suppression annulée",
+    "Invitation accepted": "Invitation acceptée",
+    "Invitation withdrawn": "Invitation retirée",
+    "Client user removed": "Utilisateur du client retiré",
+    "Retention hold placed": "Conservation placée",
+    "Retention hold lifted": "Conservation levée",
 }
 
 FRENCH: dict[str, str] = {

@@ -1,19 +1,22 @@
-"""A deletion's grace period (`DOSSIER_DELETION_GRACE_DAYS`) in the console: a deleted
-file is hidden from its page, so it is listed under *Being deleted* with the time its
-purge starts and *Cancel the deletion*, confirmed first. Cancelling is the API's own
-`cancel-deletion` (`app/services/grace.py`), refusal and all."""
+"""Retention in the console. A deletion's grace period (`DOSSIER_DELETION_GRACE_DAYS`): a
+deleted file is hidden from its page, so it is listed under *Being deleted* with the time
+its purge starts and *Cancel the deletion*, confirmed first; cancelling is the API's own
+`cancel-deletion` (`app/services/grace.py`), refusal and all. And retention holds, placed
+and lifted on the file's page (`app/services/holds.py`, as `…/retention-hold`)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.console.web import PREFIX, Acting, Page, Viewer
+from app.console.work import local_time
 from app.domain.model import FileStatus
 from app.errors import NotFound
-from app.services import grace, queries
+from app.services import grace, holds, queries
 from app.services.queries import FileView
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -42,3 +45,29 @@ def cancel(client_file_id: uuid.UUID, current: Acting) -> RedirectResponse:
         current.ctx.uow(), client_file_id=client_file_id, actor_id=current.actor.user_id
     )
     return current.redirect(f"{PREFIX}/files/{client_file_id}?done=cancel_deletion")
+
+
+@router.post("/files/{client_file_id}/hold")
+def place_hold(
+    client_file_id: uuid.UUID,
+    current: Acting,
+    reason: Annotated[str, Form(max_length=500)],
+    until: Annotated[str, Form(max_length=40)],
+    time_zone: Annotated[str, Form(max_length=60)] = "UTC",
+) -> RedirectResponse:
+    assert current.actor is not None
+    holds.place(
+        current.ctx.uow(),
+        client_file_id=client_file_id,
+        actor_id=current.actor.user_id,
+        reason=reason,
+        until=local_time(until, time_zone),
+    )
+    return current.redirect(f"{PREFIX}/files/{client_file_id}?done=hold#hold")
+
+
+@router.post("/files/{client_file_id}/hold/release")
+def release_hold(client_file_id: uuid.UUID, current: Acting) -> RedirectResponse:
+    assert current.actor is not None
+    holds.release(current.ctx.uow(), client_file_id=client_file_id, actor_id=current.actor.user_id)
+    return current.redirect(f"{PREFIX}/files/{client_file_id}?done=release#hold")

@@ -300,3 +300,37 @@ def status_of(runtime: Runtime, file_id: uuid.UUID) -> FileStatus | None:
     with runtime.uow() as uow:
         found = uow.files.get(file_id)
         return found.status if found else None
+
+
+def test_a_retention_hold_is_placed_and_lifted_on_the_file_page(
+    runtime: Runtime, world: World
+) -> None:
+    with browser(runtime, language="fr") as ann:
+        ann.sign_in(world.tokens["staff_a"])
+        hold = {"reason": "Contrôle fiscal 2027", "until": "2031-01-15T12:00"}
+        assert (
+            ann.post(f"/console/files/{world.own}/hold", {**hold, "time_zone": "Europe/Paris"})
+            == 303
+        )
+
+        page = html.unescape(ann.open(f"/console/files/{world.own}"))
+        assert "Conservé jusqu'au" in page
+        assert "Contrôle fiscal 2027" in page
+        assert '<time datetime="2031-01-15T11:00:00+00:00"' in page  # noon in Paris
+        menu = html.unescape(ann.open(f"/console/files/{world.own}/manage"))
+        assert "sous conservation obligatoire jusqu'au" in menu  # why delete is refused
+
+        past = {"reason": "Litige", "until": "2001-01-01T00:00"}
+        assert ann.post(f"/console/files/{world.own}/hold", past) == 422
+        assert ann.post(f"/console/files/{world.own}/hold/release") == 303
+        page = html.unescape(ann.open(f"/console/files/{world.own}"))
+        assert "Conservé jusqu'au" not in page
+
+    with browser(runtime) as client:
+        client.sign_in(world.tokens["client_1"])
+        assert "Retention hold" not in client.open(f"/console/files/{world.shared}")
+        assert client.post(f"/console/files/{world.shared}/hold", hold) == 409  # staff only
+    with runtime.uow() as uow:
+        shared = uow.files.get(world.shared)
+        assert shared is not None
+        assert shared.hold_until is None
