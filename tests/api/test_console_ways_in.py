@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -142,6 +143,31 @@ def test_a_link_session_ends_when_its_user_is_disabled(runtime: Runtime, world: 
         assert not signed_in(visitor)
 
 
+def test_a_link_asked_for_on_the_way_to_a_page_leads_back_to_it(
+    runtime: Runtime, world: World
+) -> None:
+    wanted = f"/console/files/{world.own}"
+    with browser(runtime) as visitor:
+        visitor.open(f"/console/sign-in?next={wanted}")
+        visitor.client.post(
+            "/console/sign-in/email",
+            data={"email": ANN, "csrf_token": visitor.csrf, "next": wanted},
+        )
+        (letter,) = links_to(runtime, ANN)
+        found = LINK.search(letter.body)
+        assert found is not None
+        link = urlsplit(found.group(0))
+        page = visitor.client.get(f"{link.path}?{link.query}").text
+        carried = re.search(r'name="next" value="([^"]*)"', page)
+        assert carried is not None
+        response = visitor.client.post(
+            "/console/sign-in/link",
+            data={"token": found.group(1), "csrf_token": csrf_of(page), "next": carried[1]},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == wanted
+
+
 def test_the_link_and_its_mail_follow_the_pages_language(runtime: Runtime, world: World) -> None:
     with browser(runtime, language="fr") as visitor:
         ask_for_link(visitor, ANN)
@@ -198,6 +224,8 @@ def test_an_invitation_is_accepted_on_its_page_and_signs_in(runtime: Runtime, wo
     with browser(runtime) as paul:
         page = paul.open(f"/console/invitations/accept?code={code}")
         assert f'value="{code}"' in page
+        # Switching language keeps the code.
+        assert f'name="back" value="/console/invitations/accept?code={code}"' in page
         accepted = paul.client.post(
             "/console/invitations/accept", data={"code": code, "csrf_token": paul.csrf}
         )
