@@ -30,7 +30,7 @@ WHY_NOT = {
     InvitationStatus.EXPIRED: (
         "This invitation has expired. Ask the person who invited you to send a new one."
     ),
-    InvitationStatus.ACCEPTED: ("This invitation was accepted already. Sign in to open the file."),
+    InvitationStatus.ACCEPTED: "This invitation was accepted already. Sign in to open the file.",
     InvitationStatus.REVOKED: (
         "This invitation was withdrawn by the person who sent it. Ask them for a new one "
         "if you still need access."
