@@ -142,11 +142,14 @@ def _capped(boxes: Sequence[Box]) -> tuple[Box, ...]:
 
 
 def _non_empty(boxes: Iterable[Box]) -> list[Box]:
-    return [
-        Box(box.text.strip(), box.left, box.top, box.right, box.bottom)
-        for box in boxes
-        if box.text.strip()
-    ]
+    kept = []
+    for box in boxes:
+        text = box.text.strip()
+        if text:  # most boxes are kept as they are: a word has no spaces around it
+            kept.append(
+                box if text == box.text else Box(text, box.left, box.top, box.right, box.bottom)
+            )
+    return kept
 
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:
