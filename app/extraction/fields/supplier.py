@@ -62,6 +62,7 @@ _COUNTRY = re.compile(
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
 _WORD = re.compile(r"[a-z][a-z&'-]{2,}")
+_FIGURE_BEFORE = re.compile(r"\d\s*$")
 _LETTERS = re.compile(r"[a-z]+")
 # The issuer is named in the first lines of the first page (a letterhead, a sender line)
 # or in its footer: names are looked for in this many rows at most, whatever the upload.
@@ -195,24 +196,25 @@ def _clean(phrase: str) -> str | None:
     if labels and labels[0].start == 0 and labels[0].kind is Kind.SELLER:
         phrase = phrase[labels[0].end :]
         folded = folded[labels[0].end :]
-        labels = find_labels(folded)
-    if find_dates(folded):
-        return None
+    whole = folded  # before the cut: a date anywhere in it rules the phrase out
     cut = _CUT.search(folded)
     if cut:
         phrase, folded = phrase[: cut.start()], folded[: cut.start()]
     name = phrase.strip(" :;,-*()")
-    folded = fold(name)
-    if _WRAPPED.search(f"\n{folded}\n"):
-        return None  # one half of a name broken at its '&'
-    if len(_LEGAL_FORM.sub("", folded).split()) > 7:
-        return None  # a sentence, not a name
+    # The cheap tests first (each test only rules a phrase out, so their order is free).
     letters = sum(map(str.isalpha, name))
     digits = sum(map(str.isdigit, name))
     if letters < 2 or digits > 0.25 * len(name):
         return None
     if " " not in name and ("_" in name or digits):
         return None  # an identifier, not a name
+    if find_dates(whole):
+        return None
+    folded = fold(name)
+    if _WRAPPED.search(f"\n{folded}\n"):
+        return None  # one half of a name broken at its '&'
+    if len(_LEGAL_FORM.sub("", folded).split()) > 7:
+        return None  # a sentence, not a name
     if _TITLE.match(folded) or _WEB.search(folded):
         return None
     if _COUNTRY.fullmatch(folded):
@@ -299,7 +301,7 @@ def _owner(rows: Sequence[Row], row: Row, name: str) -> bool:
 def _has_legal_form(folded: str) -> bool:
     # After a figure it is a unit, not a company: '10 kg', '2 ag' are quantities.
     return any(
-        not re.search(r"\d\s*$", folded[: match.start()]) for match in _LEGAL_FORM.finditer(folded)
+        not _FIGURE_BEFORE.search(folded[: match.start()]) for match in _LEGAL_FORM.finditer(folded)
     )
 
 
