@@ -205,11 +205,13 @@ def find_labels(folded: str) -> list[Label]:
 @lru_cache(maxsize=8192)
 def _labels(folded: str) -> tuple[Label, ...]:
     # Cached: headers and footers repeat on every page, names are checked several times.
-    if _ANY.search(folded) is None:
+    first = _ANY.search(folded)
+    if first is None:
         return ()
     found: list[Label] = []
     for kind, weight, pattern in _COMPILED:
-        for match in pattern.finditer(folded):
+        # No pattern matches before the first label any of them finds.
+        for match in pattern.finditer(folded, first.start()):
             if match.group(0) in _SHORT and not _stands_alone(folded, match):
                 continue
             found.append(Label(kind, weight, match.start(), match.end()))
