@@ -36,6 +36,8 @@ from app.services import attach, invitations
 router = APIRouter(prefix="/v1", tags=["people"], responses=UNAUTHENTICATED)
 
 ACCEPT_PATH = "/v1/invitations/accept"
+# The console's page an invitation's link opens (`app/console/welcome.py`).
+OPEN_PATH = "/console/invitations/accept"
 NOT_VALID: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Expired, used, revoked or unknown: one answer."},
     409: {"model": ErrorOut, "description": "The address is a practice's staff account."},
@@ -62,6 +64,7 @@ def invite(
         body.name,
         timedelta(hours=settings.invitation_ttl_hours),
         settings.public_url.rstrip("/") + ACCEPT_PATH,
+        settings.public_url.rstrip("/") + OPEN_PATH,
     )
     ran = invitations.invite_once(ctx.uow(), keyed.claim(body.model_dump_json()), invitation)
     return answer(_invitation(ran.value), 201, replayed=ran.replayed)

@@ -65,6 +65,7 @@ class Invite:
     name: str | None
     ttl: timedelta
     accept_url: str
+    open_url: str | None = None  # the console's page for the code, if any
 
 
 def invite(
@@ -76,6 +77,7 @@ def invite(
     name: str | None = None,
     ttl: timedelta,
     accept_url: str,
+    open_url: str | None = None,
 ) -> InvitationView:
     """Write a pending invitation and its mail; a pending one to the same address is
     replaced. The file can no longer be deleted from now on (SPEC §3)."""
@@ -123,6 +125,7 @@ def _invite(uow: UnitOfWork, invitation: Invite, secret: str) -> InvitationView:
         secret,
         invitation.accept_url,
         row.expires_at,
+        invitation.open_url,
     )
     mail.queue(uow, "invitation", invitation.email, letter)
     params = {"invitation_id": str(row.id)}
@@ -175,6 +178,17 @@ def accept(uow: UnitOfWork, secret: str) -> Welcome:
     # Its own transaction, with the service every token comes from. Should it fail, the
     # person has access already and a new invitation gives them a token.
     return Welcome(user_id, file_id, tokens.issue(uow, user_id, name="invitation", by=user_id))
+
+
+def status_of(uow: UnitOfWork, secret: str) -> InvitationStatus | None:
+    """What became of the invitation a code belongs to (expired, accepted, revoked),
+    told to the person holding the code once accepting it failed: the code proves they
+    had the mail. None for a code that is no invitation's."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    with uow:
+        found = Invitations(uow.session).by_token(token_hash(secret))
+        return _rules_view(found).at(uow.clock()) if found is not None else None
 
 
 def revoke(uow: UnitOfWork, invitation_id: uuid.UUID, actor_id: uuid.UUID) -> InvitationView:

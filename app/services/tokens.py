@@ -180,6 +180,10 @@ def session_actor(uow: UnitOfWork, signed_in: SignIn) -> Actor | None:
     now = uow.clock()
     with uow:
         if signed_in.token_id is None:
+            # Opened by an e-mail link: it lasts while its user is not disabled.
+            user = uow.users.get(signed_in.user_id)
+            if user is None or user.disabled_at is not None:
+                return None
             return uow.users.actor(signed_in.user_id)
         owner = ApiTokens(uow.session).owner_of(signed_in.token_id, signed_in.user_id, now)
         return _actor(uow, owner) if owner is not None else None
