@@ -5,7 +5,7 @@ client file, so they are not lifecycle events: they get a table of their own, re
 practice's admins (`GET /v1/practice-events`).
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
