@@ -37,8 +37,12 @@ class LocalBlobStore:
 
     def put_stream(self, key: str, stream: BinaryIO) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        except FileNotFoundError:
+            # The directory's first blob; later ones spare the mkdir.
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 shutil.copyfileobj(stream, handle, COPY_CHUNK)
