@@ -81,7 +81,9 @@ async def keyed_request(  # async, awaiting nothing: no worker thread for it (de
     # Keys belong to the token that sent them: another token's key is another key.
     owner = "token:" + (token_hash(credentials.credentials) if credentials else "")
     retention = timedelta(hours=ctx.runtime.settings.idempotency_retention_hours)
-    return KeyedRequest(owner, idempotency_key, request.method, request.url.path, retention)
+    # `request.url.path` without building the whole URL (host, query) on every request.
+    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return KeyedRequest(owner, idempotency_key, request.method, path, retention)
 
 
 Keyed = Annotated[KeyedRequest, Depends(keyed_request)]
