@@ -14,11 +14,10 @@ from app.api.deps import (
     ApiContext,
     Caller,
     Context,
-    Credentials,
     authenticate,
 )
 from app.api.errors import Unauthenticated
-from app.api.idempotency import Keyed, KeyedRequest, answer
+from app.api.idempotency import KeyedCaller, KeyedRequest, answer
 from app.api.schemas import (
     UNAUTHENTICATED,
     ActionOut,
@@ -122,15 +121,10 @@ UPLOAD_BODY = {
         429: {"model": ErrorOut, "description": "Over the upload rate; see Retry-After."},
     },
 )
-async def upload(
-    client_file_id: uuid.UUID,
-    request: Request,
-    ctx: Context,
-    credentials: Credentials,
-    keyed: Keyed,
-) -> JSONResponse:
+async def upload(client_file_id: uuid.UUID, request: Request, call: KeyedCaller) -> JSONResponse:
     """Store a document (multipart field `file`) and send it for extraction. With an
     `Idempotency-Key`, the same upload sent again gets the first answer."""
+    ctx, credentials, keyed = call.ctx, call.credentials, call.keyed
     limits = admission.IntakeLimits.from_settings(ctx.runtime.settings)
 
     def admitted(secret: str) -> Actor | None:

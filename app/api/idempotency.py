@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel
 
-from app.api.deps import Context, bearer
+from app.api.deps import ApiContext, Context, bearer
 from app.persistence.auth import token_hash
 from app.persistence.idempotency import IdempotencyKeys
 from app.persistence.models import utcnow
@@ -64,19 +64,23 @@ class KeyedRequest:
             return record is not None and record.expires_at > utcnow()
 
 
-async def keyed_request(  # async, awaiting nothing: no worker thread for it (deps.context)
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        description="Any unique string (a UUID): the same request sent again with it "
+        "gets the first answer instead of a second effect, for "
+        "DOSSIER_IDEMPOTENCY_RETENTION_HOURS. Another request with it is a 422.",
+    ),
+]
+BearerToken = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _keyed(
     request: Request,
-    ctx: Context,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias=HEADER,
-            description="Any unique string (a UUID): the same request sent again with it "
-            "gets the first answer instead of a second effect, for "
-            "DOSSIER_IDEMPOTENCY_RETENTION_HOURS. Another request with it is a 422.",
-        ),
-    ] = None,
+    ctx: ApiContext,
+    credentials: HTTPAuthorizationCredentials | None,
+    idempotency_key: str | None,
 ) -> KeyedRequest:
     # Keys belong to the token that sent them: another token's key is another key.
     owner = "token:" + (token_hash(credentials.credentials) if credentials else "")
@@ -86,4 +90,29 @@ async def keyed_request(  # async, awaiting nothing: no worker thread for it (de
     return KeyedRequest(owner, idempotency_key, request.method, path, retention)
 
 
+async def keyed_request(  # async, awaiting nothing: no worker thread for it (deps.context)
+    request: Request, ctx: Context, credentials: BearerToken, idempotency_key: KeyHeader = None
+) -> KeyedRequest:
+    return _keyed(request, ctx, credentials, idempotency_key)
+
+
 Keyed = Annotated[KeyedRequest, Depends(keyed_request)]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedCall:
+    """The context, the bearer token and the keyed request in one dependency: FastAPI
+    solves each dependency of a request apart (about 50 us apiece on an upload)."""
+
+    ctx: ApiContext
+    credentials: HTTPAuthorizationCredentials | None
+    keyed: KeyedRequest
+
+
+async def keyed_call(
+    request: Request, ctx: Context, credentials: BearerToken, idempotency_key: KeyHeader = None
+) -> KeyedCall:
+    return KeyedCall(ctx, credentials, _keyed(request, ctx, credentials, idempotency_key))
+
+
+KeyedCaller = Annotated[KeyedCall, Depends(keyed_call)]
