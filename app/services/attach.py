@@ -18,7 +18,7 @@ from app.persistence.consent import AttachRequestRow, AttachRequests
 from app.persistence.models import ClientFile, User, utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import lifecycle, mail
-from app.services.queries import visible_file
+from app.services.access import visible_file
 
 ASKED, DECLINED = "request_attach", "decline_attach"
 

@@ -25,7 +25,7 @@ from app.errors import (
 )
 from app.persistence.models import ClientFile, Document, utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import idempotency, messages
+from app.services import access, idempotency, messages
 from app.services.idempotency import KeyClaim
 from app.storage import BlobStore, blob_key
 
@@ -184,7 +184,7 @@ def open_for_upload(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) ->
 def _open_for_upload(
     client_file: ClientFile | None, client_file_id: uuid.UUID, actor: Actor
 ) -> None:
-    if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
+    if client_file is None or not access.sees(actor, client_file, in_grace=True):
         raise NotFound("No such client file.", client_file_id=client_file_id)
     if client_file.status is FileStatus.DELETING:
         raise ActionRefused(

@@ -26,8 +26,8 @@ from app.persistence.exports import (
 from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services import bundle, messages
+from app.services.access import visible_file
 from app.services.bundle_lines import TABLED_FIELDS, write_lines
-from app.services.queries import visible_file
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)

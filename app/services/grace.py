@@ -48,7 +48,7 @@ def cancel_deletion(
     through the gatekeeper. Refused once the grace period is over."""
     with uow:
         actor = uow.users.actor(actor_id)
-        client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+        client_file = access.visible_file(uow, actor, client_file_id, lock="update", in_grace=True)
         assert actor is not None  # visible_file found no file for a missing actor
         state = uow.files.state(client_file)
         refusal = rules.cancel_deletion_refusal(state, actor, uow.clock())

@@ -19,7 +19,7 @@ from app.persistence.schedules import (
 )
 from app.persistence.uow import UnitOfWork
 from app.services import commands
-from app.services.queries import visible_file
+from app.services.access import visible_file
 
 SCHEDULABLE = commands.WORKER_ACTIONS
 # Refusals no later change of the file can lift: refused when scheduling. Any other rule
