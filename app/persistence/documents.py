@@ -12,7 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, FileStatus
-from app.persistence.models import ClientFile, Document, Extraction, utcnow
+from app.persistence import clock
+from app.persistence.models import ClientFile, Document, Extraction
 
 
 class Documents:
@@ -146,7 +147,9 @@ class Documents:
             self.session.connection().execute(
                 update(Document)
                 .where(Document.id.in_(document_ids))
-                .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+                .values(
+                    status=DocumentStatus.SKIPPED, reason=reason, updated_at=clock.now(self.session)
+                )
             )
 
     def queue_all(self, task_ids: dict[uuid.UUID, uuid.UUID]) -> None:
@@ -154,7 +157,7 @@ class Documents:
         id (document id -> message id)."""
         if not task_ids:
             return
-        now = utcnow()
+        now = clock.now(self.session)
         self.session.connection().execute(
             update(Document)
             .where(Document.id == bindparam("document_id"))
@@ -218,7 +221,9 @@ class Documents:
                 Document.client_file_id == file_id,
                 Document.status.in_(NOT_STARTED_STATUSES),
             )
-            .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+            .values(
+                status=DocumentStatus.SKIPPED, reason=reason, updated_at=clock.now(self.session)
+            )
             .returning(Document.task_id)
         )
         # A Core statement on the session's connection: a big file returns its task ids
@@ -240,7 +245,10 @@ class Documents:
             update(Document)
             .where(Document.id == document_id)
             .values(
-                status=DocumentStatus.PENDING, reason=None, task_id=task_id, updated_at=utcnow()
+                status=DocumentStatus.PENDING,
+                reason=None,
+                task_id=task_id,
+                updated_at=clock.now(self.session),
             )
         )
 

@@ -8,6 +8,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from app import logs
@@ -23,7 +24,7 @@ from app.errors import (
     UnsupportedFileType,
     UploadTooLarge,
 )
-from app.persistence.models import ClientFile, Document, utcnow
+from app.persistence.models import ClientFile, Document
 from app.persistence.uow import UnitOfWork
 from app.services import access, idempotency, messages
 from app.services.idempotency import KeyClaim
@@ -122,7 +123,7 @@ def upload(
             raise
         # The unique (file, sha256) decides between identical uploads racing each other.
         document, created = uow.documents.add_unless_present(
-            _new_document(client_file_id, actor, filename, content_type, incoming, key)
+            _new_document(client_file_id, actor, filename, content_type, incoming, key, uow.clock())
         )
         result = UploadResult(document.id, document.status, duplicate=not created)
         first = _answered_before(uow, blobs, client_file, key, incoming.sha256, claim, result)
@@ -201,8 +202,8 @@ def _new_document(
     content_type: str,
     incoming: Incoming,
     key: str,
+    now: datetime,
 ) -> Document:
-    now = utcnow()
     return Document(
         id=uuid.uuid4(),
         client_file_id=client_file_id,

@@ -16,7 +16,6 @@ from typing import Any
 
 from app.errors import InvalidInput
 from app.persistence.idempotency import IdempotencyKeys, IdempotencyRecord
-from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 
 HEADER = "Idempotency-Key"
@@ -61,7 +60,7 @@ def remember(
     (the caller rolls back); IdempotencyKeyReused when that request was another one."""
     if claim is None:
         return None
-    now = utcnow()
+    now = uow.clock()
     keys = IdempotencyKeys(uow.session)
     record, created = keys.add_unless_present(
         IdempotencyRecord(
@@ -89,7 +88,7 @@ def previous(uow: UnitOfWork, claim: KeyClaim | None) -> dict[str, Any] | None:
     if claim is None:
         return None
     record = IdempotencyKeys(uow.session).find(claim.owner, claim.key)
-    if record is None or record.expires_at <= utcnow():
+    if record is None or record.expires_at <= uow.clock():
         return None
     return _first_answer(record, claim)
 
