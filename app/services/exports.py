@@ -126,8 +126,7 @@ def request(
             )
         )
         if send:
-            payload = {"export_id": str(export.id)}
-            uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
+            uow.enqueue(messages.export(export.id))
         uow.commit()
         return view(export)
 
