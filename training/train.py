@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.derived import DERIVED_FEATURES
 from app.extraction.learned.model import MODEL_PATH
 from app.extraction.learned.reader import (
     AMOUNT_FIELDS,
@@ -118,7 +119,9 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
 
 def _names(field: str) -> list[str]:
     """The features a field's candidates can carry (columns always 0 are left out)."""
-    return text_feature_names(field) if field in TEXT_FIELDS else feature_names()
+    if field in TEXT_FIELDS:
+        return text_feature_names(field)
+    return [*feature_names(), *DERIVED_FEATURES]
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:

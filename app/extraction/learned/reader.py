@@ -27,6 +27,7 @@ from app.extraction.learned.candidates import (
     amount_candidates,
     date_candidates,
 )
+from app.extraction.learned.derived import with_derived
 from app.extraction.learned.model import FieldModel, Model, load_model
 from app.extraction.learned.numbers import NUMBER_FEATURES, number_candidates
 from app.extraction.learned.parties import SUPPLIER_FEATURES, supplier_candidates
@@ -92,6 +93,8 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     amounts = amount_candidates(
         _with_rows(document, unsigned(rows)) if document.credit else document
     )
+    signed = [] if document.credit else [a.value for row in rows for a in row.amounts]
+    amounts = with_derived(document, amounts, rules["total"], signed)
     _mark_rule_picks(amounts, rules, ("total", "tax"))
     dates = date_candidates(document, _month_first(rows, rules["currency"]))
     _mark_rule_picks(dates, rules, ("date",))
