@@ -44,10 +44,10 @@ FIELDS = (*AMOUNT_FIELDS, *DATE_FIELDS, *TEXT_FIELDS)
 # the training documents among these is kept.
 _THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 _REGULARISATION = 1.0
-# Photos per photographed family and language (`training.photos`; receipts twice as
-# many) and legacy receipt photos of each kind: read by OCR once, then from its cache.
+# Photos per photographed family and language (`training.photos`) and legacy receipt
+# photos of each kind: read by OCR once, then from its cache.
 PHOTOS_PER_FAMILY = 1
-LEGACY_PHOTOS = 12
+LEGACY_PHOTOS = 6
 
 
 def training_documents(seed: int, per_family: int, *, photos: bool = True) -> list[Document]:
@@ -121,7 +121,7 @@ def _names(field: str) -> list[str]:
     """The features a field's candidates can carry (columns always 0 are left out)."""
     if field in TEXT_FIELDS:
         return text_feature_names(field)
-    return [*feature_names(), *DERIVED_FEATURES]
+    return [*feature_names(), *DERIVED_FEATURES] if field in AMOUNT_FIELDS else feature_names()
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:

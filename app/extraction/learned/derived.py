@@ -171,26 +171,24 @@ def _label_groups(amounts: Sequence[Candidate]) -> list[tuple[str, list[Candidat
     ]
 
 
-def amount_evidence(
-    amounts: Sequence[Candidate], totals: Sequence[Decimal], signed: Sequence[Decimal]
-) -> None:
+def amount_evidence(amounts: Sequence[Candidate], totals: Sequence[Decimal], credit: bool) -> None:
     """Adds `complement`, `remainder` and the quantity features to every amount.
 
     `totals`: the amounts the others may add up to (the rules' total, the largest);
-    `signed`: every amount read with its sign (deductions are printed negative)."""
+    deductions are the amounts printed negative or after a prepayment word (none on a
+    credit note, whose amounts may all be printed negative)."""
     values = {abs(_value(c)) for c in amounts}
-    deductions = sorted({-v for v in signed if v < 0})[:_MAX_DEDUCTIONS]
-    deductions += [
-        abs(_value(c))
+    deductions = [] if credit else [
+        (abs(_value(c)), id(c))
         for c in amounts
-        if c.features.get("left:prepaid") and not c.features.get("derived")
-    ][: _MAX_DEDUCTIONS - len(deductions)]
+        if not c.features.get("derived") and (_value(c) < 0 or c.features.get("left:prepaid"))
+    ][:_MAX_DEDUCTIONS]  # fmt: skip
     for candidate in amounts:
         value = abs(_value(candidate))
         features = candidate.features
         if value and any(t > value and (t - value) in values for t in totals):
             features["complement"] = 1.0
-        if value and any(d != value and (value + d) in values for d in deductions):
+        if value and any(key != id(candidate) and (value + d) in values for d, key in deductions):
             features["remainder"] = 1.0
         if not features.get("derived"):
             features |= _quantity_features(candidate)
@@ -218,16 +216,14 @@ def with_derived(
     document: Document,
     amounts: list[Candidate],
     rule_total: str | None,
-    signed: Sequence[Decimal],
 ) -> list[Candidate]:
     """The printed amounts and the sums, all with the evidence above. `rule_total`: the
-    rules' total; `signed`: the amounts as printed, with their signs (none on a credit
-    note, whose amounts may all be printed negative)."""
+    rules' total."""
     everything = [*amounts, *sum_candidates(document, amounts)]
     totals = {abs(_value(c)) for c in amounts}
     largest = max(totals, default=Decimal(0))
     candidates_for_total = {largest}
     if rule_total is not None:
         candidates_for_total.add(abs(Decimal(rule_total)))
-    amount_evidence(everything, sorted(candidates_for_total), signed)
+    amount_evidence(everything, sorted(candidates_for_total), document.credit)
     return everything

@@ -93,8 +93,7 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     amounts = amount_candidates(
         _with_rows(document, unsigned(rows)) if document.credit else document
     )
-    signed = [] if document.credit else [a.value for row in rows for a in row.amounts]
-    amounts = with_derived(document, amounts, rules["total"], signed)
+    amounts = with_derived(document, amounts, rules["total"])
     _mark_rule_picks(amounts, rules, ("total", "tax"))
     dates = date_candidates(document, _month_first(rows, rules["currency"]))
     _mark_rule_picks(dates, rules, ("date",))

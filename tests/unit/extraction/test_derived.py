@@ -114,3 +114,4 @@ def test_sums_are_capped() -> None:
 def test_the_model_is_trained_on_the_new_features() -> None:
     assert set(DERIVED_FEATURES) <= set(_names("total"))
     assert not set(DERIVED_FEATURES) & set(_names("supplier"))
+    assert not set(DERIVED_FEATURES) & set(_names("date"))
