@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from app.extraction.learned.candidates import Candidate, feature_names
-from app.extraction.learned.derived import DERIVED_FEATURES
+from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
 from app.extraction.learned.model import MODEL_PATH
 from app.extraction.learned.reader import (
     AMOUNT_FIELDS,
@@ -121,7 +121,9 @@ def _names(field: str) -> list[str]:
     """The features a field's candidates can carry (columns always 0 are left out)."""
     if field in TEXT_FIELDS:
         return text_feature_names(field)
-    return [*feature_names(), *DERIVED_FEATURES] if field in AMOUNT_FIELDS else feature_names()
+    if field in AMOUNT_FIELDS:
+        return [*feature_names(), *DERIVED_FEATURES]
+    return [*feature_names(), *DATE_FEATURES]
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:

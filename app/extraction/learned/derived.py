@@ -55,6 +55,10 @@ _METER_BEFORE = re.compile(
     r"|zähler\w*|compteur|contatore|meterstand|lettura|reading|stand|index)(?![a-z])"
 )
 
+# A clock time right after a date: the moment of a sale, printed with the issue date.
+_TIME_AFTER = re.compile(r"[\s,]{0,3}(?:[a-z]{0,3}\s?)?(?:[01]?\d|2[0-3])[:h.][0-5]\d(?!\d)")
+DATE_FEATURES: tuple[str, ...] = ("time_after",)
+
 DERIVED_FEATURES: tuple[str, ...] = (
     "derived",
     "derived:column",
@@ -227,3 +231,11 @@ def with_derived(
         candidates_for_total.add(abs(Decimal(rule_total)))
     amount_evidence(everything, sorted(candidates_for_total), document.credit)
     return everything
+
+
+def date_evidence(dates: Sequence[Candidate]) -> None:
+    """Adds `time_after` to the dates followed by a clock time (*19/09/24 14:35*)."""
+    for candidate in dates:
+        after = candidate.row.folded[candidate.end : candidate.end + 12]
+        if _TIME_AFTER.match(after):
+            candidate.features["time_after"] = 1.0

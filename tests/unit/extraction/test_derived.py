@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from app.extraction.layout import page_from_text
 from app.extraction.learned.candidates import Candidate
-from app.extraction.learned.derived import DERIVED_FEATURES, MAX_SUMS
+from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES, MAX_SUMS
 from app.extraction.learned.reader import prepare
 from training.train import _names
 
@@ -115,3 +115,12 @@ def test_the_model_is_trained_on_the_new_features() -> None:
     assert set(DERIVED_FEATURES) <= set(_names("total"))
     assert not set(DERIVED_FEATURES) & set(_names("supplier"))
     assert not set(DERIVED_FEATURES) & set(_names("date"))
+    assert set(DATE_FEATURES) <= set(_names("date"))
+
+
+def test_a_date_followed_by_a_clock_time_says_so() -> None:
+    text = "SHOP\nCommande du 02/09/2024\nDate : 19/09/24 14:35\nTotal 12,00"
+    dates = {str(c.value): c for c in prepare([page_from_text(text)]).dates}
+
+    assert dates["2024-09-19"].features["time_after"] == 1.0
+    assert "time_after" not in dates["2024-09-02"].features
