@@ -124,3 +124,13 @@ def test_a_date_followed_by_a_clock_time_says_so() -> None:
 
     assert dates["2024-09-19"].features["time_after"] == 1.0
     assert "time_after" not in dates["2024-09-02"].features
+
+
+def test_a_name_that_starts_with_a_payer_label_says_so() -> None:
+    text = "RICEVUTA\nRicevuto da: Energia Testa SA\nRistorazione Bianchini SA\nVia Roma 1"
+    read = prepare([page_from_text(text)])
+    names = {str(c.value): c.features for c in read.suppliers}
+
+    payer = next(f for name, f in names.items() if name.startswith("Ricevuto da"))
+    assert payer["s:payer_in_name"] == 1.0
+    assert "s:payer_in_name" not in names["Ristorazione Bianchini SA"]
