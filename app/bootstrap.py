@@ -54,7 +54,7 @@ def lifecycle_policy(settings: Settings) -> LifecyclePolicy:
 
 
 def build_runtime(settings: Settings, dispatcher: Dispatcher) -> Runtime:
-    db = make_engine(settings.database_url)
+    db = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     return Runtime(
         settings=settings,
         db=db,

@@ -71,25 +71,40 @@ def main() -> None:
             upload_intake._wait_for(base, server)
         upload_path = f"/v1/client-files/{file_id}/documents"
 
-        def run(url: str, uploads: int = 400) -> float:
-            return upload_intake._drive(url, token, 8, uploads, 2048)
+        def run(n: int, path: str, uploads: int = 400) -> tuple[float, float]:
+            return upload_intake.measured(
+                servers[n].pid,
+                lambda: upload_intake._drive(bases[n] + path, token, 8, uploads, 2048),
+                uploads,
+            )
 
-        run(bases[0] + "/bench/discard", upload_intake.WARMUP)
-        for base in bases:
-            run(base + upload_path, upload_intake.WARMUP)
+        run(0, "/bench/discard", upload_intake.WARMUP)
+        for n in (0, 1):
+            run(n, upload_path, upload_intake.WARMUP)
         rounds = []
         for n in range(1, args.rounds + 1):
-            urls = [bases[0] + "/bench/discard", bases[0] + upload_path, bases[1] + upload_path]
-            bare, this, other = [run(url) for url in urls]
-            rounds.append((this / bare, other / bare))
+            (bare, bare_cpu), (this, this_cpu), (other, other_cpu) = (
+                run(0, "/bench/discard"),
+                run(0, upload_path),
+                run(1, upload_path),
+            )
+            rounds.append((this / bare, other / bare, bare_cpu, this_cpu, other_cpu))
             load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
             print(
                 f"round {n}: bare {bare:6.1f}/s, this {this:6.1f}/s ({this / bare:.2f}x), "
-                f"other {other:6.1f}/s ({other / bare:.2f}x), load {load}",
+                f"other {other:6.1f}/s ({other / bare:.2f}x); web CPU per upload: bare "
+                f"{bare_cpu:.2f} ms, this {this_cpu:.2f} ms, other {other_cpu:.2f} ms; "
+                f"load {load}",
                 flush=True,
             )
-    print(f"median ratio, this checkout:  {statistics.median(r for r, _ in rounds):.2f}")
-    print(f"median ratio, other checkout: {statistics.median(r for _, r in rounds):.2f}")
+    print(f"median ratio, this checkout:  {statistics.median(r[0] for r in rounds):.2f}")
+    print(f"median ratio, other checkout: {statistics.median(r[1] for r in rounds):.2f}")
+    print(
+        "median web CPU per upload: "
+        f"bare {statistics.median(r[2] for r in rounds):.2f} ms, "
+        f"this {statistics.median(r[3] for r in rounds):.2f} ms, "
+        f"other {statistics.median(r[4] for r in rounds):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -131,6 +132,19 @@ def _drive(url: str, token: str, clients: int, uploads: int, size: int) -> float
     return per_client * clients / elapsed
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (every thread of it), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, drive: Callable[[], float], uploads: int) -> tuple[float, float]:
+    """Uploads per second of `drive`, and the server's CPU milliseconds per upload."""
+    before = cpu_seconds(pid)
+    rate = drive()
+    return rate, (cpu_seconds(pid) - before) * 1000 / uploads
+
+
 def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -198,15 +212,22 @@ def main() -> None:
             base = f"http://127.0.0.1:{args.port}"
             _wait_for(base, server)
 
-            def run(path: str) -> float:
-                return _drive(base + path, token, args.clients, args.uploads, args.size)
+            def run(path: str) -> tuple[float, float]:
+                return measured(
+                    server.pid,
+                    lambda: _drive(base + path, token, args.clients, args.uploads, args.size),
+                    args.uploads // args.clients * args.clients,
+                )
 
             upload_path = f"/v1/client-files/{file_id}/documents"
             # Warm-up of both: connections, imports, caches.
             run("/bench/discard")
             _drive(base + upload_path, token, args.clients, WARMUP, args.size)
             # In turn, so that a burst of load from elsewhere falls on both sides alike.
-            rounds = [(run("/bench/discard"), run(upload_path)) for _ in range(args.rounds)]
+            rounds, loads = [], []
+            for _ in range(args.rounds):
+                rounds.append((run("/bench/discard"), run(upload_path)))
+                loads.append(os.getloadavg()[0])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -219,17 +240,26 @@ def main() -> None:
     expected = range(uploaded, uploaded + 1) if args.gate_per_upload else range(1, uploaded)
     sent = "counted" if args.sqlite else f"in Redis: {published} (warm-up included)"
     kind = "one per upload" if args.gate_per_upload else "one nudge shared by every upload"
-    ratios = sorted(dossier / baseline for baseline, dossier in rounds)
+    ratios = sorted(dossier[0] / baseline[0] for baseline, dossier in rounds)
     print(f"{args.clients} clients, {args.uploads} uploads of {args.size} bytes, {backend}")
     print(f"gate messages ({kind}) {sent}")
-    for n, (baseline, dossier) in enumerate(rounds, 1):
+    for n, ((baseline, baseline_cpu), (dossier, dossier_cpu)) in enumerate(rounds, 1):
         print(
-            f"round {n}: baseline {baseline:7.1f} uploads/s, Dossier {dossier:7.1f} uploads/s, "
-            f"ratio {dossier / baseline:5.2f}"
+            f"round {n}: baseline {baseline:7.1f} uploads/s ({baseline_cpu:.2f} ms CPU each), "
+            f"Dossier {dossier:7.1f} uploads/s ({dossier_cpu:.2f} ms CPU each), "
+            f"ratio {dossier / baseline:5.2f}, load {loads[n - 1]:.1f}"
         )
-    print(f"baseline (read and discard the body): {statistics.median(b for b, _ in rounds):8.1f}")
-    print(f"Dossier upload endpoint:              {statistics.median(d for _, d in rounds):8.1f}")
+    baselines = statistics.median(b for (b, _), _ in rounds)
+    print(f"baseline (read and discard the body): {baselines:8.1f}")
+    print(
+        f"Dossier upload endpoint:              {statistics.median(d for _, (d, _) in rounds):8.1f}"
+    )
     print(f"ratio Dossier / baseline, median:     {statistics.median(ratios):8.2f}")
+    print(
+        "web process CPU per upload, median:  "
+        f"baseline {statistics.median(c for (_, c), _ in rounds):.2f} ms, "
+        f"Dossier {statistics.median(c for _, (_, c) in rounds):.2f} ms"
+    )
     if not args.sqlite and published not in expected:
         raise SystemExit(f"expected {expected} gate messages in Redis, found {published}")
 

@@ -33,7 +33,9 @@ class ApiContext:
         return self.runtime.uow()
 
 
-def context(request: Request) -> ApiContext:
+async def context(request: Request) -> ApiContext:
+    # `async`, though it awaits nothing: FastAPI runs a plain `def` dependency in a worker
+    # thread, a hand-off that costs more than the dependency itself.
     ctx: ApiContext = request.app.state.context
     return ctx
 
@@ -52,14 +54,22 @@ def authenticate(
     ctx: ApiContext,
     credentials: HTTPAuthorizationCredentials | None,
     resolve: Callable[[str], Actor | None],
+    *,
+    counting: str | None = None,
 ) -> Actor:
-    """The caller, found by `resolve` from the bearer token (None: not a valid token)."""
+    """The caller, found by `resolve` from the bearer token (None: not a valid token).
+    With `counting`, a caller that sent a token is also counted under that rate limit
+    (or refused over it) before the lookup, in the same round trip to Redis."""
     keys = caller_keys(request, credentials)
-    # An address or token that failed too often is refused before any lookup.
-    ctx.limiter.refuse_if_blocked("failed_auth", keys)
     if credentials is None or credentials.scheme.lower() != "bearer":
+        ctx.limiter.refuse_if_blocked("failed_auth", keys)
         ctx.limiter.hit("failed_auth", keys)
         raise Unauthenticated("Send an API token as 'Authorization: Bearer <token>'.")
+    # An address or token that failed too often is refused before any lookup.
+    if counting is None:
+        ctx.limiter.refuse_if_blocked("failed_auth", keys)
+    else:
+        ctx.limiter.let_in(keys, unless="failed_auth", counting=counting)
     actor = resolve(credentials.credentials)
     if actor is None:
         ctx.limiter.hit("failed_auth", keys)

@@ -16,7 +16,6 @@ from app.api.deps import (
     Context,
     Credentials,
     authenticate,
-    caller_keys,
 )
 from app.api.errors import Unauthenticated
 from app.api.idempotency import Keyed, KeyedRequest, answer
@@ -135,13 +134,14 @@ async def upload(
     limits = admission.IntakeLimits.from_settings(ctx.runtime.settings)
 
     def admitted(secret: str) -> Actor | None:
-        ctx.limiter.hit("uploads", caller_keys(request, credentials))
         return admission.admit_bearer(ctx.uow(), secret, client_file_id, limits, ctx.rate_counter)
 
-    # The caller, its access to the file, its rate and quota, in one transaction and
-    # before a byte of the body is read.
+    # The caller's rate limits in one round trip to Redis, then its token, its access to
+    # the file and its quota in one query, before a byte of the body is read.
     try:
-        actor = await run_in_threadpool(authenticate, request, ctx, credentials, admitted)
+        actor = await run_in_threadpool(
+            lambda: authenticate(request, ctx, credentials, admitted, counting="uploads")
+        )
     except ActionRefused:
         # Sent again after its answer was lost, an upload may find the quota it filled.
         if not await run_in_threadpool(keyed.known, ctx.uow()):

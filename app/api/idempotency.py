@@ -64,7 +64,7 @@ class KeyedRequest:
             return record is not None and record.expires_at > utcnow()
 
 
-def keyed_request(
+async def keyed_request(  # async, awaiting nothing: no worker thread for it (deps.context)
     request: Request,
     ctx: Context,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],

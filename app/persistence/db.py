@@ -21,10 +21,17 @@ _RETURNED_AT = "dossier_returned_at"
 T = TypeVar("T")
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine with the settings each backend needs for Dossier's locking."""
+def make_engine(url: str, *, pool_size: int | None = None, **options: Any) -> Engine:
+    """An engine with the settings each backend needs for Dossier's locking.
+
+    `pool_size`: PostgreSQL connections kept open between uses. Past it the pool opens up
+    to 10 more and closes each again when it is returned: a web process serving more
+    requests at once than its pool holds would open a connection (a new server process)
+    for most of them, which costs more than the upload itself."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if pool_size is not None:
+            options.setdefault("pool_size", pool_size)
         engine = create_engine(url, **options)
         _ping_when_idle(engine)
         return engine

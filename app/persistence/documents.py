@@ -7,8 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, delete, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, FileStatus
@@ -22,32 +21,6 @@ class Documents:
     def add(self, document: Document) -> Document:
         self.session.add(document)
         return document
-
-    def add_unless_present(self, document: Document) -> tuple[Document, bool]:
-        """Insert the document, or return the file's document with the same bytes that
-        another upload inserted first: (document, True when this one was inserted).
-
-        One `INSERT ... ON CONFLICT DO NOTHING` on the unique (file, sha256), which
-        decides between identical uploads racing each other: no look-up before it, no
-        savepoint around it. PostgreSQL answers the conflict only once the other
-        transaction committed, so `by_hash` then sees its row."""
-        table = Document.__table__
-        assert isinstance(table, Table)
-        given = vars(document)  # the columns set on the new document, defaults for the rest
-        values = {c.key: given[c.key] for c in table.columns if c.key in given}
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["client_file_id", "sha256"])
-            .returning(table.c.id)
-        )
-        if self.session.connection().execute(statement).first() is not None:
-            return document, True
-        existing = self.by_hash(document.client_file_id, document.sha256)
-        assert existing is not None, "nothing but a committed twin skips the insert"
-        return existing, False
 
     def get(self, document_id: uuid.UUID) -> Document | None:
         return self.session.get(Document, document_id)

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from app.config import Settings
+from app.domain import people
 from app.domain.model import Actor
 from app.errors import ActionRefused, RateLimited
+from app.persistence.auth import token_hash
+from app.persistence.intake import FileSeen
 from app.persistence.uow import UnitOfWork
 from app.services import documents, tokens
 from app.services.messages import tenant_of
@@ -43,8 +46,11 @@ def admit(
 ) -> None:
     """For a caller already known: raise NotFound, ActionRefused (quota) or RateLimited;
     otherwise let it in."""
-    with uow:
-        practice_id = _check_file(uow, actor, client_file_id, limits)
+    # Reads only, each statement on its own: the upload checks the file again under its
+    # lock, and the quota is a bound checked before the body, not a reservation.
+    with uow.autocommit():
+        client_file = uow.intake.file(client_file_id)
+        practice_id = _check_file(uow, actor, client_file_id, client_file, limits)
     _count_rate(practice_id, client_file_id, limits, counter)
 
 
@@ -55,24 +61,45 @@ def admit_bearer(
     limits: IntakeLimits,
     counter: RateCounter | None,
 ) -> Actor | None:
-    """The user a bearer token stands for, let in to upload into the file: the token, the
-    file's access and quota are read in one transaction. None for a token that is not
-    valid (nothing checked or counted then); otherwise NotFound, ActionRefused (quota)
-    or RateLimited, or the actor."""
-    with uow:
-        actor = tokens.actor_in(uow, secret)
-        if actor is None:
+    """The user a bearer token stands for, let in to upload into the file: the token (read
+    on every request, never cached, so a revoke holds from the next request on in every
+    process) and the file's access in one query, then the quota when there is one. None
+    for a token that is not valid (nothing checked or counted then); otherwise NotFound,
+    ActionRefused (quota) or RateLimited, or the actor, who for a client user is known
+    to have this file only (all an upload into it asks)."""
+    if not tokens.well_formed(secret):
+        return None
+    with uow.autocommit():
+        now = uow.clock()
+        found = uow.intake.admission(token_hash(secret), now, client_file_id)
+        if found is None:
             return None
-        practice_id = _check_file(uow, actor, client_file_id, limits)
+        owner, client_file = found
+        if people.last_use_is_stale(owner.last_used_at, now):
+            uow.tokens.mark_used(owner.token_id, now)
+        granted = client_file is not None and client_file.granted
+        actor = Actor(
+            owner.user_id,
+            owner.role,
+            owner.practice_id,
+            frozenset({client_file_id}) if granted else frozenset(),
+            owner.is_admin,
+        )
+        practice_id = _check_file(uow, actor, client_file_id, client_file, limits)
     _count_rate(practice_id, client_file_id, limits, counter)
     return actor
 
 
 def _check_file(
-    uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID, limits: IntakeLimits
+    uow: UnitOfWork,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    client_file: FileSeen | None,
+    limits: IntakeLimits,
 ) -> uuid.UUID | None:
     """The file's practice, once the actor may upload into it under the quota."""
-    client_file = documents.open_for_upload(uow, actor, client_file_id)
+    documents.check_open_for_upload(client_file, client_file_id, actor)
+    assert client_file is not None
     if limits.quota_documents:
         held = uow.quotas.documents_of(client_file.practice_id, client_file_id)
         if held >= limits.quota_documents:

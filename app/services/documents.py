@@ -23,6 +23,7 @@ from app.errors import (
     UnsupportedFileType,
     UploadTooLarge,
 )
+from app.persistence.intake import FileSeen
 from app.persistence.models import ClientFile, Document, utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency, messages
@@ -113,23 +114,32 @@ def upload(
     # the stream (a request's spool file): read it, leave it open. Identical bytes write
     # the same key atomically, so a duplicate rewrites its original's blob unchanged.
     blobs.put_stream(key, incoming.open())
-    with uow:
-        client_file = uow.files.lock(client_file_id, shared=True)
+    document = _new_document(client_file_id, actor, filename, content_type, incoming, key)
+    # Without an idempotency key the row is all an upload writes, in one statement: on
+    # PostgreSQL that statement is the transaction (no BEGIN, no COMMIT round trips), and
+    # it has committed when it returns, before the gate message leaves.
+    with uow.autocommit() if claim is None else uow:
+        client_file, added = uow.intake.add_document(
+            document,
+            practice_id=actor.practice_id if actor.is_staff else None,
+            granted=not actor.is_staff and client_file_id in actor.client_file_ids,
+        )
         try:
-            _open_for_upload(client_file, client_file_id, actor)
+            check_open_for_upload(client_file, client_file_id, actor)
         except (NotFound, ActionRefused):
             _take_back(uow, blobs, client_file, key, incoming.sha256)
             raise
-        # The unique (file, sha256) decides between identical uploads racing each other.
-        document, created = uow.documents.add_unless_present(
-            _new_document(client_file_id, actor, filename, content_type, incoming, key)
-        )
-        result = UploadResult(document.id, document.status, duplicate=not created)
+        if added:
+            result = UploadResult(document["id"], DocumentStatus.PENDING, duplicate=False)
+        else:
+            # Its twin, with the same bytes, went in first.
+            twin = uow.intake.twin(client_file_id, incoming.sha256)
+            result = UploadResult(*twin, duplicate=True)
         first = _answered_before(uow, blobs, client_file, key, incoming.sha256, claim, result)
         if first is not None:
             return first
-        if created:
-            uow.enqueue(messages.gate(document.id, _task_id(document), coalesce=True))
+        if added:
+            uow.enqueue(messages.gate(document["id"], document["task_id"], coalesce=True))
         uow.commit()
         return result
 
@@ -137,7 +147,7 @@ def upload(
 def _answered_before(
     uow: UnitOfWork,
     blobs: BlobStore,
-    client_file: ClientFile | None,
+    client_file: FileSeen | None,
     key: str,
     sha256: str,
     claim: KeyClaim | None,
@@ -160,7 +170,7 @@ def _answered_before(
 
 
 def _take_back(
-    uow: UnitOfWork, blobs: BlobStore, client_file: ClientFile | None, key: str, sha256: str
+    uow: UnitOfWork, blobs: BlobStore, client_file: FileSeen | None, key: str, sha256: str
 ) -> None:
     """Refused after the blob was written: remove it so nothing is half-written, unless a
     document of a file that keeps it holds the same bytes under the same key."""
@@ -172,18 +182,11 @@ def _take_back(
         blobs.delete(key)
 
 
-def open_for_upload(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
-    """Before reading an upload's body: NotFound for a file the actor cannot see, 409
-    `file_being_deleted` for one in its deletion (grace period included)."""
-    client_file = uow.files.get(client_file_id)
-    _open_for_upload(client_file, client_file_id, actor)
-    assert client_file is not None
-    return client_file
-
-
-def _open_for_upload(
-    client_file: ClientFile | None, client_file_id: uuid.UUID, actor: Actor
+def check_open_for_upload(
+    client_file: ClientFile | FileSeen | None, client_file_id: uuid.UUID, actor: Actor
 ) -> None:
+    """NotFound for a file the actor cannot see, 409 `file_being_deleted` for one in its
+    deletion (grace period included)."""
     if client_file is None or not actor.can_see(client_file.id, client_file.practice_id):
         raise NotFound("No such client file.", client_file_id=client_file_id)
     if client_file.status is FileStatus.DELETING:
@@ -201,28 +204,24 @@ def _new_document(
     content_type: str,
     incoming: Incoming,
     key: str,
-) -> Document:
+) -> dict[str, Any]:
+    """A new upload's row, `pending`, under a gate message id of its own."""
     now = utcnow()
-    return Document(
-        id=uuid.uuid4(),
-        client_file_id=client_file_id,
-        filename=filename[:255] or "upload",
-        content_type=content_type,
-        size_bytes=incoming.size,
-        sha256=incoming.sha256,
-        blob_key=key,
-        status=DocumentStatus.PENDING,
-        task_id=uuid.uuid4(),
-        attempts=0,
-        uploaded_by=actor.user_id,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-def _task_id(document: Document) -> uuid.UUID:
-    assert document.task_id is not None
-    return document.task_id
+    return {
+        "id": uuid.uuid4(),
+        "client_file_id": client_file_id,
+        "filename": filename[:255] or "upload",
+        "content_type": content_type,
+        "size_bytes": incoming.size,
+        "sha256": incoming.sha256,
+        "blob_key": key,
+        "status": DocumentStatus.PENDING,
+        "task_id": uuid.uuid4(),
+        "attempts": 0,
+        "uploaded_by": actor.user_id,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def gate(uow: UnitOfWork, document_id: uuid.UUID, *, batch_size: int = 1) -> str:
