@@ -17,10 +17,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from app.extraction.learned.candidates import Candidate, feature_names
 from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
@@ -35,6 +34,9 @@ from app.extraction.learned.reader import (
 )
 from training.photos import photo_documents
 from training.sources import ROOT, Document, corpus_documents, legacy_documents
+
+if TYPE_CHECKING:  # scikit-learn is the `train` extra's: imported only to fit
+    from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from extraction_eval import same_value
@@ -101,6 +103,8 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
     if len(set(labels)) < 2:  # nothing to learn from: the field is never given
         return {"features": [], "weights": [], "intercept": -20.0, "threshold": 0.5,
                 "examples": len(labels), "positives": int(y.sum())}  # fmt: skip
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=_REGULARISATION, max_iter=5000)
     model.fit(x, y)
     weights = [float(w) for w in model.coef_[0]]
