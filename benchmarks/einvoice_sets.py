@@ -14,7 +14,7 @@ from decimal import Decimal
 import facturx
 from pypdf import PdfReader, PdfWriter
 
-from app.demo_samples import text_pdf
+from app.demo.samples import text_pdf
 from benchmarks.einvoice_cii import PREFIXES as CII_PREFIXES
 from benchmarks.einvoice_cii import cii
 from benchmarks.einvoice_spec import Spec, random_spec

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa
 
 from app.config import Settings
-from app.demo_samples import text_pdf
+from app.demo.samples import text_pdf
 from app.domain.model import DocumentStatus
 from app.extraction import load_engine
 from app.persistence.models import Document

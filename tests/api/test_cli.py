@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.api import cli as commands
 from app.bootstrap import Runtime, build_runtime
-from app.cli import cli
+from app.cli import cli, support
 from app.config import Settings, get_settings
 from app.services import tokens
 from tests.api.conftest import PDF, World, blob_count, document_count, text_bytes
@@ -30,7 +29,7 @@ def same_database(
     monkeypatch.setenv("DOSSIER_MAX_UPLOAD_BYTES", str(settings.max_upload_bytes))
     get_settings.cache_clear()
     monkeypatch.setattr(
-        commands, "_runtime", lambda *, messages: build_runtime(get_settings(), dispatcher)
+        support, "runtime", lambda *, messages: build_runtime(get_settings(), dispatcher)
     )
     yield
     get_settings.cache_clear()

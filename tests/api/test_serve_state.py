@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from app.api.serve import use_state
+from app.cli.serve import use_state
 from app.config import get_settings
-from app.demo import demo_environment
+from app.demo.main import demo_environment
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_procfile_processes_share_one_broker_and_sigkilled_leave_nothing(
 
 def _run_demo(env: dict[str, str], tmp: Path) -> subprocess.Popen[bytes]:
     # TMPDIR: the demo's own temporary directory lands where this test can see it.
-    code = "import sys; from app.demo import run; sys.exit(run())"
+    code = "import sys; from app.demo.main import run; sys.exit(run())"
     return subprocess.Popen(
         [sys.executable, "-c", code],
         env={**os.environ, **env, "TMPDIR": str(tmp)},

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from app.config import Settings
 from app.storage import DELETE_PROGRESS_EVERY, BlobStore, LocalBlobStore, make_blob_store
-from app.storage_s3 import S3BlobStore
+from app.storage.s3 import S3BlobStore
 
 BUCKET = "dossier-test-blobs"
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 import boto3
 from botocore.exceptions import ClientError
 
-from app.storage import DeleteProgress
+from app.storage.base import DeleteProgress
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 from rich.table import Table
 
-from app.demo_http import client, serving
-from app.demo_samples import Sample
-from app.demo_steps import DemoFailure, Steps
+from app.demo.http import client, serving
+from app.demo.samples import Sample
+from app.demo.steps import DemoFailure, Steps
 from app.persistence.mail import Outbox
 from app.services import admin, messages, tokens
 

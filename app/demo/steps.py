@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from app.bootstrap import Runtime
-from app.demo_api import DemoApi
-from app.demo_samples import Sample
-from app.demo_tables import counts_text, documents_table
+from app.demo.api import DemoApi
+from app.demo.samples import Sample
+from app.demo.tables import counts_text, documents_table
 from app.domain.model import Action, Actor, FileStatus
 from app.errors import NotFound
 from app.persistence.mail import Outbox

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 
 def audit(
     as_user: Annotated[str, typer.Option("--as", help="E-mail of the user reading.")],
@@ -26,19 +28,18 @@ def audit(
 ) -> None:
     """The audit trail, oldest first: time, file, action, actor, from -> to, counts. Ends
     with the cursor of the next page when there is one."""
-    from app.api import cli as commands
     from app.domain.audit import EventFilter
     from app.errors import DossierError
     from app.services import audit as service
 
-    runtime = commands._runtime(messages=False)
-    reader = commands._actor(runtime, as_user)
-    actor_id = commands._actor(runtime, actor).user_id if actor else None
+    runtime = support.runtime(messages=False)
+    reader = support.actor(runtime, as_user)
+    actor_id = support.actor(runtime, actor).user_id if actor else None
     wanted = EventFilter(client_file, action, actor_id, _aware(since), _aware(until))
     try:
         page = service.events(runtime.uow(), reader, wanted, cursor=cursor, limit=limit)
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     for item in page.items:
         change = f"{_state(item.from_state)} -> {_state(item.to_state)}"
         counts = json.dumps(item.counts, sort_keys=True) if item.counts else ""

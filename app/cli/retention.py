@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.cli import support
+
 if TYPE_CHECKING:
     from app.services.holds import HoldView
 
@@ -34,12 +36,11 @@ def hold(
     as_user: AsUser,
 ) -> None:
     """Place a retention hold: the file cannot be deleted before it ends."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import holds
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         view = holds.place(
             runtime.uow(),
@@ -49,40 +50,38 @@ def hold(
             until=until,
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     _show(view)
 
 
 def release_hold(client_file: FileId, as_user: AsUser) -> None:
     """Lift the file's retention hold."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import holds
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         view = holds.release(runtime.uow(), client_file_id=client_file, actor_id=actor.user_id)
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     _show(view)
 
 
 def cancel_deletion(client_file: FileId, as_user: AsUser) -> None:
     """Give back a deleted file during its grace period."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import grace
 
-    runtime = commands._runtime(messages=True)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=True)
+    actor = support.actor(runtime, as_user)
     try:
         result = grace.cancel_deletion(
             runtime.uow(), client_file_id=client_file, actor_id=actor.user_id
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
-    commands._report(result.job_id, result.status, result.counts, None)
+        raise support.fail(error.message) from None
+    support.report(result.job_id, result.status, result.counts, None)
 
 
 def register(lifecycle_cli: typer.Typer) -> None:

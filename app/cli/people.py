@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 tokens_cli = typer.Typer(help="Your API tokens: create (shown once), list, revoke.")
 staff_cli = typer.Typer(help="The practice's staff, managed by its admins.")
 
@@ -26,19 +28,18 @@ def create_token(
     ] = None,
 ) -> None:
     """Make a token of your own; its secret is printed once, and never stored in clear."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import tokens
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     lifetime = tokens.Lifetime.from_settings(runtime.settings)
     try:
         issued = tokens.issue_personal(
             runtime.uow(), actor, name, expires_at=expires, lifetime=lifetime
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(issued.secret)
     typer.secho(f"id {issued.token_id}, expires {issued.expires_at}", err=True)
 
@@ -46,11 +47,10 @@ def create_token(
 @tokens_cli.command("list")
 def list_tokens(as_user: AsUser) -> None:
     """Your tokens: id, prefix, name, created, last use, expiry. Never a secret."""
-    from app.api import cli as commands
     from app.services import tokens
 
-    runtime = commands._runtime(messages=False)
-    for item in tokens.list_own(runtime.uow(), commands._actor(runtime, as_user)):
+    runtime = support.runtime(messages=False)
+    for item in tokens.list_own(runtime.uow(), support.actor(runtime, as_user)):
         used = item.last_used_at.isoformat(timespec="minutes") if item.last_used_at else "never"
         expires = item.expires_at.isoformat(timespec="minutes") if item.expires_at else "never"
         typer.echo(
@@ -64,30 +64,28 @@ def revoke_token(
     token_id: Annotated[uuid.UUID, typer.Argument(help="The token's id.")], as_user: AsUser
 ) -> None:
     """Revoke one of your tokens; it stops working at once."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import tokens
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     try:
-        tokens.revoke(runtime.uow(), token_id, owner=commands._actor(runtime, as_user))
+        tokens.revoke(runtime.uow(), token_id, owner=support.actor(runtime, as_user))
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(f"token {token_id} revoked")
 
 
 @staff_cli.command("list")
 def list_staff(as_user: AsUser) -> None:
     """The practice's staff: id, e-mail, name, admin, disabled."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import staff
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     try:
-        members = staff.list_staff(runtime.uow(), commands._actor(runtime, as_user))
+        members = staff.list_staff(runtime.uow(), support.actor(runtime, as_user))
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     for member in members:
         flags = ("admin " if member.is_admin else "") + ("disabled" if member.disabled_at else "")
         typer.echo(f"{member.id}  {member.email}  {member.name}  {flags}".rstrip())
@@ -101,37 +99,35 @@ def add_staff(
     admin: Annotated[bool, typer.Option(help="Make them an admin too.")] = False,
 ) -> None:
     """Add a member; print their id, then a first token (expiring) for them."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import staff, tokens
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     try:
         added = staff.add(
             runtime.uow(),
-            commands._actor(runtime, as_user),
+            support.actor(runtime, as_user),
             name=name,
             email=email,
             is_admin=admin,
             lifetime=tokens.Lifetime.from_settings(runtime.settings),
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(added.member.id)
     typer.echo(added.token.secret)
 
 
 def _change(as_user: str, user_id: uuid.UUID, what: str) -> None:
-    from app.api import cli as commands
     from app.domain.people import StaffChange
     from app.errors import DossierError
     from app.services import staff
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     try:
-        staff.change(runtime.uow(), commands._actor(runtime, as_user), user_id, StaffChange(what))
+        staff.change(runtime.uow(), support.actor(runtime, as_user), user_id, StaffChange(what))
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(f"{user_id}: {what}d")
 
 

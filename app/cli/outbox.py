@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 outbox_cli = typer.Typer(
     help="Mail in the outbox: invitations and notices to clients.", invoke_without_command=True
 )
@@ -22,10 +24,9 @@ def latest(
     """The latest messages: when, to whom, status, attempts, subject."""
     if ctx.invoked_subcommand is not None:
         return
-    from app.api import cli as commands
     from app.persistence.mail import Outbox
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     with runtime.uow() as uow:
         for item in Outbox(uow.session).latest(limit, to.lower() if to else None):
             typer.echo(
@@ -37,10 +38,9 @@ def latest(
 @outbox_cli.command("show")
 def show(mail_id: Annotated[uuid.UUID, typer.Argument(help="The message's id.")]) -> None:
     """One message in full, as it is (or would be) sent."""
-    from app.api import cli as commands
     from app.persistence.mail import Outbox
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     with runtime.uow() as uow:
         item = Outbox(uow.session).get(mail_id)
         if item is None:
@@ -55,10 +55,9 @@ def show(mail_id: Annotated[uuid.UUID, typer.Argument(help="The message's id.")]
 @outbox_cli.command("send")
 def send() -> None:
     """Send the messages that are due now, in this process (beat does it regularly)."""
-    from app.api import cli as commands
     from app.services import smtp
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     if not runtime.settings.smtp_host:
         typer.echo("No SMTP server is configured (DOSSIER_SMTP_HOST): mail stays here.")
         raise typer.Exit(1)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.cli import support
+
 if TYPE_CHECKING:
     from app.services.schedules import ScheduleView
 
@@ -34,17 +36,16 @@ def add(
     ] = None,
 ) -> None:
     """Schedule a lifecycle change; print the schedule's id."""
-    from app.api import cli as commands
     from app.domain.model import Action
     from app.errors import DossierError
     from app.services import schedules
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     params = {} if reprocess_skipped is None else {"reprocess_skipped": reprocess_skipped}
     if action not in {str(choice) for choice in schedules.SCHEDULABLE}:
         names = ", ".join(str(choice) for choice in schedules.SCHEDULABLE)
-        raise commands._fail(f"Only these actions can be scheduled: {names}.")
+        raise support.fail(f"Only these actions can be scheduled: {names}.")
     try:
         recorded = schedules.schedule(
             runtime.uow(),
@@ -55,23 +56,22 @@ def add(
             params=params,
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(recorded.id)
 
 
 @schedule_cli.command("list")
 def list_(client_file: FileId, as_user: AsUser) -> None:
     """The file's scheduled actions, soonest first, with their outcome."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import schedules
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         items = schedules.list_for_file(runtime.uow(), actor=actor, client_file_id=client_file)
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     for item in items:
         typer.echo(_line(item))
     if not items:
@@ -85,18 +85,17 @@ def cancel(
     as_user: AsUser,
 ) -> None:
     """Cancel a scheduled action that has not run yet."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import schedules
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         item = schedules.cancel(
             runtime.uow(), actor=actor, client_file_id=client_file, schedule_id=schedule_id
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     typer.echo(_line(item))
 
 
@@ -106,10 +105,9 @@ def run_due() -> None:
     minute; safe beside it: a schedule runs once)."""
     from datetime import timedelta
 
-    from app.api import cli as commands
     from app.services import due_actions
 
-    runtime = commands._runtime(messages=True)
+    runtime = support.runtime(messages=True)
     report = due_actions.run_due(
         runtime.uow(),
         runtime.blobs,

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 
 def export_command(
     client_file: Annotated[uuid.UUID, typer.Argument(help="Client file id.")],
@@ -19,12 +21,11 @@ def export_command(
     into a zip, with a progress bar; the export is also kept for the API to download."""
     from rich.progress import Progress
 
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import exports
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         asked = exports.request(runtime.uow(), client_file_id=client_file, actor=actor, send=False)
         with Progress() as progress:
@@ -44,7 +45,7 @@ def export_command(
             export_id=asked.id,
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     with stream, out.open("wb") as target:
         shutil.copyfileobj(stream, target, 1024 * 1024)
     typer.echo(f"export {built.id}: {built.documents_total} documents, {built.size_bytes} bytes")

@@ -1,6 +1,9 @@
 """`dossier serve`: the processes of the Procfile from one command. The two workers
 (`worker`: gate, lifecycle, maintenance; `extractor`: extraction) and beat run as
-subprocesses, exactly as the Procfile starts them; web runs in this process."""
+subprocesses, exactly as the Procfile starts them; web runs in this process.
+
+What a run needs (the demo's state, migrations, uvicorn) is imported when it starts, so
+that the other commands do not load it."""
 
 from __future__ import annotations
 
@@ -8,13 +11,35 @@ import os
 import socket
 import subprocess
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from app import local, multiprocess
 from app.config import ensure_directory, get_settings
-from app.demo import demo_environment
-from app.persistence.migrate import upgrade
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(envvar="PORT", help="Port to listen on ($PORT when set).")
+    ] = 8000,
+    concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
+    state: Annotated[
+        Path | None,
+        typer.Option(help="Serve the state directory `dossier demo --keep` left."),
+    ] = None,
+    sign_in: Annotated[
+        str | None,
+        typer.Option("--sign-in", help="Print a personal token for this user's console sign-in."),
+    ] = None,
+) -> None:
+    """Web (API and console), the two workers (worker, extractor) and beat in one command,
+    for trying Dossier out.
+
+    Uses the configured database and broker (by default the embedded ones), or those of
+    `--state`, and stops every process on Ctrl-C."""
+    run(host=host, port=port, concurrency=concurrency, state=state, sign_in=sign_in)
 
 
 def run(
@@ -26,6 +51,8 @@ def run(
     sign_in: str | None = None,
 ) -> None:
     import uvicorn
+
+    from app.persistence.migrate import upgrade
 
     if state is not None:
         use_state(state)
@@ -71,6 +98,8 @@ def run(
 def use_state(state: Path) -> None:
     """Point this process and its children at a state directory `dossier demo --keep`
     left: its SQLite file, its blobs and its own embedded broker."""
+    from app.demo.main import demo_environment
+
     if not (state / "dossier.db").is_file():
         typer.secho(f"{state} holds no dossier.db: not a demo's state.", fg="red", err=True)
         raise typer.Exit(1)
@@ -79,8 +108,8 @@ def use_state(state: Path) -> None:
 
 
 def _console_token(email: str) -> str:
-    from app.api.cli import NoMessages
     from app.bootstrap import build_runtime
+    from app.cli.support import NoMessages
     from app.services import tokens
 
     runtime = build_runtime(get_settings(), NoMessages())

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 
 def bulk_command(
     action: Annotated[str, typer.Argument(help="deactivate, reactivate, detach or delete.")],
@@ -21,16 +23,15 @@ def bulk_command(
 ) -> None:
     """Apply one lifecycle action to many files, each on its own, in this process; print
     each file's outcome. Exits 1 if any file refused it (or, with --dry-run, would)."""
-    from app.api import cli as commands
     from app.domain.model import Action
     from app.errors import DossierError
     from app.services import bulk
 
     if action not in {str(choice) for choice in bulk.BULK_ACTIONS}:
         names = ", ".join(str(choice) for choice in bulk.BULK_ACTIONS)
-        raise commands._fail(f"Only these actions can be applied in bulk: {names}.")
-    runtime = commands._runtime(messages=not dry_run)
-    actor = commands._actor(runtime, as_user)
+        raise support.fail(f"Only these actions can be applied in bulk: {names}.")
+    runtime = support.runtime(messages=not dry_run)
+    actor = support.actor(runtime, as_user)
     params = {"reprocess_skipped": True} if reprocess_skipped else {}
     try:
         if dry_run:
@@ -51,7 +52,7 @@ def bulk_command(
                 delete_batch_size=runtime.settings.delete_batch_size,
             )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     for item in items:
         why = f"  {item.reason}: {item.message}" if item.reason else ""
         typer.echo(f"{item.client_file_id}  {item.outcome}{why}")

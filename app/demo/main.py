@@ -23,8 +23,8 @@ from rich.console import Console
 
 from app import embedded, local
 from app.config import EMBEDDED, get_settings
-from app.demo_steps import DemoFailure
-from app.demo_story import Story
+from app.demo.steps import DemoFailure
+from app.demo.story import Story
 
 WORKER_READY_SECONDS = 40.0
 STEP_TIMEOUT_SECONDS = 20.0

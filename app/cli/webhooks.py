@@ -6,16 +6,17 @@ from typing import Annotated
 
 import typer
 
+from app.cli import support
+
 webhooks_cli = typer.Typer(help="Lifecycle events posted to the configured webhook URLs.")
 
 
 @webhooks_cli.command("deliver")
 def deliver() -> None:
     """Post the deliveries that are due, in this process (beat does it every minute)."""
-    from app.api import cli as commands
     from app.services import webhooks
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     report = webhooks.deliver_over_http(runtime.uow(), runtime.settings)
     typer.echo(f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed")
 
@@ -25,9 +26,8 @@ def show_log(
     limit: Annotated[int, typer.Option(help="How many of the latest deliveries.")] = 50,
 ) -> None:
     """The latest deliveries: event, URL, status, attempts, last answer."""
-    from app.api import cli as commands
 
-    runtime = commands._runtime(messages=False)
+    runtime = support.runtime(messages=False)
     with runtime.uow() as uow:
         for item in uow.webhooks.latest(limit):
             answer = item.last_status_code or item.last_error or "-"

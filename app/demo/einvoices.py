@@ -4,7 +4,7 @@ Nothing third-party is shipped."""
 
 from __future__ import annotations
 
-from app.demo_samples import Sample, text_pdf
+from app.demo.samples import Sample, text_pdf
 
 # What both say, for the demo to check what the worker read.
 FACTURX_FIELDS = {

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from app.api.cli import AsUser, FileId
+from app.cli import support
+from app.cli.support import AsUser, FileId
 
 documents_cli = typer.Typer(help="Send documents for extraction again.")
 
@@ -19,19 +20,18 @@ def retry(
 ) -> None:
     """Send a document that failed, or was skipped for a reason that no longer holds,
     for extraction again. Exits 1, changing nothing, when that is not allowed now."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import retries
 
-    runtime = commands._runtime(messages=True)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=True)
+    actor = support.actor(runtime, as_user)
     try:
         result = retries.retry(
             runtime.uow(), job_id=uuid.uuid4(), actor_id=actor.user_id, document_id=document
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
-    commands._report(result.job_id, result.status, result.counts, result.message)
+        raise support.fail(error.message) from None
+    support.report(result.job_id, result.status, result.counts, result.message)
 
 
 @documents_cli.command("resend")
@@ -44,15 +44,14 @@ def resend(
     ] = False,
 ) -> None:
     """Send all of a file's failed (or skipped) documents for extraction again."""
-    from app.api import cli as commands
     from app.domain.retries import Which
     from app.errors import DossierError
     from app.services import retries
 
     if which not in {str(choice) for choice in Which}:
-        raise commands._fail("--which must be 'failed' or 'skipped'.")
-    runtime = commands._runtime(messages=not dry_run)
-    actor = commands._actor(runtime, as_user)
+        raise support.fail("--which must be 'failed' or 'skipped'.")
+    runtime = support.runtime(messages=not dry_run)
+    actor = support.actor(runtime, as_user)
     try:
         result = retries.resend(
             runtime.uow(),
@@ -63,11 +62,11 @@ def resend(
             dry_run=dry_run,
         )
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     if dry_run:
         typer.echo(f"{result.counts['documents']} {which} document(s) would be sent again")
         return
-    commands._report(result.job_id, result.status, result.counts, result.message)
+    support.report(result.job_id, result.status, result.counts, result.message)
 
 
 def list_jobs(
@@ -77,16 +76,15 @@ def list_jobs(
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """List a file's lifecycle jobs, newest first, as its user sees them."""
-    from app.api import cli as commands
     from app.errors import DossierError
     from app.services import browse
 
-    runtime = commands._runtime(messages=False)
-    actor = commands._actor(runtime, as_user)
+    runtime = support.runtime(messages=False)
+    actor = support.actor(runtime, as_user)
     try:
         page = browse.job_page(runtime.uow(), actor, client_file, limit=limit, offset=offset)
     except DossierError as error:
-        raise commands._fail(error.message) from None
+        raise support.fail(error.message) from None
     for job in page.items:
         counts = ", ".join(f"{name} {count}" for name, count in sorted(job.counts.items()))
         outcome = f" ({job.reason})" if job.reason else ""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.demo_consent import MOREAU, PeopleSteps
-from app.demo_einvoices import FACTURX_FIELDS, UBL_FIELDS, facturx_invoice, ubl_invoice
-from app.demo_samples import Sample, invoice, receipt
-from app.demo_tables import (
+from app.demo.consent import MOREAU, PeopleSteps
+from app.demo.einvoices import FACTURX_FIELDS, UBL_FIELDS, facturx_invoice, ubl_invoice
+from app.demo.samples import Sample, invoice, receipt
+from app.demo.tables import (
     einvoice_table,
     events_table,
     files_table,

@@ -1,4 +1,4 @@
-"""Blob storage. Keys are `<client file id>/<sha256>`, so one prefix holds a whole file."""
+"""Blobs in a directory, for processes that share one machine (or one volume)."""
 
 from __future__ import annotations
 
@@ -7,53 +7,12 @@ import io
 import os
 import shutil
 import tempfile
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import BinaryIO
 
-if TYPE_CHECKING:
-    from app.config import Settings
-
-
-COPY_CHUNK = 1024 * 1024
-# A prefix deletion reports its progress after every this many blobs.
-DELETE_PROGRESS_EVERY = 1000
-
-# Called with the number of blobs a prefix deletion has removed so far.
-DeleteProgress = Callable[[int], None]
-
-
-def blob_key(client_file_id: uuid.UUID, sha256: str) -> str:
-    return f"{client_file_id}/{sha256}"
-
-
-class BlobStore(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
-
-    def put_stream(self, key: str, stream: BinaryIO) -> None: ...
-
-    def get(self, key: str) -> bytes: ...
-
-    def open(self, key: str) -> BinaryIO:
-        """The blob as a stream to read from (and close); FileNotFoundError if missing."""
-        ...
-
-    def exists(self, key: str) -> bool: ...
-
-    def delete(self, key: str) -> bool: ...
-
-    def delete_prefix(self, prefix: str, progress: DeleteProgress | None = None) -> int:
-        """Remove every blob under `prefix`, streaming (never every key in memory at
-        once); return how many were removed."""
-        ...
-
-    def count_prefix(self, prefix: str) -> int: ...
-
-    def older_than(self, prefix: str, before: datetime) -> Iterator[str]:
-        """The keys under `prefix` last written before `before`, streamed."""
-        ...
+from app.storage.base import COPY_CHUNK, DELETE_PROGRESS_EVERY, DeleteProgress
 
 
 class LocalBlobStore:
@@ -156,18 +115,3 @@ class LocalBlobStore:
             with contextlib.suppress(FileNotFoundError):
                 if path.is_file() and path.stat().st_mtime < limit:
                     yield path.relative_to(self._resolved_root).as_posix()
-
-
-def make_blob_store(settings: Settings) -> BlobStore:
-    """An S3-compatible bucket when one is configured (several machines), else a directory."""
-    if settings.storage_s3_bucket:
-        from app.storage_s3 import S3BlobStore
-
-        return S3BlobStore(
-            settings.storage_s3_bucket,
-            prefix=settings.storage_s3_prefix,
-            endpoint_url=settings.storage_s3_endpoint_url,
-        )
-    from app.config import ensure_directory
-
-    return LocalBlobStore(ensure_directory(settings.storage_dir, "DOSSIER_STORAGE_DIR"))

@@ -1,27 +1,12 @@
-"""The `dossier` command. Each edge registers its own sub-commands here."""
+"""`dossier db`: the database schema, and repairs of what older versions stored."""
 
 from __future__ import annotations
 
 import typer
 
-from app.api.cli import register
-from app.api.cli_support import DossierGroup
 from app.config import get_settings
-from app.embedded_cli import embedded_cli
-from app.extraction.cli import extract_command
 
-cli = typer.Typer(
-    help="Dossier: receipt and invoice extraction for accounting practices.",
-    cls=DossierGroup,
-    # Plain help, wrapped at the terminal's width: Rich's tables cut it at 80 columns.
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
 db = typer.Typer(help="Database schema.")
-cli.add_typer(db, name="db")
-cli.add_typer(embedded_cli, name="embedded")
-register(cli)  # admin, serve, upload, lifecycle
-cli.command("extract")(extract_command)
 
 
 @db.command("upgrade")
@@ -49,21 +34,3 @@ def db_repair() -> None:
     for item in repaired:
         typer.echo(str(item))
     typer.echo(f"{sum(item.rows for item in repaired)} row(s) repaired")
-
-
-@cli.command("demo")
-def demo(
-    keep: bool = typer.Option(False, "--keep", help="Keep the temporary state directory."),
-) -> None:
-    """Run the demo story on the embedded defaults, in a fresh temporary directory."""
-    from app.demo import run
-
-    raise typer.Exit(run(keep=keep))
-
-
-def main() -> None:
-    cli()
-
-
-if __name__ == "__main__":
-    main()
