@@ -98,6 +98,14 @@ def _engine() -> Any:
         return _engines[pid]
 
 
+def load_models() -> None:
+    """Load the OCR models now, making the 8-bit recogniser if it is not made yet (for an
+    image build; never before a fork: see the module's docstring)."""
+    reader = _engine()
+    reader._load_det_model()
+    reader._load_rec_model()
+
+
 def configure(**settings: Any) -> None:
     """Other RapidOCR settings (dotted names, as in `SETTINGS`) and Dossier's own
     (`Dossier.*`, see `_OWN`) from the next OCR on: for measuring what each costs
