@@ -225,6 +225,11 @@ class Settings(BaseSettings):
     rate_limit_uploads: str = Field(
         default="600/minute", description="Uploads allowed per token and per client address."
     )
+    rate_limit_sign_in_links: str = Field(
+        default="5/15 minutes",
+        description="Sign-in links the console may mail per e-mail address and per client "
+        "address, asked for whether or not the address has an account.",
+    )
 
     # The console (issue 17): its signed session cookie.
     console_secret: str = Field(
@@ -239,6 +244,12 @@ class Settings(BaseSettings):
     )
     console_session_hours: float = Field(
         default=12, gt=0, le=24 * 31, description="How long a console sign-in lasts."
+    )
+    console_sign_in_link_minutes: float = Field(
+        default=15,
+        gt=0,
+        le=24 * 60,
+        description="How long a sign-in link mailed by the console can be used (once).",
     )
     idempotency_retention_hours: float = Field(
         default=24,
@@ -284,7 +295,7 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("rate_limit_failed_auth", "rate_limit_uploads")
+    @field_validator("rate_limit_failed_auth", "rate_limit_uploads", "rate_limit_sign_in_links")
     @classmethod
     def _is_a_rate(cls, value: str) -> str:
         from limits import parse

@@ -1,4 +1,5 @@
-"""The audit trail: a client file's lifecycle events, and every event the caller may read."""
+"""The audit trail: a client file's lifecycle events, every event the caller may read,
+and the practice's own log of its people and tokens (admins)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
-from app.api.schemas import UNAUTHENTICATED, Instant
+from app.api.schemas import UNAUTHENTICATED, ErrorOut, Instant
 from app.domain.audit import EventFilter
-from app.services import audit
+from app.services import audit, practice_events
 
 router = APIRouter(prefix="/v1", tags=["audit"], responses=UNAUTHENTICATED)
 
@@ -106,3 +107,43 @@ def list_events(
     staff, the practice's; for client users, their files'."""
     wanted = replace(wanted, client_file_id=client_file_id)
     return _page(audit.events(ctx.uow(), actor, wanted, cursor=cursor, limit=limit))
+
+
+class PracticeEventOut(BaseModel):
+    id: uuid.UUID
+    action: str = Field(
+        description="staff_added, staff_removed, staff_disabled, staff_enabled, "
+        "token_created or token_revoked."
+    )
+    actor_id: uuid.UUID | None = Field(description="Who did it; null for the operator.")
+    user_id: uuid.UUID | None = Field(description="The member changed, or the token's owner.")
+    token_id: uuid.UUID | None
+    details: dict[str, Any] = Field(description="Names and flags; never a secret.")
+    created_at: datetime
+
+
+class PracticeEventPageOut(BaseModel):
+    items: list[PracticeEventOut]
+    next_cursor: str | None
+
+
+@router.get(
+    "/practice-events",
+    response_model=PracticeEventPageOut,
+    responses={403: {"model": ErrorOut, "description": "Practice admins only."}},
+)
+def list_practice_events(
+    ctx: Context,
+    actor: Caller,
+    wanted: Wanted,
+    cursor: CursorParam = None,
+    limit: Limit = 100,
+) -> PracticeEventPageOut:
+    """The practice's log of its people, oldest first, in pages: staff added, removed,
+    disabled and enabled, API tokens created and revoked (by whom, and whose). Practice
+    admins only. These belong to no client file, so `GET /v1/events` does not list them."""
+    page = practice_events.events(ctx.uow(), actor, wanted, cursor=cursor, limit=limit)
+    return PracticeEventPageOut(
+        items=[PracticeEventOut.model_validate(item, from_attributes=True) for item in page.items],
+        next_cursor=page.next_cursor,
+    )

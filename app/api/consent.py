@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from app.api.consent_schemas import (
     AcceptIn,
@@ -26,6 +27,7 @@ from app.api.consent_schemas import (
 )
 from app.api.deps import Caller, Context, caller_keys
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, answer
 from app.api.lifecycle import ACCEPTED, job_out
 from app.api.schemas import UNAUTHENTICATED, ErrorOut, JobOut
 from app.errors import NotFound
@@ -34,6 +36,8 @@ from app.services import attach, invitations
 router = APIRouter(prefix="/v1", tags=["people"], responses=UNAUTHENTICATED)
 
 ACCEPT_PATH = "/v1/invitations/accept"
+# The console's page an invitation's link opens (`app/console/welcome.py`).
+OPEN_PATH = "/console/invitations/accept"
 NOT_VALID: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Expired, used, revoked or unknown: one answer."},
     409: {"model": ErrorOut, "description": "The address is a practice's staff account."},
@@ -46,20 +50,24 @@ NOT_VALID: dict[int | str, dict[str, Any]] = {
     response_model=InvitationOut,
     responses=ACCEPTED,
 )
-def invite(client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller) -> InvitationOut:
+def invite(
+    client_file_id: uuid.UUID, body: InviteIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Invite someone of the client's business (staff, or a client user of the file). The
-    answer is the same whoever the address belongs to; access comes with the acceptance."""
+    answer is the same whoever the address belongs to; access comes with the acceptance.
+    With an `Idempotency-Key`, sent again it is one invitation and one mail."""
     settings = ctx.runtime.settings
-    view = invitations.invite(
-        ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        email=body.email,
-        name=body.name,
-        ttl=timedelta(hours=settings.invitation_ttl_hours),
-        accept_url=settings.public_url.rstrip("/") + ACCEPT_PATH,
+    invitation = invitations.Invite(
+        client_file_id,
+        actor.user_id,
+        body.email,
+        body.name,
+        timedelta(hours=settings.invitation_ttl_hours),
+        settings.public_url.rstrip("/") + ACCEPT_PATH,
+        settings.public_url.rstrip("/") + OPEN_PATH,
     )
-    return InvitationOut.model_validate(view, from_attributes=True)
+    ran = invitations.invite_once(ctx.uow(), keyed.claim(body.model_dump_json()), invitation)
+    return answer(_invitation(ran.value), 201, replayed=ran.replayed)
 
 
 @router.get(
@@ -77,10 +85,12 @@ def list_invitations(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> 
 @router.post(
     "/invitations/{invitation_id}/revoke", response_model=InvitationOut, responses=ACCEPTED
 )
-def revoke_invitation(invitation_id: uuid.UUID, ctx: Context, actor: Caller) -> InvitationOut:
+def revoke_invitation(
+    invitation_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Practice staff withdraw an invitation still pending: its token stops working."""
-    view = invitations.revoke(ctx.uow(), invitation_id, actor.user_id)
-    return InvitationOut.model_validate(view, from_attributes=True)
+    ran = invitations.revoke_once(ctx.uow(), keyed.claim(), invitation_id, actor.user_id)
+    return answer(_invitation(ran.value), 200, replayed=ran.replayed)
 
 
 @router.post("/invitations/accept", status_code=201, response_model=WelcomeOut, responses=NOT_VALID)
@@ -118,13 +128,13 @@ def list_users(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> Client
     "/client-files/{client_file_id}/users/{user_id}", response_model=JobOut, responses=ACCEPTED
 )
 def remove_user(
-    client_file_id: uuid.UUID, user_id: uuid.UUID, ctx: Context, actor: Caller
-) -> JobOut:
+    client_file_id: uuid.UUID, user_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Practice staff take a client user's access to the file away, at once."""
-    result = invitations.remove_user(
-        ctx.uow(), client_file_id=client_file_id, user_id=user_id, actor_id=actor.user_id
+    ran = invitations.remove_user_once(
+        ctx.uow(), keyed.claim(), client_file_id, user_id, actor.user_id
     )
-    return job_out(result)
+    return answer(job_out(ran.value), 200, replayed=ran.replayed)
 
 
 @router.post(
@@ -134,18 +144,19 @@ def remove_user(
     responses=ACCEPTED,
 )
 def ask_to_attach(
-    client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller
-) -> AttachRequestOut:
+    client_file_id: uuid.UUID, body: AttachIn, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """A client user asks the practice that gave them this address to take the detached
     file. Pending until the practice answers; the answer does not say whether the address
-    is a practice's."""
-    view = attach.ask(
+    is a practice's. With an `Idempotency-Key`, sent again it is one request."""
+    ran = attach.ask_once(
         ctx.uow(),
-        client_file_id=client_file_id,
-        actor_id=actor.user_id,
-        practice_email=body.practice_email,
+        keyed.claim(body.model_dump_json()),
+        client_file_id,
+        actor.user_id,
+        body.practice_email,
     )
-    return AttachRequestOut.model_validate(view, from_attributes=True)
+    return answer(_request(ran.value), 202, replayed=ran.replayed)
 
 
 @router.get(
@@ -172,15 +183,39 @@ def incoming_requests(ctx: Context, actor: Caller) -> IncomingRequestListOut:
 @router.post(
     "/attach-requests/{request_id}/accept", response_model=AttachRequestOut, responses=ACCEPTED
 )
-def accept_request(request_id: uuid.UUID, ctx: Context, actor: Caller) -> AttachRequestOut:
+def accept_request(
+    request_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Take the file into the practice's subscription, if it is still detached."""
-    view = attach.decide(ctx.uow(), request_id=request_id, actor_id=actor.user_id, accept=True)
-    return AttachRequestOut.model_validate(view, from_attributes=True)
+    ran = attach.decide_once(ctx.uow(), keyed.claim(), request_id, actor.user_id, accept=True)
+    return answer(_request(ran.value), 200, replayed=ran.replayed)
 
 
 @router.post(
     "/attach-requests/{request_id}/decline", response_model=AttachRequestOut, responses=ACCEPTED
 )
-def decline_request(request_id: uuid.UUID, ctx: Context, actor: Caller) -> AttachRequestOut:
-    view = attach.decide(ctx.uow(), request_id=request_id, actor_id=actor.user_id, accept=False)
+def decline_request(
+    request_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
+    ran = attach.decide_once(ctx.uow(), keyed.claim(), request_id, actor.user_id, accept=False)
+    return answer(_request(ran.value), 200, replayed=ran.replayed)
+
+
+@router.post(
+    "/attach-requests/{request_id}/cancel", response_model=AttachRequestOut, responses=ACCEPTED
+)
+def cancel_request(
+    request_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
+    """The client user who asked takes a pending request back (status `withdrawn`): the
+    practice no longer sees it and can no longer accept it."""
+    ran = attach.cancel(ctx.uow(), keyed.claim(), request_id, actor.user_id)
+    return answer(_request(ran.value), 200, replayed=ran.replayed)
+
+
+def _invitation(view: invitations.InvitationView) -> InvitationOut:
+    return InvitationOut.model_validate(view, from_attributes=True)
+
+
+def _request(view: attach.RequestView) -> AttachRequestOut:
     return AttachRequestOut.model_validate(view, from_attributes=True)

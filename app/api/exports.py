@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import BinaryIO
 
 from fastapi import APIRouter
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
+from app.api.idempotency import Keyed, answer
 from app.api.lifecycle import ACCEPTED
 from app.api.schemas import UNAUTHENTICATED
 from app.services import exports
@@ -49,14 +50,19 @@ def _out(item: exports.ExportView) -> ExportOut:
     response_model=ExportOut,
     responses=ACCEPTED,
 )
-def request_export(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> ExportOut:
+def request_export(
+    client_file_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Bundle the file's originals, extracted data (CSV, JSON) and a manifest with
     checksums into a zip, built by a worker. Practice staff only; only the practice that
     asked sees it; it expires after `DOSSIER_EXPORT_TTL_HOURS` (409 `export_limit_reached`
-    when the file already keeps `DOSSIER_EXPORT_MAX_PER_FILE`)."""
+    when the file already keeps `DOSSIER_EXPORT_MAX_PER_FILE`). With an `Idempotency-Key`,
+    the same request sent again is one export, the first answer."""
     limits = exports.ExportLimits.from_settings(ctx.runtime.settings)
-    view = exports.request(ctx.uow(), client_file_id=client_file_id, actor=actor, limits=limits)
-    return _out(view)
+    ran = exports.request_once(
+        ctx.uow(), keyed.claim(), client_file_id=client_file_id, actor=actor, limits=limits
+    )
+    return answer(_out(ran.value), 202, replayed=ran.replayed)
 
 
 @router.get(

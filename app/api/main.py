@@ -111,6 +111,7 @@ def production_app(settings: Settings) -> FastAPI:
         key_prefix=f"{settings.broker_key_prefix}dossier-limits",
         failed_auth=settings.rate_limit_failed_auth,
         uploads=settings.rate_limit_uploads,
+        sign_in_links=settings.rate_limit_sign_in_links,
     )
     # Every limit in one `limits` storage: the edge's, and a practice's own upload rate.
     counter = PracticeUploads(limiter.storage) if settings.upload_rate_per_minute else None

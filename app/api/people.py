@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
+from app.api.idempotency import REPLAYED_HEADERS, Keyed, KeyedRequest, answer
 from app.api.schemas import UNAUTHENTICATED, Body, Email, ErrorOut, Instant, Name
 from app.domain.people import StaffChange
 from app.services import staff, tokens
@@ -109,26 +111,29 @@ def add_staff(body: StaffIn, ctx: Context, actor: Caller) -> AddedStaffOut:
     )
 
 
-def _change(ctx: Context, actor: Caller, user_id: uuid.UUID, what: StaffChange) -> StaffOut:
-    changed = staff.change(ctx.uow(), actor, user_id, what)
-    return StaffOut.model_validate(changed, from_attributes=True)
+def _change(
+    ctx: Context, actor: Caller, keyed: KeyedRequest, user_id: uuid.UUID, what: StaffChange
+) -> JSONResponse:
+    ran = staff.change_once(ctx.uow(), keyed.claim(), actor, user_id, what)
+    changed = StaffOut.model_validate(ran.value, from_attributes=True)
+    return answer(changed, 200, replayed=ran.replayed)
 
 
 @router.delete("/staff/{user_id}", response_model=StaffOut, responses=ADMINS)
-def remove_staff(user_id: uuid.UUID, ctx: Context, actor: Caller) -> StaffOut:
+def remove_staff(user_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Remove a member: they leave the practice and every token of theirs is revoked."""
-    return _change(ctx, actor, user_id, StaffChange.REMOVE)
+    return _change(ctx, actor, keyed, user_id, StaffChange.REMOVE)
 
 
 @router.post("/staff/{user_id}/disable", response_model=StaffOut, responses=ADMINS)
-def disable_staff(user_id: uuid.UUID, ctx: Context, actor: Caller) -> StaffOut:
+def disable_staff(user_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
     """Disable a member: their tokens stop working at once, until they are enabled."""
-    return _change(ctx, actor, user_id, StaffChange.DISABLE)
+    return _change(ctx, actor, keyed, user_id, StaffChange.DISABLE)
 
 
 @router.post("/staff/{user_id}/enable", response_model=StaffOut, responses=ADMINS)
-def enable_staff(user_id: uuid.UUID, ctx: Context, actor: Caller) -> StaffOut:
-    return _change(ctx, actor, user_id, StaffChange.ENABLE)
+def enable_staff(user_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> JSONResponse:
+    return _change(ctx, actor, keyed, user_id, StaffChange.ENABLE)
 
 
 @router.get("/tokens", response_model=TokenListOut)
@@ -156,7 +161,7 @@ def create_token(body: TokenIn, ctx: Context, actor: Caller) -> IssuedTokenOut:
     status_code=204,
     responses={404: {"model": ErrorOut, "description": "No such token of yours."}},
 )
-def revoke_token(token_id: uuid.UUID, ctx: Context, actor: Caller) -> Response:
+def revoke_token(token_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> Response:
     """Revoke one of the caller's tokens; it stops working at once."""
-    tokens.revoke(ctx.uow(), token_id, owner=actor)
-    return Response(status_code=204)
+    ran = tokens.revoke_once(ctx.uow(), keyed.claim(), token_id, owner=actor)
+    return Response(status_code=204, headers=REPLAYED_HEADERS if ran.replayed else None)

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
+from app.api.idempotency import REPLAYED_HEADERS, Keyed, answer
 from app.api.schemas import UNAUTHENTICATED, Body, ErrorOut
 from app.services import practice_webhooks
 
@@ -89,10 +91,10 @@ def list_endpoints(ctx: Context, actor: Caller) -> EndpointListOut:
 
 
 @router.delete("/webhooks/{endpoint_id}", status_code=204, responses=STAFF)
-def remove(endpoint_id: uuid.UUID, ctx: Context, actor: Caller) -> Response:
+def remove(endpoint_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed) -> Response:
     """Remove an endpoint; its pending deliveries are given up. Practice admins only."""
-    practice_webhooks.remove(ctx.uow(), actor, endpoint_id)
-    return Response(status_code=204)
+    ran = practice_webhooks.remove_once(ctx.uow(), keyed.claim(), actor, endpoint_id)
+    return Response(status_code=204, headers=REPLAYED_HEADERS if ran.replayed else None)
 
 
 @router.get("/webhooks/{endpoint_id}/deliveries", response_model=DeliveryListOut, responses=STAFF)
@@ -117,8 +119,12 @@ def deliveries(
     responses=STAFF,
 )
 def redeliver(
-    endpoint_id: uuid.UUID, delivery_id: uuid.UUID, ctx: Context, actor: Caller
-) -> DeliveryOut:
-    """Post the delivery's event again, as a new delivery, at the next delivery run."""
-    again = practice_webhooks.redeliver(ctx.uow(), actor, endpoint_id, delivery_id)
-    return DeliveryOut.model_validate(again, from_attributes=True)
+    endpoint_id: uuid.UUID, delivery_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
+    """Post the delivery's event again, as a new delivery, at the next delivery run. With
+    an `Idempotency-Key`, sent again it is one new delivery."""
+    ran = practice_webhooks.redeliver_once(
+        ctx.uow(), keyed.claim(), actor, endpoint_id, delivery_id
+    )
+    again = DeliveryOut.model_validate(ran.value, from_attributes=True)
+    return answer(again, 202, replayed=ran.replayed)

@@ -48,6 +48,7 @@ class NoLimits:
 MESSAGES = {
     "failed_auth": "Too many failed authentications; wait before trying again.",
     "uploads": "Too many uploads; wait before sending more.",
+    "sign_in_links": "Too many sign-in links asked for; wait before asking for another.",
 }
 
 
@@ -63,13 +64,22 @@ class RedisLimiter:
         self.strategy = MovingWindowRateLimiter(self.storage)
 
     @classmethod
-    def from_uri(cls, uri: str, *, key_prefix: str, failed_auth: str, uploads: str) -> RedisLimiter:
+    def from_uri(
+        cls,
+        uri: str,
+        *,
+        key_prefix: str,
+        failed_auth: str,
+        uploads: str,
+        sign_in_links: str = "5/15 minutes",
+    ) -> RedisLimiter:
         options: dict[str, str | bool] = {"wrap_exceptions": True}
         if uri.startswith("redis"):
             options["key_prefix"] = key_prefix
         storage = storage_from_string(uri, **options)
         assert isinstance(storage, Storage)  # a synchronous one: the URI is not async+...
-        return cls(storage, {"failed_auth": parse(failed_auth), "uploads": parse(uploads)})
+        rates = {"failed_auth": failed_auth, "uploads": uploads, "sign_in_links": sign_in_links}
+        return cls(storage, {kind: parse(rate) for kind, rate in rates.items()})
 
     def refuse_if_blocked(self, kind: str, keys: list[str]) -> None:
         item = self.limits[kind]
@@ -129,3 +139,9 @@ def token_key(secret: str) -> str:
 
 def address_key(host: str | None) -> str:
     return f"addr:{host or 'unknown'}"
+
+
+def email_key(address: str) -> str:
+    """An e-mail address as a rate-limit key: its digest, never the address itself."""
+    digest = hashlib.sha256(address.strip().lower().encode("utf-8", "replace")).hexdigest()
+    return "email:" + digest[:32]

@@ -102,10 +102,8 @@ def list_schedules(client_file_id: uuid.UUID, ctx: Context, actor: Caller) -> Sc
     responses=ACCEPTED,
 )
 def cancel_schedule(
-    client_file_id: uuid.UUID, schedule_id: uuid.UUID, ctx: Context, actor: Caller
-) -> ScheduleOut:
+    client_file_id: uuid.UUID, schedule_id: uuid.UUID, ctx: Context, actor: Caller, keyed: Keyed
+) -> JSONResponse:
     """Cancel a scheduled action that has not run yet. Practice staff only."""
-    cancelled = schedules.cancel(
-        ctx.uow(), actor=actor, client_file_id=client_file_id, schedule_id=schedule_id
-    )
-    return _out(cancelled)
+    ran = schedules.cancel_once(ctx.uow(), keyed.claim(), actor, client_file_id, schedule_id)
+    return answer(_out(ran.value), 200, replayed=ran.replayed)

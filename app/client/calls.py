@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from app.api.consent_schemas import AttachRequestOut, InvitationOut
+from app.api.exports import ExportOut
 from app.api.schemas import (
     ActionsOut,
     DocumentOut,
@@ -75,17 +76,38 @@ def lifecycle(
     )
 
 
-def invite(client_file_id: Id, email: str, name: str | None) -> Plan[InvitationOut]:
+def invite(
+    client_file_id: Id, email: str, name: str | None, key: str | None
+) -> Plan[InvitationOut]:
     """A pending invitation; the person gets access once they accept its code."""
     path = f"/v1/client-files/{client_file_id}/invitations"
-    return Plan("POST", path, InvitationOut.model_validate, json={"email": email, "name": name})
+    body = {"email": email, "name": name}
+    return Plan("POST", path, InvitationOut.model_validate, json=body, idempotency_key=key)
 
 
-def ask_to_attach(client_file_id: Id, practice_email: str) -> Plan[AttachRequestOut]:
+def ask_to_attach(
+    client_file_id: Id, practice_email: str, key: str | None
+) -> Plan[AttachRequestOut]:
     """A pending request; the practice's staff accept or decline it."""
     path = f"/v1/client-files/{client_file_id}/attach"
     body = {"practice_email": practice_email}
-    return Plan("POST", path, AttachRequestOut.model_validate, json=body)
+    return Plan("POST", path, AttachRequestOut.model_validate, json=body, idempotency_key=key)
+
+
+def cancel_attach_request(request_id: Id, key: str | None) -> Plan[AttachRequestOut]:
+    """The asker takes a pending request back."""
+    path = f"/v1/attach-requests/{request_id}/cancel"
+    return Plan("POST", path, AttachRequestOut.model_validate, idempotency_key=key)
+
+
+def export(client_file_id: Id, key: str | None) -> Plan[ExportOut]:
+    path = f"/v1/client-files/{client_file_id}/exports"
+    return Plan("POST", path, ExportOut.model_validate, idempotency_key=key)
+
+
+def cancel_deletion(client_file_id: Id, key: str | None) -> Plan[JobOut]:
+    path = f"/v1/client-files/{client_file_id}/cancel-deletion"
+    return Plan("POST", path, JobOut.model_validate, idempotency_key=key)
 
 
 def retry(document_id: Id, key: str | None) -> Plan[JobOut]:

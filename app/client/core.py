@@ -27,6 +27,7 @@ T = TypeVar("T")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Answers worth sending again: the server asked to wait, or was briefly unable to answer.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+CHANGES = frozenset({"POST", "PUT", "DELETE"})
 TERMINAL_DOCUMENT = frozenset({"extracted", "skipped", "failed"})
 FINISHED_JOB = frozenset({"done", "refused", "cancelled"})
 
@@ -81,9 +82,9 @@ class Plan(Generic[T]):
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Every POST carries a key, the same on each retry: a retry after a lost answer
-        # gets the first answer, never a second document or job.
-        if self.method == "POST":
+        # Every change carries a key, the same on each retry: a retry after a lost answer
+        # gets the first answer, never a second document, job, export or invitation.
+        if self.method in CHANGES:
             key = self.idempotency_key or str(uuid.uuid4())
             self.headers[IDEMPOTENCY_HEADER] = key
 
@@ -168,7 +169,12 @@ def give_up(error: httpx.TransportError) -> errors.ConnectionFailed:
 
 def document_id(document: Any) -> str:
     """A document, an upload's answer, or an id."""
-    return str(getattr(document, "id", document))
+    return object_id(document)
+
+
+def object_id(thing: Any) -> str:
+    """An answer of the API that has an `id` (a document, a request…), or an id."""
+    return str(getattr(thing, "id", thing))
 
 
 def extracted(document: DocumentOut) -> DocumentOut:

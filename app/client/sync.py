@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import httpx
 
 from app.api.consent_schemas import AttachRequestOut, InvitationOut
+from app.api.exports import ExportOut
 from app.api.schemas import (
     ActionsOut,
     DocumentOut,
@@ -161,13 +162,36 @@ class Dossier:
     def subscribe(self, client_file_id: Id, *, idempotency_key: str | None = None) -> Job:
         return self._lifecycle(client_file_id, "subscribe", None, idempotency_key)
 
-    def attach(self, client_file_id: Id, practice_email: str) -> AttachRequestOut:
+    def attach(
+        self, client_file_id: Id, practice_email: str, *, idempotency_key: str | None = None
+    ) -> AttachRequestOut:
         """Ask the practice that gave `practice_email` to take the file (client users)."""
-        return self._run(calls.ask_to_attach(client_file_id, practice_email))
+        return self._run(calls.ask_to_attach(client_file_id, practice_email, idempotency_key))
 
-    def invite(self, client_file_id: Id, email: str, name: str | None = None) -> InvitationOut:
+    def cancel_attach_request(
+        self, request: Any, *, idempotency_key: str | None = None
+    ) -> AttachRequestOut:
+        """Take back your pending request to attach a file (`withdrawn`)."""
+        return self._run(calls.cancel_attach_request(core.object_id(request), idempotency_key))
+
+    def invite(
+        self,
+        client_file_id: Id,
+        email: str,
+        name: str | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> InvitationOut:
         """Invite a person of the client's business; they get access once they accept."""
-        return self._run(calls.invite(client_file_id, email, name))
+        return self._run(calls.invite(client_file_id, email, name, idempotency_key))
+
+    def export(self, client_file_id: Id, *, idempotency_key: str | None = None) -> ExportOut:
+        """Ask for an export bundle of the file (practice staff); follow it with `exports`."""
+        return self._run(calls.export(client_file_id, idempotency_key))
+
+    def cancel_deletion(self, client_file_id: Id, *, idempotency_key: str | None = None) -> JobOut:
+        """Give back a file deleted during its grace period (practice staff)."""
+        return self._run(calls.cancel_deletion(client_file_id, idempotency_key))
 
     def _lifecycle(
         self, client_file_id: Id, action: str, body: dict[str, Any] | None, key: str | None

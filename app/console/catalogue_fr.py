@@ -421,4 +421,144 @@ FRENCH_BY_CODE = {
     "unavailable": "La file des travaux est injoignable ; rien n'a été modifié. Réessayez.",
 }
 
-FRENCH: dict[str, str] = {**_RULES, **_CONSEQUENCES, **_REASONS, **_SERVICES, **_CONSOLE}
+
+# Signing in by e-mail, accepting an invitation, a deletion's grace period.
+_WAYS_IN = {
+    "With a link by e-mail": "Avec un lien par e-mail",
+    "With a personal token": "Avec un jeton personnel",
+    "We send a link that signs you in, to the address of your Dossier account.": (
+        "Nous envoyons un lien qui vous connecte, à l'adresse de votre compte Dossier."
+    ),
+    "Send me a sign-in link": "M'envoyer un lien de connexion",
+    "If this address belongs to a Dossier account, a sign-in link is on its way to it. The "
+    "link works once, within {n} minutes.": (
+        "Si cette adresse est celle d'un compte Dossier, un lien de connexion vient d'y être "
+        "envoyé. Il fonctionne une seule fois, dans les {n} minutes."
+    ),
+    "This sign-in link cannot be used: it has expired or was used already. Ask for a new one "
+    "below.": (
+        "Ce lien de connexion ne peut pas être utilisé : il a expiré ou a déjà servi. "
+        "Demandez-en un nouveau ci-dessous."
+    ),
+    "You followed a sign-in link. It works once: continue to sign in.": (
+        "Vous avez suivi un lien de connexion. Il ne fonctionne qu'une fois : continuez pour "
+        "vous connecter."
+    ),
+    # The sign-in mail, written in the language of the page it was asked from.
+    "Your link to sign in to Dossier": "Votre lien de connexion à Dossier",
+    "Someone, probably you, asked to sign in to Dossier with this address.": (
+        "Quelqu'un, sans doute vous, a demandé à se connecter à Dossier avec cette adresse."
+    ),
+    "To sign in, open this link:": "Pour vous connecter, ouvrez ce lien :",
+    "The link works once, within {n} minutes.": (
+        "Le lien fonctionne une seule fois, dans les {n} minutes."
+    ),
+    "If you did not ask for it, ignore this message: nobody can sign in without the link.": (
+        "Si vous ne l'avez pas demandé, ignorez ce message : personne ne peut se connecter "
+        "sans le lien."
+    ),
+    "Too many sign-in links asked for; wait before asking for another.": (
+        "Trop de liens de connexion demandés ; attendez avant d'en demander un autre."
+    ),
+    "Too many failed authentications; wait before trying again.": (
+        "Trop d'échecs d'authentification ; attendez avant de réessayer."
+    ),
+    # Invitations (app/domain/consent.py, app/console/welcome.py)
+    "Accept an invitation": "Accepter une invitation",
+    "You were invited to see a client file on Dossier, where its receipts and invoices are "
+    "kept and read. Accepting gives you access to it and signs you in.": (
+        "Vous êtes invité à consulter un dossier client sur Dossier, où ses tickets et "
+        "factures sont conservés et lus. Accepter vous y donne accès et vous connecte."
+    ),
+    "Invitation code": "Code d'invitation",
+    "The code starting with inv_ in your invitation mail.": (
+        "Le code commençant par inv_ dans votre e-mail d'invitation."
+    ),
+    "Accept the invitation": "Accepter l'invitation",
+    "Welcome": "Bienvenue",
+    "The invitation is accepted: you can now see the client file {name}.": (
+        "L'invitation est acceptée : vous voyez désormais le dossier client {name}."
+    ),
+    "Open the file": "Ouvrir le dossier",
+    "Your personal token": "Votre jeton personnel",
+    "It is shown this once. Keep it to use Dossier's API, or to sign in with it; you can "
+    "also sign in with a link sent to your address.": (
+        "Il n'est affiché que cette fois. Gardez-le pour utiliser l'API de Dossier ou pour "
+        "vous connecter ; vous pouvez aussi vous connecter avec un lien envoyé à votre adresse."
+    ),
+    "This invitation is not valid: it may have expired, been used already or been revoked. "
+    "Ask the person who invited you to send a new one.": (
+        "Cette invitation n'est pas valide : elle a peut-être expiré, déjà servi ou été "
+        "retirée. Demandez à la personne qui vous a invité de vous en envoyer une nouvelle."
+    ),
+    "This invitation has expired. Ask the person who invited you to send a new one.": (
+        "Cette invitation a expiré. Demandez à la personne qui vous a invité de vous en "
+        "envoyer une nouvelle."
+    ),
+    "This invitation was accepted already. Sign in to open the file.": (
+        "Cette invitation a déjà été acceptée. Connectez-vous pour ouvrir le dossier."
+    ),
+    "This invitation was withdrawn by the person who sent it. Ask them for a new one if you "
+    "still need access.": (
+        "Cette invitation a été retirée par la personne qui l'avait envoyée. Demandez-lui-en "
+        "une nouvelle si vous avez encore besoin d'accès."
+    ),
+    "This address belongs to an account of an accounting practice, which cannot be given "
+    "access to a client's file. Ask for an invitation to another address.": (
+        "Cette adresse est celle d'un compte de cabinet comptable, qui ne peut pas recevoir "
+        "l'accès au dossier d'un client. Demandez une invitation à une autre adresse."
+    ),
+    # A deletion's grace period (app/services/grace.py)
+    "Cancel the deletion of {name}?": "Annuler la suppression de {name} ?",
+    "The file comes back as it was before the deletion, with all its documents.": (
+        "Le dossier revient tel qu'il était avant la suppression, avec tous ses documents."
+    ),
+    "Documents that were waiting for extraction are sent again.": (
+        "Les documents qui attendaient l'extraction sont renvoyés."
+    ),
+    "Otherwise it is removed for good after": "Sinon, il sera effacé définitivement après le",
+    "Removed for good after": "Effacé définitivement après le",
+    "Keep the file": "Garder le dossier",
+    "Back": "Retour",
+    "The deletion was cancelled: the file is back as it was.": (
+        "La suppression est annulée : le dossier est revenu tel qu'il était."
+    ),
+    # Retention holds (app/services/holds.py)
+    "Retention hold": "Conservation obligatoire",
+    "Held until": "Conservé jusqu'au",
+    "The file cannot be deleted while the hold lasts.": (
+        "Le dossier ne peut pas être supprimé tant que la conservation dure."
+    ),
+    "Lift the hold": "Lever la conservation",
+    "A hold keeps the file from being deleted until a date: a tax audit, a dispute, a legal "
+    "retention period.": (
+        "Une conservation empêche la suppression du dossier jusqu'à une date : un contrôle "
+        "fiscal, un litige, une durée légale de conservation."
+    ),
+    "Why the file is held": "Motif de la conservation",
+    "Until": "Jusqu'au",
+    "Place a hold": "Placer une conservation",
+    "Replace the hold": "Remplacer la conservation",
+    "The retention hold is placed: the file cannot be deleted until it ends.": (
+        "La conservation est en place : le dossier ne peut pas être supprimé avant sa fin."
+    ),
+    "The retention hold is lifted.": "La conservation est levée.",
+    "The hold must end in the future.": "La conservation doit se terminer dans le futur.",
+    # Events of the history
+    "Deletion asked for": "Suppression demandée",
+    "Deletion cancelled": "Suppression annulée",
+    "Invitation accepted": "Invitation acceptée",
+    "Invitation withdrawn": "Invitation retirée",
+    "Client user removed": "Utilisateur du client retiré",
+    "Retention hold placed": "Conservation placée",
+    "Retention hold lifted": "Conservation levée",
+}
+
+FRENCH: dict[str, str] = {
+    **_RULES,
+    **_CONSEQUENCES,
+    **_REASONS,
+    **_SERVICES,
+    **_CONSOLE,
+    **_WAYS_IN,
+}

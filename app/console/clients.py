@@ -16,7 +16,7 @@ from app.console.web import PREFIX, Page, Viewer
 from app.domain import reasons
 from app.domain.model import DocumentStatus, FileStatus
 from app.domain.retries import RETRYABLE_STATUSES
-from app.services import browse, exports, previews, queries, schedules, timeline
+from app.services import browse, exports, holds, previews, queries, schedules, timeline
 from app.services.queries import DocumentView, FileView
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -71,6 +71,7 @@ def client_file(client_file_id: uuid.UUID, current: Viewer, offset: int = 0) -> 
         page_size=PAGE_SIZE,
         schedules=schedules.list_for_file(ctx.uow(), actor=actor, client_file_id=client_file_id),
         exports=exports.list_for_file(ctx.uow(), actor=actor, client_file_id=client_file_id),
+        hold=holds.show(ctx.uow(), client_file_id=client_file_id, actor=actor),
         timeline=timeline.timeline(ctx.uow(), actor, client_file_id),
         max_upload=ctx.runtime.settings.max_upload_bytes,
         is_staff=actor.is_staff,

@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import UnknownCurrencyError, format_currency, format_decimal
+from markupsafe import Markup
 
 from app.console.catalogue_fr import FRENCH, FRENCH_BY_CODE
 
@@ -72,12 +73,26 @@ class Translator:
         except (KeyError, IndexError):
             return english
 
+    @property
+    def tag(self) -> str:
+        """The locale as a BCP 47 tag, for the browser's Intl (en-GB, fr-FR)."""
+        return self.locale.replace("_", "-")
+
     def moment(self, value: datetime | None) -> str:
         if value is None:
             return ""
-        # Dossier keeps instants in UTC and knows no reader's time zone: it says so.
+        # The server knows no reader's time zone: in UTC, and it says so.
         written = format_datetime(value, format="medium", locale=self.locale, tzinfo=UTC)
         return f"{written} UTC"
+
+    def time(self, value: datetime | None) -> Markup:
+        """An instant as a `<time>` element: written in UTC here, rewritten in the
+        reader's time zone by the page's script, the UTC one kept as its title."""
+        if value is None:
+            return Markup("")
+        written = self.moment(value)
+        instant = value.astimezone(UTC).isoformat()
+        return Markup('<time datetime="{}" title="{}">{}</time>').format(instant, written, written)
 
     def day(self, value: datetime | str | None) -> str:
         if value is None:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.api import lifecycle as api_lifecycle
-from app.api.consent import ACCEPT_PATH
+from app.api.consent import ACCEPT_PATH, OPEN_PATH
 from app.console import wording
 from app.console.web import PREFIX, Acting, Page, Viewer
 from app.domain.model import Action, Actor
@@ -120,6 +120,7 @@ def act(
             name=name.strip() or None,
             ttl=timedelta(hours=settings.invitation_ttl_hours),
             accept_url=settings.public_url.rstrip("/") + ACCEPT_PATH,
+            open_url=settings.public_url.rstrip("/") + OPEN_PATH,
         )
     elif action is Action.ATTACH:
         attach.ask(
@@ -140,7 +141,12 @@ def act(
 def job_page(job_id: uuid.UUID, current: Viewer) -> HTMLResponse:
     assert current.actor is not None
     job = browse.job(current.ctx.uow(), current.actor, job_id)
-    return current.render("job.html", job=_job(current, job), next_url=_after(current.actor, job))
+    return current.render(
+        "job.html",
+        job=_job(current, job),
+        requested=job.created_at,
+        next_url=_after(current.actor, job),
+    )
 
 
 @router.get("/jobs/{job_id}/status")

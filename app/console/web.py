@@ -71,9 +71,18 @@ class Page:
             csrf=self.session.csrf,
             languages=list(LANGUAGES),
             here=self.request.url.path,
+            back=self._back(),
             **values,
         )
         return self._with_cookie(HTMLResponse(html, status_code=status_code))
+
+    def _back(self) -> str:
+        """Where the language switch returns: this page, with its query (a link's token
+        or an invitation's code must survive the switch)."""
+        url = self.request.url
+        if self.request.method != "GET" or not url.query:
+            return url.path
+        return f"{url.path}?{url.query}"
 
     def redirect(self, path: str) -> RedirectResponse:
         return self._with_cookie(RedirectResponse(path, status_code=303))

@@ -19,6 +19,14 @@ ACTION_LABELS = {
     "retry": "Send for extraction again",
     "resend": "Send for extraction again",
     "cancel_deletion": "Cancel the deletion",
+    # Events of the history that are no action of the menu.
+    "delete_requested": "Deletion asked for",
+    "cancel_delete": "Deletion cancelled",
+    "accept_invitation": "Invitation accepted",
+    "revoke_invitation": "Invitation withdrawn",
+    "remove_client_user": "Client user removed",
+    "retention_hold": "Retention hold placed",
+    "retention_hold_released": "Retention hold lifted",
 }
 JOB_STATUS = {
     "pending": "Waiting for a worker",
@@ -112,6 +120,9 @@ NOTICES = {
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",
     "cancel": "The scheduled action was cancelled.",
+    "cancel_deletion": "The deletion was cancelled: the file is back as it was.",
+    "hold": "The retention hold is placed: the file cannot be deleted until it ends.",
+    "release": "The retention hold is lifted.",
 }
 ACTION_SUMMARIES = {
     "detach": "The file leaves your practice; the client keeps it.",

@@ -109,7 +109,7 @@ def create_schedule(
         client_file_id=client_file_id,
         actor_id=current.actor.user_id,
         action=Action(action),
-        run_at=_local_time(run_at, time_zone),
+        run_at=local_time(run_at, time_zone),
         params=params,
     )
     return current.redirect(f"{PREFIX}/files/{client_file_id}?done=schedule#schedules")
@@ -129,7 +129,7 @@ def cancel_schedule(
     return current.redirect(f"{PREFIX}/files/{client_file_id}?done=cancel#schedules")
 
 
-def _local_time(value: str, time_zone: str) -> datetime:
+def local_time(value: str, time_zone: str) -> datetime:
     """A `datetime-local` field's value, in the reader's time zone (sent by the page)."""
     try:
         zone = ZoneInfo(time_zone)

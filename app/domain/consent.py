@@ -61,6 +61,7 @@ _NOT_PENDING = Refusal("invitation_not_pending", "This invitation is no longer p
 _REQUEST_NOT_PENDING = Refusal(
     "request_not_pending", "This request has already been answered or withdrawn."
 )
+_NOT_REQUESTER = Refusal("not_requester", "Only the person who asked can cancel this request.")
 _NOW_ATTACHED = Refusal(
     "already_attached",
     "This client file has been attached to a practice since the request was made.",
@@ -127,4 +128,18 @@ def decide_refusal(
         return _DELETING
     if state.is_attached:
         return _NOW_ATTACHED
+    return None
+
+
+def cancel_refusal(
+    status: RequestStatus, requested_by: uuid.UUID, state: FileState, actor: Actor
+) -> Refusal | None:
+    """Why `actor` may not cancel a request to attach the file: only its asker may, while
+    no practice has answered it."""
+    if actor.is_staff or actor.user_id != requested_by:
+        return _NOT_REQUESTER
+    if status is not RequestStatus.PENDING:
+        return _REQUEST_NOT_PENDING
+    if state.status is FileStatus.DELETING:
+        return _DELETING
     return None

@@ -24,11 +24,24 @@ class Letter:
     body: str
 
 
-def invitation(file_name: str, inviter: str, token: str, accept_url: str, ends: datetime) -> Letter:
+def invitation(
+    file_name: str,
+    inviter: str,
+    token: str,
+    accept_url: str,
+    ends: datetime,
+    open_url: str | None = None,
+) -> Letter:
+    # The console's page, where there is one: open the link, accept, and you are in.
+    in_browser = (
+        f"To accept, open this link:\n\n    {open_url}?code={token}\n\nOr send"
+        if open_url
+        else "To accept, send"
+    )
     body = (
         f"{inviter} invites you to the client file {file_name!r} on Dossier, where its "
         "receipts and invoices are kept and read.\n\n"
-        "To accept, send this invitation code to Dossier:\n\n"
+        f"{in_browser} this invitation code to Dossier:\n\n"
         f"    {token}\n\n"
         f"    curl -X POST {accept_url} -H 'Content-Type: application/json' \\\n"
         f'         -d \'{{"token": "{token}"}}\'\n\n'

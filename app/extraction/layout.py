@@ -43,6 +43,8 @@ class Line:
     starts: tuple[int, ...] = field(init=False)
     top: float = field(init=False)
     bottom: float = field(init=False)
+    # Worked out once: every value on the line asks for it, several times.
+    height: float = field(init=False, repr=False, compare=False)
     # Built on first use and kept: several readers ask for a line's phrases.
     _phrases: tuple[Phrase, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
@@ -58,10 +60,7 @@ class Line:
         object.__setattr__(self, "starts", tuple(starts))
         object.__setattr__(self, "top", min(box.top for box in self.boxes))
         object.__setattr__(self, "bottom", max(box.bottom for box in self.boxes))
-
-    @property
-    def height(self) -> float:
-        return max(self.bottom - self.top, 1e-6)
+        object.__setattr__(self, "height", max(self.bottom - self.top, 1e-6))
 
     def x_at(self, offset: int) -> float:
         """Horizontal position of a character, interpolated inside its box."""
@@ -142,11 +141,14 @@ def _capped(boxes: Sequence[Box]) -> tuple[Box, ...]:
 
 
 def _non_empty(boxes: Iterable[Box]) -> list[Box]:
-    return [
-        Box(box.text.strip(), box.left, box.top, box.right, box.bottom)
-        for box in boxes
-        if box.text.strip()
-    ]
+    kept = []
+    for box in boxes:
+        text = box.text.strip()
+        if text:  # most boxes are kept as they are: a word has no spaces around it
+            kept.append(
+                box if text == box.text else Box(text, box.left, box.top, box.right, box.bottom)
+            )
+    return kept
 
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:

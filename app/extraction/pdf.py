@@ -147,7 +147,13 @@ def _words(
 def _box(
     chars: list[str], left: float, bottom: float, right: float, top: float, height: float
 ) -> Box:
-    return Box(_clean("".join(chars)), left, height - top, right, height - bottom)
+    # Text layers carry soft hyphens, NULs and odd line breaks that break the parsers'
+    # regexes: a word holds none of them (whitespace ends it, invisible characters are
+    # skipped), only the minus sign is left to turn into a hyphen.
+    text = "".join(chars)
+    if "\u2212" in text:
+        text = text.replace("\u2212", "-")
+    return Box(text, left, height - top, right, height - bottom)
 
 
 def page_images(page: pdfium.PdfPage) -> list[tuple[Image.Image, Rect]]:
@@ -188,14 +194,3 @@ def render_page(page: pdfium.PdfPage) -> Image.Image:
 
 
 _INVISIBLE = {"\u00ad", "\x00", "\ufffe", "\uffff", "\x02"}
-
-
-def _clean(text: str) -> str:
-    # Text layers carry soft hyphens, NULs and odd spaces that break the parsers' regexes.
-    return (
-        text.replace("\u00ad", "")
-        .replace("\x00", "")
-        .replace("\r", " ")
-        .replace("\n", " ")
-        .replace("\u2212", "-")
-    )

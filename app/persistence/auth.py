@@ -131,6 +131,9 @@ class ApiTokens:
         )
         return self.session.scalars(query).all()
 
+    def get(self, token_id: uuid.UUID) -> ApiToken | None:
+        return self.session.get(ApiToken, token_id)
+
     def revoke(self, token_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> int:
         """Revoke one token (only if it is `user_id`'s, when given); 0 when none was."""
         query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))

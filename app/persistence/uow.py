@@ -12,7 +12,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.model import LifecyclePolicy
-from app.persistence.audit import Events
+from app.persistence.audit import Events, PracticeEvents
 from app.persistence.auth import ApiTokens, LifecycleRequests
 from app.persistence.documents import Documents
 from app.persistence.exports import ExportBundles
@@ -46,6 +46,7 @@ class UnitOfWork:
     quotas: Quotas
     retries: Retries
     events: Events
+    practice_events: PracticeEvents
     stats: Stats
 
     def __init__(
@@ -86,6 +87,7 @@ class UnitOfWork:
         self.quotas = Quotas(self.session)
         self.retries = Retries(self.session)
         self.events = Events(self.session)
+        self.practice_events = PracticeEvents(self.session)
         self.stats = Stats(self.session)
         self._outbox.clear()
         self._revokes.clear()

@@ -17,10 +17,11 @@ from app.errors import InvalidInput, NotFound
 from app.persistence.consent import AttachRequestRow, AttachRequests
 from app.persistence.models import ClientFile, User, utcnow
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, mail
+from app.services import idempotency, lifecycle, mail
+from app.services.idempotency import Answered, KeyClaim
 from app.services.queries import visible_file
 
-ASKED, DECLINED = "request_attach", "decline_attach"
+ASKED, DECLINED, CANCELLED = "request_attach", "decline_attach", "cancel_attach"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,31 +50,46 @@ class IncomingView:
 def ask(
     uow: UnitOfWork, *, client_file_id: uuid.UUID, actor_id: uuid.UUID, practice_email: str
 ) -> RequestView:
+    return ask_once(uow, None, client_file_id, actor_id, practice_email).value
+
+
+def ask_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    practice_email: str,
+) -> Answered[RequestView]:
+    """`ask`, once per idempotency key: sent again, one request and one mail."""
     address = _address(practice_email)
-    with uow:
-        client_file, state, actor = lifecycle.authorise(
-            uow, client_file_id, actor_id, Action.ATTACH
+    return idempotency.answered(
+        uow, claim, RequestView, lambda: _ask(uow, client_file_id, actor_id, address)
+    )
+
+
+def _ask(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID, address: str
+) -> RequestView:
+    client_file, state, actor = lifecycle.authorise(uow, client_file_id, actor_id, Action.ATTACH)
+    staff = uow.users.by_email(address)
+    target = staff.practice_id if staff is not None and staff.role is Role.STAFF else None
+    row = AttachRequests(uow.session).add(
+        AttachRequestRow(
+            id=uuid.uuid4(),
+            client_file_id=client_file.id,
+            practice_id=target,
+            requested_by=actor.user_id,
+            status=RequestStatus.PENDING.value,
+            created_at=uow.clock(),
         )
-        staff = uow.users.by_email(address)
-        target = staff.practice_id if staff is not None and staff.role is Role.STAFF else None
-        row = AttachRequests(uow.session).add(
-            AttachRequestRow(
-                id=uuid.uuid4(),
-                client_file_id=client_file.id,
-                practice_id=target,
-                requested_by=actor.user_id,
-                status=RequestStatus.PENDING.value,
-                created_at=uow.clock(),
-            )
-        )
-        if staff is not None and target is not None:
-            asker = uow.users.get(actor.user_id)
-            letter = notices.attach_request(client_file.name, asker.email if asker else "A client")
-            mail.queue(uow, ASKED, staff.email, letter)
-        params = {"attach_request_id": str(row.id)}
-        lifecycle.record(uow, uuid.uuid4(), client_file, state, actor.user_id, ASKED, params, {})
-        uow.commit()
-        return _view(row)
+    )
+    if staff is not None and target is not None:
+        asker = uow.users.get(actor.user_id)
+        letter = notices.attach_request(client_file.name, asker.email if asker else "A client")
+        mail.queue(uow, ASKED, staff.email, letter)
+    params = {"attach_request_id": str(row.id)}
+    lifecycle.record(uow, uuid.uuid4(), client_file, state, actor.user_id, ASKED, params, {})
+    return _view(row)
 
 
 def decide(
@@ -81,31 +97,82 @@ def decide(
 ) -> RequestView:
     """The practice's answer. Accepting attaches the file under its lock, if it is still
     detached, and closes the file's other pending requests."""
-    with uow:
-        actor = uow.users.actor(actor_id)
-        requests = AttachRequests(uow.session)
-        found = requests.get(request_id)
-        if actor is None or found is None or not _addressed_to(found, actor):
-            raise NotFound("No such attach request.", attach_request_id=request_id)
-        client_file = uow.files.lock(found.client_file_id)
-        uow.session.refresh(found, with_for_update=True)
-        if client_file is None:
-            raise NotFound("No such attach request.", attach_request_id=request_id)
-        state = uow.files.state(client_file)
-        refusal = consent.decide_refusal(
-            RequestStatus(found.status), found.practice_id, state, actor
-        )
-        lifecycle.refuse(refusal, client_file.id)
-        found.decided_at, found.decided_by, found.job_id = utcnow(), actor.user_id, uuid.uuid4()
-        params = {"attach_request_id": str(found.id)}
-        if accept:
-            _attach(uow, client_file, found)
-        found.status = (RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED).value
-        action = str(Action.ATTACH) if accept else DECLINED
-        lifecycle.record(uow, found.job_id, client_file, state, actor.user_id, action, params, {})
-        _tell_asker(uow, client_file, found, accepted=accept)
-        uow.commit()
-        return _view(found)
+    return decide_once(uow, None, request_id, actor_id, accept=accept).value
+
+
+def decide_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    request_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    *,
+    accept: bool,
+) -> Answered[RequestView]:
+    """`decide`, once per idempotency key: sent again, the first answer, not a refusal of
+    a request already answered."""
+    return idempotency.answered(
+        uow, claim, RequestView, lambda: _decide(uow, request_id, actor_id, accept)
+    )
+
+
+def _decide(
+    uow: UnitOfWork, request_id: uuid.UUID, actor_id: uuid.UUID, accept: bool
+) -> RequestView:
+    actor = uow.users.actor(actor_id)
+    requests = AttachRequests(uow.session)
+    found = requests.get(request_id)
+    if actor is None or found is None or not _addressed_to(found, actor):
+        raise NotFound("No such attach request.", attach_request_id=request_id)
+    client_file, found = _locked(uow, found, request_id)
+    state = uow.files.state(client_file)
+    refusal = consent.decide_refusal(RequestStatus(found.status), found.practice_id, state, actor)
+    lifecycle.refuse(refusal, client_file.id)
+    found.decided_at, found.decided_by, found.job_id = utcnow(), actor.user_id, uuid.uuid4()
+    params = {"attach_request_id": str(found.id)}
+    if accept:
+        _attach(uow, client_file, found)
+    found.status = (RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED).value
+    action = str(Action.ATTACH) if accept else DECLINED
+    lifecycle.record(uow, found.job_id, client_file, state, actor.user_id, action, params, {})
+    _tell_asker(uow, client_file, found, accepted=accept)
+    return _view(found)
+
+
+def cancel(
+    uow: UnitOfWork, claim: KeyClaim | None, request_id: uuid.UUID, actor_id: uuid.UUID
+) -> Answered[RequestView]:
+    """The client who asked takes the request back while it is pending: the practice no
+    longer sees it, and cannot accept it any more."""
+    return idempotency.answered(uow, claim, RequestView, lambda: _cancel(uow, request_id, actor_id))
+
+
+def _cancel(uow: UnitOfWork, request_id: uuid.UUID, actor_id: uuid.UUID) -> RequestView:
+    actor = uow.users.actor(actor_id)
+    found = AttachRequests(uow.session).get(request_id)
+    # Staff, even of the practice asked, and other clients do not see it as theirs.
+    if actor is None or found is None or found.client_file_id not in actor.client_file_ids:
+        raise NotFound("No such attach request.", attach_request_id=request_id)
+    client_file, found = _locked(uow, found, request_id)
+    state = uow.files.state(client_file)
+    refusal = consent.cancel_refusal(RequestStatus(found.status), found.requested_by, state, actor)
+    lifecycle.refuse(refusal, client_file.id)
+    found.decided_at, found.decided_by, found.job_id = uow.clock(), actor.user_id, uuid.uuid4()
+    found.status = RequestStatus.WITHDRAWN.value
+    params = {"attach_request_id": str(found.id)}
+    lifecycle.record(uow, found.job_id, client_file, state, actor.user_id, CANCELLED, params, {})
+    return _view(found)
+
+
+def _locked(
+    uow: UnitOfWork, found: AttachRequestRow, request_id: uuid.UUID
+) -> tuple[ClientFile, AttachRequestRow]:
+    """The file's lock first, as every change takes it; then the request as it is now
+    (an answer or a cancel of it may just have committed)."""
+    client_file = uow.files.lock(found.client_file_id)
+    uow.session.refresh(found, with_for_update=True)
+    if client_file is None:
+        raise NotFound("No such attach request.", attach_request_id=request_id)
+    return client_file, found
 
 
 def for_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> list[RequestView]:

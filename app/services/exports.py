@@ -25,8 +25,9 @@ from app.persistence.exports import (
 )
 from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
-from app.services import bundle, messages
+from app.services import bundle, idempotency, messages
 from app.services.bundle_lines import TABLED_FIELDS, write_lines
+from app.services.idempotency import Answered, KeyClaim
 from app.services.queries import visible_file
 from app.storage import BlobStore
 
@@ -87,49 +88,72 @@ def request(
 ) -> ExportView:
     """Record the export and send its task after the commit (unless the caller builds it
     itself: `send=False`). Practice staff only; a file keeps `limits.max_per_file` at most."""
+    return request_once(
+        uow, None, client_file_id=client_file_id, actor=actor, send=send, limits=limits
+    ).value
+
+
+def request_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    *,
+    client_file_id: uuid.UUID,
+    actor: Actor,
+    send: bool = True,
+    limits: ExportLimits | None = None,
+) -> Answered[ExportView]:
+    """`request`, once per idempotency key: the same request sent again is one export."""
     limits = limits or ExportLimits()
-    with uow:
-        client_file = visible_file(uow, actor, client_file_id)
-        if not actor.is_staff:
-            raise ActionRefused(
-                "Only staff of the practice can export a client file.",
-                reason="practice_staff_only",
-                client_file_id=client_file_id,
-            )
-        if client_file.status is FileStatus.DELETING:
-            raise ActionRefused(
-                "This client file is being deleted; nothing else can be done with it.",
-                reason="file_being_deleted",
-                client_file_id=client_file_id,
-            )
-        repository = uow.exports
-        if repository.live_count(client_file_id) >= limits.max_per_file:
-            raise ActionRefused(
-                f"This client file already has {limits.max_per_file} exports; download them "
-                "and wait for them to expire before asking for another.",
-                reason="export_limit_reached",
-                client_file_id=client_file_id,
-            )
-        total = sum(uow.documents.count_by_status(client_file_id).values())
-        export = repository.add(
-            ExportBundle(
-                id=uuid.uuid4(),
-                client_file_id=client_file_id,
-                requested_by=actor.user_id,
-                practice_id=actor.practice_id,
-                expires_at=uow.clock() + limits.ttl,
-                status=PENDING,
-                documents_done=0,
-                documents_total=total,
-                created_at=uow.clock(),
-                updated_at=uow.clock(),
-            )
+
+    def work() -> ExportView:
+        return _request(uow, client_file_id, actor, send, limits)
+
+    return idempotency.answered(uow, claim, ExportView, work)
+
+
+def _request(
+    uow: UnitOfWork, client_file_id: uuid.UUID, actor: Actor, send: bool, limits: ExportLimits
+) -> ExportView:
+    client_file = visible_file(uow, actor, client_file_id)
+    if not actor.is_staff:
+        raise ActionRefused(
+            "Only staff of the practice can export a client file.",
+            reason="practice_staff_only",
+            client_file_id=client_file_id,
         )
-        if send:
-            payload = {"export_id": str(export.id)}
-            uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
-        uow.commit()
-        return view(export)
+    if client_file.status is FileStatus.DELETING:
+        raise ActionRefused(
+            "This client file is being deleted; nothing else can be done with it.",
+            reason="file_being_deleted",
+            client_file_id=client_file_id,
+        )
+    repository = uow.exports
+    if repository.live_count(client_file_id) >= limits.max_per_file:
+        raise ActionRefused(
+            f"This client file already has {limits.max_per_file} exports; download them "
+            "and wait for them to expire before asking for another.",
+            reason="export_limit_reached",
+            client_file_id=client_file_id,
+        )
+    total = sum(uow.documents.count_by_status(client_file_id).values())
+    export = repository.add(
+        ExportBundle(
+            id=uuid.uuid4(),
+            client_file_id=client_file_id,
+            requested_by=actor.user_id,
+            practice_id=actor.practice_id,
+            expires_at=uow.clock() + limits.ttl,
+            status=PENDING,
+            documents_done=0,
+            documents_total=total,
+            created_at=uow.clock(),
+            updated_at=uow.clock(),
+        )
+    )
+    if send:
+        payload = {"export_id": str(export.id)}
+        uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
+    return view(export)
 
 
 def build(

@@ -12,7 +12,8 @@ from app.domain.model import Actor
 from app.errors import ActionRefused, InvalidInput
 from app.persistence.models import ClientFile, LifecycleEvent
 from app.persistence.uow import UnitOfWork
-from app.services import access
+from app.services import access, idempotency
+from app.services.idempotency import Answered, KeyClaim
 from app.services.lifecycle import state_dict
 
 
@@ -33,6 +34,18 @@ def place(
     until: datetime,
 ) -> HoldView:
     """Place (or replace) the file's hold. The end date must be in the future."""
+    return place_once(uow, None, client_file_id, actor_id, reason, until).value
+
+
+def place_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    client_file_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    reason: str,
+    until: datetime,
+) -> Answered[HoldView]:
+    """`place`, once per idempotency key: sent again, one audit event."""
     try:
         reason = text.checked(reason, max_length=500, what="The reason")
     except text.TextError as problem:
@@ -41,23 +54,32 @@ def place(
         until = instants.to_utc(until)
     except instants.InstantError as problem:
         raise InvalidInput(str(problem)) from None
-    with uow:
+
+    def work() -> HoldView:
         client_file, actor = _authorise(uow, client_file_id, actor_id)
         if until <= uow.clock():
             raise InvalidInput("The hold must end in the future.", until=until.isoformat())
         _change(uow, client_file, actor, "retention_hold", reason, until)
-        uow.commit()
         return view(uow, client_file)
+
+    return idempotency.answered(uow, claim, HoldView, work)
 
 
 def release(uow: UnitOfWork, *, client_file_id: uuid.UUID, actor_id: uuid.UUID) -> HoldView:
     """Lift the hold before its end date. Releasing a file with no hold changes nothing."""
-    with uow:
+    return release_once(uow, None, client_file_id, actor_id).value
+
+
+def release_once(
+    uow: UnitOfWork, claim: KeyClaim | None, client_file_id: uuid.UUID, actor_id: uuid.UUID
+) -> Answered[HoldView]:
+    def work() -> HoldView:
         client_file, actor = _authorise(uow, client_file_id, actor_id)
         if client_file.hold_until is not None:
             _change(uow, client_file, actor, "retention_hold_released", None, None)
-        uow.commit()
         return view(uow, client_file)
+
+    return idempotency.answered(uow, claim, HoldView, work)
 
 
 def show(uow: UnitOfWork, *, client_file_id: uuid.UUID, actor: Actor) -> HoldView:

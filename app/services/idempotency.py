@@ -12,12 +12,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from app.errors import InvalidInput
+from pydantic import TypeAdapter
+
+from app.errors import ActionRefused, Forbidden, InvalidInput, NotFound
 from app.persistence.idempotency import IdempotencyKeys, IdempotencyRecord
 from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
+
+V = TypeVar("V")
 
 HEADER = "Idempotency-Key"
 # Printable ASCII without spaces at either end: what a UUID, a ULID or a file name is.
@@ -139,3 +143,51 @@ def expire(uow: UnitOfWork, *, now: datetime, limit: int = 5000) -> int:
         removed = IdempotencyKeys(uow.session).delete_expired(now, limit)
         uow.commit()
         return removed
+
+
+@dataclass(frozen=True, slots=True)
+class Answered(Generic[V]):
+    """A service's answer, and whether it is the first answer to its key given again."""
+
+    value: V
+    replayed: bool = False
+
+
+def answered(
+    uow: UnitOfWork, claim: KeyClaim | None, kind: type[V], work: Callable[[], V]
+) -> Answered[V]:
+    """`work()` in one transaction, committed with its answer remembered under the key;
+    or, when a request with the key was accepted before, rolled back and that request's
+    answer (`kind`, rebuilt) instead.
+
+    Two requests with one key at the same moment: the second waits on the first's locks
+    (or on its key's row) and then finds the first answer, whether its own work went
+    through (rolled back) or was refused (the first request changed what it found)."""
+    adapter = _adapter(kind)
+    with uow:
+        first = previous(uow, claim)
+        if first is None:
+            try:
+                value = work()
+            except (ActionRefused, Forbidden, NotFound):
+                first = previous(uow, claim)
+                if first is None:
+                    raise
+            else:
+                first = remember(uow, claim, {"answer": adapter.dump_python(value, mode="json")})
+                if first is None:
+                    uow.commit()
+                    return Answered(value)
+        uow.rollback()
+        return Answered(adapter.validate_python(first["answer"]), replayed=True)
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: type[V]) -> TypeAdapter[V]:
+    # Built once per answer type: building one reads the type's fields.
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from app.domain import consent, notices, text
@@ -20,7 +20,8 @@ from app.persistence.auth import token_hash
 from app.persistence.consent import InvitationRow, Invitations, client_users, remove_client_user
 from app.persistence.models import User
 from app.persistence.uow import UnitOfWork
-from app.services import lifecycle, mail, tokens
+from app.services import idempotency, lifecycle, mail, tokens
+from app.services.idempotency import Answered, KeyClaim
 from app.services.queries import visible_file
 
 TOKEN_PREFIX = "inv_"
@@ -54,6 +55,19 @@ class Welcome:
     token: tokens.IssuedToken
 
 
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """What an invitation is asked with."""
+
+    client_file_id: uuid.UUID
+    actor_id: uuid.UUID
+    email: str
+    name: str | None
+    ttl: timedelta
+    accept_url: str
+    open_url: str | None = None  # the console's page for the code, if any
+
+
 def invite(
     uow: UnitOfWork,
     *,
@@ -63,54 +77,70 @@ def invite(
     name: str | None = None,
     ttl: timedelta,
     accept_url: str,
+    open_url: str | None = None,
 ) -> InvitationView:
     """Write a pending invitation and its mail; a pending one to the same address is
     replaced. The file can no longer be deleted from now on (SPEC §3)."""
-    email, name = _address(email, name)
+    invitation = Invite(client_file_id, actor_id, email, name, ttl, accept_url)
+    return invite_once(uow, None, invitation).value
+
+
+def invite_once(
+    uow: UnitOfWork, claim: KeyClaim | None, invitation: Invite
+) -> Answered[InvitationView]:
+    """`invite`, once per idempotency key: sent again, one invitation and one mail."""
+    email, name = _address(invitation.email, invitation.name)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with uow:
-        client_file, state, actor = lifecycle.authorise(
-            uow, client_file_id, actor_id, Action.INVITE_CLIENT_USER
+
+    def work() -> InvitationView:
+        return _invite(uow, replace(invitation, email=email, name=name), secret)
+
+    return idempotency.answered(uow, claim, InvitationView, work)
+
+
+def _invite(uow: UnitOfWork, invitation: Invite, secret: str) -> InvitationView:
+    client_file, state, actor = lifecycle.authorise(
+        uow, invitation.client_file_id, invitation.actor_id, Action.INVITE_CLIENT_USER
+    )
+    now = uow.clock()
+    invitations = Invitations(uow.session)
+    invitations.replace_pending(client_file.id, invitation.email, by=actor.user_id)
+    row = invitations.add(
+        InvitationRow(
+            id=uuid.uuid4(),
+            client_file_id=client_file.id,
+            email=invitation.email,
+            name=invitation.name,
+            token_hash=token_hash(secret),
+            status=InvitationStatus.PENDING.value,
+            invited_by=actor.user_id,
+            created_at=now,
+            expires_at=now + invitation.ttl,
         )
-        now = uow.clock()
-        invitations = Invitations(uow.session)
-        invitations.replace_pending(client_file.id, email, by=actor.user_id)
-        row = invitations.add(
-            InvitationRow(
-                id=uuid.uuid4(),
-                client_file_id=client_file.id,
-                email=email,
-                name=name,
-                token_hash=token_hash(secret),
-                status=InvitationStatus.PENDING.value,
-                invited_by=actor.user_id,
-                created_at=now,
-                expires_at=now + ttl,
-            )
-        )
-        inviter = uow.users.get(actor.user_id)
-        letter = notices.invitation(
-            client_file.name,
-            inviter.name if inviter else "Dossier",
-            secret,
-            accept_url,
-            row.expires_at,
-        )
-        mail.queue(uow, "invitation", email, letter)
-        params = {"invitation_id": str(row.id)}
-        counts = {"invitations_sent": 1}
-        lifecycle.record(
-            uow,
-            uuid.uuid4(),
-            client_file,
-            state,
-            actor.user_id,
-            Action.INVITE_CLIENT_USER,
-            params,
-            counts,
-        )
-        uow.commit()
-        return _view(row, now)
+    )
+    inviter = uow.users.get(actor.user_id)
+    letter = notices.invitation(
+        client_file.name,
+        inviter.name if inviter else "Dossier",
+        secret,
+        invitation.accept_url,
+        row.expires_at,
+        invitation.open_url,
+    )
+    mail.queue(uow, "invitation", invitation.email, letter)
+    params = {"invitation_id": str(row.id)}
+    counts = {"invitations_sent": 1}
+    lifecycle.record(
+        uow,
+        uuid.uuid4(),
+        client_file,
+        state,
+        actor.user_id,
+        Action.INVITE_CLIENT_USER,
+        params,
+        counts,
+    )
+    return _view(row, now)
 
 
 def accept(uow: UnitOfWork, secret: str) -> Welcome:
@@ -147,48 +177,84 @@ def accept(uow: UnitOfWork, secret: str) -> Welcome:
         user_id, file_id = user.id, client_file.id
     # Its own transaction, with the service every token comes from. Should it fail, the
     # person has access already and a new invitation gives them a token.
-    return Welcome(user_id, file_id, tokens.issue(uow, user_id, name="invitation"))
+    return Welcome(user_id, file_id, tokens.issue(uow, user_id, name="invitation", by=user_id))
+
+
+def status_of(uow: UnitOfWork, secret: str) -> InvitationStatus | None:
+    """What became of the invitation a code belongs to (expired, accepted, revoked),
+    told to the person holding the code once accepting it failed: the code proves they
+    had the mail. None for a code that is no invitation's."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    with uow:
+        found = Invitations(uow.session).by_token(token_hash(secret))
+        return _rules_view(found).at(uow.clock()) if found is not None else None
 
 
 def revoke(uow: UnitOfWork, invitation_id: uuid.UUID, actor_id: uuid.UUID) -> InvitationView:
-    with uow:
-        found = Invitations(uow.session).get(invitation_id)
-        if found is None:
-            raise NotFound("No such invitation.", invitation_id=invitation_id)
-        try:
-            client_file, actor = lifecycle.locate(uow, found.client_file_id, actor_id)
-        except NotFound:
-            raise NotFound("No such invitation.", invitation_id=invitation_id) from None
-        uow.session.refresh(found, with_for_update=True)
-        now = uow.clock()
-        state = uow.files.state(client_file)
-        lifecycle.refuse(consent.revoke_refusal(_rules_view(found), actor, now), client_file.id)
-        found.status = InvitationStatus.REVOKED.value
-        found.revoked_at, found.revoked_by = now, actor.user_id
-        params = {"invitation_id": str(found.id)}
-        counts = {"invitations_revoked": 1}
-        lifecycle.record(
-            uow, uuid.uuid4(), client_file, state, actor.user_id, REVOKED, params, counts
-        )
-        uow.commit()
-        return _view(found, now)
+    return revoke_once(uow, None, invitation_id, actor_id).value
+
+
+def revoke_once(
+    uow: UnitOfWork, claim: KeyClaim | None, invitation_id: uuid.UUID, actor_id: uuid.UUID
+) -> Answered[InvitationView]:
+    return idempotency.answered(
+        uow, claim, InvitationView, lambda: _revoke(uow, invitation_id, actor_id)
+    )
+
+
+def _revoke(uow: UnitOfWork, invitation_id: uuid.UUID, actor_id: uuid.UUID) -> InvitationView:
+    found = Invitations(uow.session).get(invitation_id)
+    if found is None:
+        raise NotFound("No such invitation.", invitation_id=invitation_id)
+    try:
+        client_file, actor = lifecycle.locate(uow, found.client_file_id, actor_id)
+    except NotFound:
+        raise NotFound("No such invitation.", invitation_id=invitation_id) from None
+    uow.session.refresh(found, with_for_update=True)
+    now = uow.clock()
+    state = uow.files.state(client_file)
+    lifecycle.refuse(consent.revoke_refusal(_rules_view(found), actor, now), client_file.id)
+    found.status = InvitationStatus.REVOKED.value
+    found.revoked_at, found.revoked_by = now, actor.user_id
+    params = {"invitation_id": str(found.id)}
+    counts = {"invitations_revoked": 1}
+    lifecycle.record(uow, uuid.uuid4(), client_file, state, actor.user_id, REVOKED, params, counts)
+    return _view(found, now)
 
 
 def remove_user(
     uow: UnitOfWork, *, client_file_id: uuid.UUID, user_id: uuid.UUID, actor_id: uuid.UUID
 ) -> lifecycle.JobResult:
     """Practice staff take a client user's access to the file away, at once."""
-    with uow:
-        client_file, actor = lifecycle.locate(uow, client_file_id, actor_id)
-        state = uow.files.state(client_file)
-        lifecycle.refuse(consent.remove_user_refusal(state, actor), client_file.id)
-        if not remove_client_user(uow.session, client_file.id, user_id):
-            raise NotFound("No such client user of this file.", user_id=user_id)
-        job_id, counts = uuid.uuid4(), {"client_users_removed": 1}
-        params = {"user_id": str(user_id)}
-        lifecycle.record(uow, job_id, client_file, state, actor.user_id, REMOVED, params, counts)
-        uow.commit()
-        return lifecycle.JobResult(job_id, client_file.id, REMOVED, lifecycle.DONE, counts)
+    return remove_user_once(uow, None, client_file_id, user_id, actor_id).value
+
+
+def remove_user_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    client_file_id: uuid.UUID,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID,
+) -> Answered[lifecycle.JobResult]:
+    def work() -> lifecycle.JobResult:
+        return _remove_user(uow, client_file_id, user_id, actor_id)
+
+    return idempotency.answered(uow, claim, lifecycle.JobResult, work)
+
+
+def _remove_user(
+    uow: UnitOfWork, client_file_id: uuid.UUID, user_id: uuid.UUID, actor_id: uuid.UUID
+) -> lifecycle.JobResult:
+    client_file, actor = lifecycle.locate(uow, client_file_id, actor_id)
+    state = uow.files.state(client_file)
+    lifecycle.refuse(consent.remove_user_refusal(state, actor), client_file.id)
+    if not remove_client_user(uow.session, client_file.id, user_id):
+        raise NotFound("No such client user of this file.", user_id=user_id)
+    job_id, counts = uuid.uuid4(), {"client_users_removed": 1}
+    params = {"user_id": str(user_id)}
+    lifecycle.record(uow, job_id, client_file, state, actor.user_id, REMOVED, params, counts)
+    return lifecycle.JobResult(job_id, client_file.id, REMOVED, lifecycle.DONE, counts)
 
 
 def list_invitations(

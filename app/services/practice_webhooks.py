@@ -19,6 +19,8 @@ from app.persistence.webhooks import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from app.services import idempotency
+from app.services.idempotency import Answered, KeyClaim
 from app.services.webhook_http import Resolver, public_addresses, resolve
 
 SECRET_PREFIX = "whsec_"
@@ -116,11 +118,18 @@ def list_endpoints(uow: UnitOfWork, actor: Actor) -> list[EndpointView]:
 
 def remove(uow: UnitOfWork, actor: Actor, endpoint_id: uuid.UUID) -> None:
     """No new deliveries from now on; those still pending are given up."""
+    remove_once(uow, None, actor, endpoint_id)
+
+
+def remove_once(
+    uow: UnitOfWork, claim: KeyClaim | None, actor: Actor, endpoint_id: uuid.UUID
+) -> Answered[None]:
     _practice(actor, admin=True)
-    with uow:
-        endpoint = _endpoint(uow, actor, endpoint_id)
-        endpoint.removed_at = uow.clock()
-        uow.commit()
+
+    def work() -> None:
+        _endpoint(uow, actor, endpoint_id).removed_at = uow.clock()
+
+    return idempotency.answered(uow, claim, type(None), work)
 
 
 def deliveries(
@@ -138,28 +147,45 @@ def redeliver(
     uow: UnitOfWork, actor: Actor, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
 ) -> DeliveryView:
     """Post a delivery's event again, as a new delivery (the log keeps the old one)."""
+    return redeliver_once(uow, None, actor, endpoint_id, delivery_id).value
+
+
+def redeliver_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    actor: Actor,
+    endpoint_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+) -> Answered[DeliveryView]:
+    """`redeliver`, once per idempotency key: sent again, one new delivery."""
     _practice(actor, admin=False)
-    with uow:
-        endpoint = _endpoint(uow, actor, endpoint_id)
-        repository = uow.webhooks
-        earlier = repository.get(delivery_id)
-        if earlier is None or earlier.endpoint_id != endpoint.id:
-            raise NotFound("No such delivery.", delivery_id=delivery_id)
-        now = uow.clock()
-        again = repository.add(
-            WebhookDelivery(
-                id=uuid.uuid4(),
-                event_id=earlier.event_id,
-                url=endpoint.url,
-                endpoint_id=endpoint.id,
-                status=PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
+    return idempotency.answered(
+        uow, claim, DeliveryView, lambda: _redeliver(uow, actor, endpoint_id, delivery_id)
+    )
+
+
+def _redeliver(
+    uow: UnitOfWork, actor: Actor, endpoint_id: uuid.UUID, delivery_id: uuid.UUID
+) -> DeliveryView:
+    endpoint = _endpoint(uow, actor, endpoint_id)
+    repository = uow.webhooks
+    earlier = repository.get(delivery_id)
+    if earlier is None or earlier.endpoint_id != endpoint.id:
+        raise NotFound("No such delivery.", delivery_id=delivery_id)
+    now = uow.clock()
+    again = repository.add(
+        WebhookDelivery(
+            id=uuid.uuid4(),
+            event_id=earlier.event_id,
+            url=endpoint.url,
+            endpoint_id=endpoint.id,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
         )
-        uow.commit()
-        return delivery_view(again)
+    )
+    return delivery_view(again)
 
 
 def _practice(actor: Actor, *, admin: bool) -> uuid.UUID:

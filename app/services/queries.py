@@ -25,6 +25,9 @@ class FileView:
     status: str
     client_users: int
     documents: dict[str, int]
+    # A deleted file in its grace period: when its purge starts (the deletion can be
+    # cancelled until then).
+    purge_after: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ def _file_view(uow: UnitOfWork, client_file: ClientFile) -> FileView:
         str(client_file.status),
         uow.files.client_user_count(client_file.id),
         {str(status): count for status, count in counts.items()},
+        client_file.purge_after,
     )
 
 

@@ -18,7 +18,8 @@ from app.persistence.schedules import (
     ScheduledAction,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import commands
+from app.services import commands, idempotency
+from app.services.idempotency import Answered, KeyClaim
 from app.services.queries import visible_file
 
 SCHEDULABLE = commands.WORKER_ACTIONS
@@ -132,32 +133,54 @@ def cancel(
 ) -> ScheduleView:
     """Cancel a schedule that has not run yet. Cancelling twice is the same as once; one
     already running or finished is refused with the reason."""
-    with uow:
-        visible_file(uow, actor, client_file_id)
-        # Waits for a runner that holds the row, then sees what it did.
-        record = uow.schedules.get(schedule_id, lock=True)
-        if record is None or record.client_file_id != client_file_id:
-            raise NotFound("No such scheduled action.", schedule_id=schedule_id)
-        if not actor.is_staff:
-            raise ActionRefused(
-                "Only staff of the practice can cancel a scheduled action.",
-                reason="practice_staff_only",
-                schedule_id=schedule_id,
-            )
-        if record.status == CANCELLED:
-            return view(record)
-        if record.status != SCHEDULED:
-            raise ActionRefused(
-                f"This scheduled {record.action} has already "
-                f"{'started' if record.status == 'running' else 'run'} "
-                f"({record.status}); it can no longer be cancelled.",
-                reason="schedule_not_pending",
-                schedule_id=schedule_id,
-            )
-        record.status, record.cancelled_by = CANCELLED, actor.user_id
-        record.finished_at = now or uow.clock()
-        uow.commit()
+    return cancel_once(uow, None, actor, client_file_id, schedule_id, now=now).value
+
+
+def cancel_once(
+    uow: UnitOfWork,
+    claim: KeyClaim | None,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    schedule_id: uuid.UUID,
+    *,
+    now: datetime | None = None,
+) -> Answered[ScheduleView]:
+    return idempotency.answered(
+        uow, claim, ScheduleView, lambda: _cancel(uow, actor, client_file_id, schedule_id, now)
+    )
+
+
+def _cancel(
+    uow: UnitOfWork,
+    actor: Actor,
+    client_file_id: uuid.UUID,
+    schedule_id: uuid.UUID,
+    now: datetime | None,
+) -> ScheduleView:
+    visible_file(uow, actor, client_file_id)
+    # Waits for a runner that holds the row, then sees what it did.
+    record = uow.schedules.get(schedule_id, lock=True)
+    if record is None or record.client_file_id != client_file_id:
+        raise NotFound("No such scheduled action.", schedule_id=schedule_id)
+    if not actor.is_staff:
+        raise ActionRefused(
+            "Only staff of the practice can cancel a scheduled action.",
+            reason="practice_staff_only",
+            schedule_id=schedule_id,
+        )
+    if record.status == CANCELLED:
         return view(record)
+    if record.status != SCHEDULED:
+        raise ActionRefused(
+            f"This scheduled {record.action} has already "
+            f"{'started' if record.status == 'running' else 'run'} "
+            f"({record.status}); it can no longer be cancelled.",
+            reason="schedule_not_pending",
+            schedule_id=schedule_id,
+        )
+    record.status, record.cancelled_by = CANCELLED, actor.user_id
+    record.finished_at = now or uow.clock()
+    return view(record)
 
 
 def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,14 @@ from app.domain.rules import Refusal
 from app.errors import Forbidden, NotFound
 from app.persistence.models import User
 from app.persistence.uow import UnitOfWork
-from app.services import admin, tokens
+from app.services import admin, idempotency, practice_events, tokens
+from app.services.idempotency import Answered, KeyClaim
+
+_CHANGES = {
+    StaffChange.REMOVE: practice_events.STAFF_REMOVED,
+    StaffChange.DISABLE: practice_events.STAFF_DISABLED,
+    StaffChange.ENABLE: practice_events.STAFF_ENABLED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +68,57 @@ def add(
     assert actor.practice_id is not None  # an admin always has a practice
     user_id = admin.create_staff_user(uow, actor.practice_id, name, email, is_admin=is_admin)
     lifetime = lifetime or tokens.Lifetime()
-    first = tokens.issue(uow, user_id, "first sign-in", expires_at=uow.clock() + lifetime.default)
+    expiry = uow.clock() + lifetime.default
+    first = tokens.issue(uow, user_id, "first sign-in", expires_at=expiry, by=actor.user_id)
     with uow:
         user = uow.users.get(user_id)
         assert user is not None
+        practice_events.record(
+            uow,
+            practice_events.STAFF_ADDED,
+            practice_id=actor.practice_id,
+            actor_id=actor.user_id,
+            user_id=user.id,
+            details={"is_admin": user.is_admin},
+        )
+        uow.commit()
         return AddedStaff(view(user), first)
 
 
 def change(uow: UnitOfWork, actor: Actor, user_id: uuid.UUID, what: StaffChange) -> StaffView:
     """Remove (the person leaves the practice, every token revoked), disable (tokens stop,
     until enabled again) or enable a member of the actor's practice's staff."""
-    with uow:
-        user = uow.users.get(user_id)
-        target = None if user is None else _person(user)
-        _raise(staff_refusal(actor, what, target), user_id)
-        assert user is not None
-        now = uow.clock()
-        if what is StaffChange.REMOVE:
-            uow.tokens.revoke_all(user.id, now)
-            user.practice_id, user.is_admin = None, False
-        user.disabled_at = None if what is StaffChange.ENABLE else (user.disabled_at or now)
-        uow.commit()
-        return view(user)
+    return change_once(uow, None, actor, user_id, what).value
+
+
+def change_once(
+    uow: UnitOfWork, claim: KeyClaim | None, actor: Actor, user_id: uuid.UUID, what: StaffChange
+) -> Answered[StaffView]:
+    """`change`, once per idempotency key: a removal sent again gets the first answer,
+    not the 404 of someone no longer on the staff."""
+    return idempotency.answered(uow, claim, StaffView, lambda: _change(uow, actor, user_id, what))
+
+
+def _change(uow: UnitOfWork, actor: Actor, user_id: uuid.UUID, what: StaffChange) -> StaffView:
+    user = uow.users.get(user_id)
+    target = None if user is None else _person(user)
+    _raise(staff_refusal(actor, what, target), user_id)
+    assert user is not None
+    now = uow.clock()
+    details = {}
+    if what is StaffChange.REMOVE:
+        details["tokens_revoked"] = uow.tokens.revoke_all(user.id, now)
+        user.practice_id, user.is_admin = None, False
+    user.disabled_at = None if what is StaffChange.ENABLE else (user.disabled_at or now)
+    practice_events.record(
+        uow,
+        _CHANGES[what],
+        practice_id=actor.practice_id,
+        actor_id=actor.user_id,
+        user_id=user.id,
+        details=details,
+    )
+    return view(user)
 
 
 def set_disabled(uow: UnitOfWork, email: str, disabled: bool) -> uuid.UUID:
@@ -92,6 +128,14 @@ def set_disabled(uow: UnitOfWork, email: str, disabled: bool) -> uuid.UUID:
         if user is None:
             raise NotFound("No user with this e-mail address.")
         user.disabled_at = (user.disabled_at or uow.clock()) if disabled else None
+        practice_events.record(
+            uow,
+            practice_events.STAFF_DISABLED if disabled else practice_events.STAFF_ENABLED,
+            practice_id=user.practice_id,
+            actor_id=None,
+            user_id=user.id,
+            details={"by": "operator"},
+        )
         uow.commit()
         return user.id
 

@@ -15,6 +15,8 @@ from app.domain.people import TOKEN_PREFIX
 from app.errors import InvalidInput, NotFound
 from app.persistence.auth import ApiToken, ApiTokens, TokenOwner, token_hash
 from app.persistence.uow import UnitOfWork
+from app.services import idempotency, practice_events
+from app.services.idempotency import Answered, KeyClaim
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +62,15 @@ def issue(
     name: str = "api",
     *,
     expires_at: datetime | None = None,
+    by: uuid.UUID | None = None,
 ) -> IssuedToken:
-    """A token for `user_id`; without `expires_at` it never expires (operator tokens)."""
+    """A token for `user_id`; without `expires_at` it never expires (operator tokens).
+    `by` is who asked for it (None: the operator), for the practice's log."""
     name = _checked_name(name)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow:
-        if uow.users.get(user_id) is None:
+        owner = uow.users.get(user_id)
+        if owner is None:
             raise NotFound("No such user.", user_id=user_id)
         token = uow.tokens.add(
             ApiToken(
@@ -77,6 +82,15 @@ def issue(
                 created_at=uow.clock(),
                 expires_at=expires_at,
             )
+        )
+        practice_events.record(
+            uow,
+            practice_events.TOKEN_CREATED,
+            practice_id=owner.practice_id,
+            actor_id=by,
+            user_id=user_id,
+            token_id=token.id,
+            details={"name": name, "expires_at": expires_at.isoformat() if expires_at else None},
         )
         uow.commit()
         return IssuedToken(
@@ -100,7 +114,7 @@ def issue_personal(
         )
     except people.ExpiryError as problem:
         raise InvalidInput(str(problem)) from None
-    return issue(uow, actor.user_id, name, expires_at=expiry)
+    return issue(uow, actor.user_id, name, expires_at=expiry, by=actor.user_id)
 
 
 def list_own(uow: UnitOfWork, actor: Actor) -> list[TokenView]:
@@ -113,11 +127,31 @@ def list_own(uow: UnitOfWork, actor: Actor) -> list[TokenView]:
 
 def revoke(uow: UnitOfWork, token_id: uuid.UUID, *, owner: Actor | None = None) -> None:
     """Revoke a token: any (operator), or only one of `owner`'s own."""
-    with uow:
-        user_id = owner.user_id if owner is not None else None
-        if uow.tokens.revoke(token_id, user_id=user_id) == 0:
-            raise NotFound("No such active token.", token_id=token_id)
-        uow.commit()
+    revoke_once(uow, None, token_id, owner=owner)
+
+
+def revoke_once(
+    uow: UnitOfWork, claim: KeyClaim | None, token_id: uuid.UUID, *, owner: Actor | None = None
+) -> Answered[None]:
+    """`revoke`, once per idempotency key: sent again, the first answer, not a 404."""
+    return idempotency.answered(uow, claim, type(None), lambda: _revoke(uow, token_id, owner))
+
+
+def _revoke(uow: UnitOfWork, token_id: uuid.UUID, owner: Actor | None) -> None:
+    user_id = owner.user_id if owner is not None else None
+    if uow.tokens.revoke(token_id, user_id=user_id) == 0:
+        raise NotFound("No such active token.", token_id=token_id)
+    token = uow.tokens.get(token_id)
+    holder = uow.users.get(token.user_id) if token is not None else None
+    practice_events.record(
+        uow,
+        practice_events.TOKEN_REVOKED,
+        practice_id=holder.practice_id if holder is not None else None,
+        actor_id=user_id,
+        user_id=holder.id if holder is not None else None,
+        token_id=token_id,
+        details={"name": token.name if token is not None else None},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +180,10 @@ def session_actor(uow: UnitOfWork, signed_in: SignIn) -> Actor | None:
     now = uow.clock()
     with uow:
         if signed_in.token_id is None:
+            # Opened by an e-mail link: it lasts while its user is not disabled.
+            user = uow.users.get(signed_in.user_id)
+            if user is None or user.disabled_at is not None:
+                return None
             return uow.users.actor(signed_in.user_id)
         owner = ApiTokens(uow.session).owner_of(signed_in.token_id, signed_in.user_id, now)
         return _actor(uow, owner) if owner is not None else None

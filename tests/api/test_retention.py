@@ -138,3 +138,21 @@ def test_during_the_grace_period_the_job_gives_the_removal_date_and_uploads_are_
     assert re.search(r"removed after \d{4}-\d\d-\d\d \d\d:\d\d UTC", job["message"] or "")
     assert (status, refused["error"]["reason"]) == (409, "file_being_deleted")
     assert stranger == 404  # nothing about the file to anybody who never saw it
+
+
+def test_a_cancel_deletion_sent_again_gets_its_first_answer_not_a_refusal(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    call(client, world, "staff_a", "POST", f"/v1/client-files/{world.own}/delete")
+    worker.drain()
+    path = f"/v1/client-files/{world.own}/cancel-deletion"
+    headers = world.auth("staff_a") | {"Idempotency-Key": "give-it-back"}
+
+    first = client.post(path, headers=headers)
+    again = client.post(path, headers=headers)
+    unkeyed, refused = call(client, world, "staff_a", "POST", path)
+
+    assert (first.status_code, first.json()["status"]) == (200, "cancelled")
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert (unkeyed, refused["error"]["reason"]) == (409, "not_being_deleted")

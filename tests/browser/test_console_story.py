@@ -1,6 +1,8 @@
-"""The seed article's story in the browser, in English and in French: sign in, upload,
-deactivate (the next upload is skipped), reactivate, invite, detach (the practice no
-longer sees the file), delete. Each main page is screenshotted and checked by axe-core."""
+"""The seed article's story in the browser, in English and in French: sign in with a link
+mailed through the outbox, upload, deactivate (the next upload is skipped), reactivate,
+invite (the client accepts from the mail's link, in a browser of their own), detach (the
+practice no longer sees the file), delete. Each main page is screenshotted and checked by
+axe-core."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from app.console.i18n import Translator
 from app.domain.reasons import SENTENCES
 from app.persistence.mail import Outbox
-from app.services import admin, invitations
+from app.services import admin
 from tests.e2e.conftest import Deployment
 from tests.unit.extraction.samples import INVOICE_LINES, pdf_bytes
 
@@ -21,24 +23,39 @@ pytestmark = pytest.mark.integration
 SETTLE_MS = 30_000
 # Words and amounts as each language writes them, spelled out here, not read from the
 # catalogue the console uses.
-INVITATION_CODE = re.compile(r"\binv_[A-Za-z0-9_-]+")
+# The links mail carries, as a person would click them: the path and query only (the
+# mail names DOSSIER_PUBLIC_URL; the test's server listens on a port of its own).
+SIGN_IN_LINK = re.compile(r"https?://[^/\s]+(/console/sign-in/link\?\S+)")
+INVITATION_LINK = re.compile(r"https?://[^/\s]+(/console/invitations/accept\?code=\S+)")
 IN_WORDS = {
-    "en": {"skipped": "Skipped", "done": "Done", "total": "€12.40", "day": "12 Mar 2030"},
-    "fr": {"skipped": "Ignoré", "done": "Terminé", "total": "12,40\xa0€", "day": "12 mars 2030"},
+    "en": {
+        "skipped": "Skipped",
+        "done": "Done",
+        "total": "€12.40",
+        "day": "12 Mar 2030",
+        "link_sent": "a sign-in link is on its way",
+        "welcome": "Welcome",
+    },
+    "fr": {
+        "skipped": "Ignoré",
+        "done": "Terminé",
+        "total": "12,40\xa0€",
+        "day": "12 mars 2030",
+        "link_sent": "un lien de connexion vient d'y être envoyé",
+        "welcome": "Bienvenue",
+    },
 }
 
 
-def invitation_code(served: Deployment, address_start: str) -> str:
-    """The code of the latest invitation mailed to an address, read from the outbox."""
+def mailed_link(served: Deployment, kind: str, address: str, pattern: re.Pattern[str]) -> str:
+    """The link in the latest mail of `kind` sent to `address`, read from the outbox."""
     with served.runtime.uow() as uow:
         letters = [
-            letter
-            for letter in Outbox(uow.session).latest(50)
-            if letter.kind == "invitation" and letter.to_address.startswith(address_start)
+            letter for letter in Outbox(uow.session).latest(50, address) if letter.kind == kind
         ]
-        found = INVITATION_CODE.search(letters[0].body) if letters else None
-    assert found is not None, f"no invitation mailed to {address_start}…"
-    return found.group(0)
+        found = pattern.search(letters[0].body) if letters else None
+    assert found is not None, f"no {kind} mailed to {address}"
+    return found.group(1)
 
 
 def receipt(name: str, total: str) -> dict[str, Any]:
@@ -74,10 +91,18 @@ class Visit:
         results = Axe().run(self.page, options={"runOnly": ["wcag2a", "wcag2aa"]})
         assert results.violations_count == 0, results.generate_report()
 
-    def sign_in(self, token: str) -> None:
+    def sign_in_by_mail(self, address: str) -> None:
+        """Ask for a link, open it from the outbox, click to sign in."""
+        from playwright.sync_api import expect
+
         self.goto("/console/sign-in")
         self.check("sign-in")
-        self.page.get_by_label(self.t("Personal token")).fill(token)
+        self.page.get_by_label(self.t("E-mail address")).fill(address)
+        self.page.get_by_role("button", name=self.t("Send me a sign-in link")).click()
+        expect(self.page.get_by_role("status")).to_contain_text(
+            IN_WORDS[self.language]["link_sent"]
+        )
+        self.goto(mailed_link(self.served, "sign_in_link", address, SIGN_IN_LINK))
         self.page.get_by_role("button", name=self.t("Sign in")).click()
         self.page.wait_for_url("**/console/clients")
 
@@ -113,15 +138,17 @@ def test_the_articles_story(
 ) -> None:
     from playwright.sync_api import expect
 
-    practice_id, token = served.practice(f"Cabinet Lefèvre {language}")
+    practice_id, _ = served.practice(f"Cabinet Lefèvre {language}")
     bakery = admin.create_client_file(served.runtime.uow(), practice_id, f"Boulangerie {language}")
     florist = admin.create_client_file(served.runtime.uow(), practice_id, f"Fleuriste {language}")
-    context = chromium.new_context(locale="fr-FR" if language == "fr" else "en-GB")
+    # A reader far from UTC: the page writes its times in the browser's zone.
+    locale = "fr-FR" if language == "fr" else "en-GB"
+    context = chromium.new_context(locale=locale, timezone_id="America/Montreal")
     visit = Visit(context.new_page(), served, language, artefacts)
     t = visit.t
     words = IN_WORDS[language]
     try:
-        visit.sign_in(token)
+        visit.sign_in_by_mail(served.staff_email(practice_id))
         expect(visit.page.locator("html")).to_have_attribute("lang", language)
         visit.check("clients")
 
@@ -139,6 +166,10 @@ def test_the_articles_story(
         preview = visit.document("invoice.pdf").get_by_role("img")
         expect(preview).to_have_js_property("complete", True)
         assert preview.evaluate("image => image.naturalWidth") > 0
+        received = visit.document("invoice.pdf").locator("time")
+        expect(received).to_have_attribute("data-zone", "local")
+        expect(received).to_have_attribute("title", re.compile(r" UTC$"))
+        expect(received).not_to_have_text(re.compile(r"UTC$"))
         visit.check("file")
 
         # Deactivate: the menu says what it means, the job is followed to its end.
@@ -172,8 +203,24 @@ def test_the_articles_story(
         expect(visit.page.get_by_role("status")).to_contain_text(
             t("The invitation was sent; the person gets access once they accept it.")
         )
-        # Paul accepts with the code his mail carries; detach needs an accepted client user.
-        invitations.accept(served.runtime.uow(), invitation_code(served, f"paul.{language}@"))
+        # Paul accepts from his mail's link, in his own browser: he is signed in and sees
+        # the file. Detach needs an accepted client user.
+        paul = Visit(
+            context.browser.new_context(locale=locale).new_page(), served, language, artefacts
+        )
+        try:
+            address = f"paul.{language}@boulangerie.example"
+            paul.goto(mailed_link(served, "invitation", address, INVITATION_LINK))
+            paul.check("invitation")
+            paul.page.get_by_role("button", name=t("Accept the invitation")).click()
+            expect(paul.page.get_by_role("heading", level=1)).to_have_text(words["welcome"])
+            paul.check("welcome")
+            paul.page.get_by_role("link", name=t("Open the file")).click()
+            expect(paul.page.get_by_role("heading", level=1)).to_have_text(
+                f"Boulangerie {language}"
+            )
+        finally:
+            paul.page.context.close()
 
         # Detach: the practice no longer sees the file.
         visit.act(f"/console/files/{bakery}/manage", "Detach", "Detach the file")

@@ -1,7 +1,7 @@
 """SPEC §5.5 — the same idempotency key from two clients at the same moment, on
 PostgreSQL: the first request is held inside its transaction (its rows written, not yet
 committed) until the second is seen waiting on its lock; then both answers must be the
-first one, and there is one document (or one job)."""
+first one, and there is one document (or one job, export or invitation)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.persistence.auth import LifecycleRequest
+from app.persistence.consent import InvitationRow
+from app.persistence.exports import ExportBundle
+from app.persistence.mail import OutboxMail
 from app.persistence.models import Document
 from app.services import idempotency, tokens
 from tests.integration.conftest import Practice, Stack
@@ -116,3 +119,37 @@ def test_the_same_lifecycle_key_from_two_clients_at_once_is_one_job(
     assert [answer.status_code for answer in answers] == [202, 202]
     assert answers[0].json() == answers[1].json()
     assert stack.scalar(sa.select(sa.func.count()).select_from(LifecycleRequest)) == 1
+
+
+def test_the_same_export_key_from_two_clients_at_once_is_one_export(
+    stack: Stack, practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"/v1/client-files/{practice.client_file_id}/exports"
+
+    def send(client: TestClient, headers: dict[str, str]) -> httpx.Response:
+        return client.post(path, headers=headers)
+
+    with first_request_held(stack, monkeypatch) as hold:
+        answers = two_at_once(stack, practice, send, hold)
+
+    assert [answer.status_code for answer in answers] == [202, 202]
+    assert answers[0].json() == answers[1].json()
+    assert stack.scalar(sa.select(sa.func.count()).select_from(ExportBundle)) == 1
+
+
+def test_the_same_invitation_key_from_two_clients_at_once_is_one_invitation_and_one_mail(
+    stack: Stack, practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"/v1/client-files/{practice.client_file_id}/invitations"
+
+    def send(client: TestClient, headers: dict[str, str]) -> httpx.Response:
+        return client.post(path, json={"email": "twice@client.test"}, headers=headers)
+
+    with first_request_held(stack, monkeypatch) as hold:
+        answers = two_at_once(stack, practice, send, hold)
+
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert stack.scalar(sa.select(sa.func.count()).select_from(InvitationRow)) == 1
+    mails = sa.select(sa.func.count()).where(OutboxMail.to_address == "twice@client.test")
+    assert stack.scalar(mails) == 1

@@ -19,7 +19,7 @@ from app.errors import InvalidInput
 from app.persistence.audit import readable_by
 from app.persistence.models import LifecycleEvent
 from app.persistence.webhooks import FAILED, PENDING
-from app.services import admin, practice_webhooks, webhooks
+from app.services import admin, idempotency, practice_webhooks, webhooks
 from app.services.webhook_http import GuardedSender, HttpSender
 from tests.services.conftest import Office
 from tests.services.test_webhooks import deliveries
@@ -177,6 +177,25 @@ def test_a_redelivery_is_a_new_delivery_of_the_same_event(office: Office) -> Non
     assert again.event_id == first.event_id
     assert again.status == PENDING
     assert deliver(office, Receiver()).delivered == 1
+
+
+def test_a_redelivery_sent_again_with_its_key_is_one_new_delivery(office: Office) -> None:
+    registered = register(office)
+    office.change(Action.DEACTIVATE)
+    deliver(office, Receiver())
+    [first] = deliveries(office)
+    claim = idempotency.KeyClaim("token:t", "redo-1", "fingerprint", timedelta(hours=1))
+
+    once = practice_webhooks.redeliver_once(
+        office.uow, claim, office.actor(), registered.endpoint.id, first.id
+    )
+    again = practice_webhooks.redeliver_once(
+        office.uow, claim, office.actor(), registered.endpoint.id, first.id
+    )
+
+    assert (once.replayed, again.replayed) == (False, True)
+    assert again.value == once.value
+    assert len(deliveries(office)) == 2
 
 
 def test_the_query_reads_exactly_what_the_domain_rule_allows(office: Office) -> None:

@@ -152,3 +152,20 @@ def test_moments_are_written_in_the_readers_way_and_say_utc() -> None:
     assert Translator("en").moment(moment) == "12 Mar 2030, 14:05:00 UTC"
     assert Translator("fr").moment(moment) == "12 mars 2030, 14:05:00 UTC"
     assert Translator("fr").moment(None) == ""
+
+
+def test_the_ways_in_are_said_in_french() -> None:
+    from app.api.ratelimit import MESSAGES
+    from app.console import signin, welcome
+    from app.domain.consent import NOT_VALID, STAFF_ADDRESS
+
+    sentences = [*welcome.WHY_NOT.values(), NOT_VALID.message, STAFF_ADDRESS.message]
+    sentences += [MESSAGES["failed_auth"], MESSAGES["sign_in_links"]]
+    assert [sentence for sentence in sentences if sentence not in FRENCH] == []
+
+    url = "https://dossier.test/console/sign-in/link?token=sil_x"
+    english = signin._letter_writer(Translator("en"), 15)(url, NOW)
+    french = signin._letter_writer(FR, 15)(url, NOW)
+    assert french.subject != english.subject
+    shared = set(english.body.splitlines()) & set(french.body.splitlines())
+    assert shared == {"", f"    {url}"}

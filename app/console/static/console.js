@@ -1,6 +1,6 @@
 // Dossier console: progressive enhancement only. Every page works without this file;
 // with it, confirmations open as dialogs, many files upload at once with their progress,
-// and document statuses and lifecycle jobs update live.
+// document statuses and lifecycle jobs update live, and times are in the reader's zone.
 "use strict";
 
 (function () {
@@ -228,7 +228,28 @@
     });
   }
 
+  // Instants come written in UTC (the server knows no reader's time zone); here they are
+  // written again in the browser's zone and the page's language, the UTC kept as title.
+  function localTimes() {
+    if (typeof Intl === "undefined" || !Intl.DateTimeFormat) return;
+    let format;
+    try {
+      format = new Intl.DateTimeFormat(document.documentElement.dataset.locale || undefined, {
+        year: "numeric", month: "short", day: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+      });
+    } catch (ignored) { return; }
+    document.querySelectorAll("time[datetime]").forEach(function (element) {
+      const instant = new Date(element.getAttribute("datetime"));
+      if (isNaN(instant.getTime())) return;
+      if (!element.title) element.title = element.textContent;
+      element.textContent = format.format(instant);
+      element.dataset.zone = "local";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    localTimes();
     dialogs();
     uploads();
     documentStatuses();

@@ -18,7 +18,12 @@ from app.extraction.fields.currency import document_currency
 from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import read_issue_date
 from app.extraction.fields.numbers import read_number
-from app.extraction.fields.supplier import Supplier, registered_name, supplier_and_brand
+from app.extraction.fields.supplier import (
+    NameSearch,
+    Supplier,
+    registered_name,
+    supplier_and_brand,
+)
 from app.extraction.fields.totals import read_money
 from app.extraction.layout import Page
 
@@ -42,16 +47,19 @@ def fields_of_rows(rows: Sequence[Row]) -> dict[str, Any]:
     return rule_reading(rows)[0]
 
 
-def rule_reading(rows: Sequence[Row]) -> tuple[dict[str, Any], bool]:
+def rule_reading(
+    rows: Sequence[Row], names: NameSearch | None = None
+) -> tuple[dict[str, Any], bool]:
     """The rules' reading of rows already read (the learned reader weighs it too), and
-    whether their supplier is a trading name (`brand`) rather than the printed name."""
+    whether their supplier is a trading name (`brand`) rather than the printed name.
+    `names`: the document's name search, when the caller searches names too."""
     credit = is_credit_note(rows)
     amounts = read_money(unsigned(rows) if credit else rows)
     total_marker = amounts.total.amount.currency if amounts.total else None
     currency, currency_confidence = document_currency((row.folded for row in rows), total_marker)
     issue_date = read_issue_date(rows, dollars=currency in {"USD", "CAD", "AUD"})
     number = read_number(rows)
-    supplier, brand = supplier_and_brand(rows)
+    supplier, brand = supplier_and_brand(rows, names)
     total = amounts.total.value if amounts.total else None
     tax = amounts.tax
     if credit:  # a credit note reduces the books

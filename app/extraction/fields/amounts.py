@@ -29,6 +29,7 @@ _AMOUNT_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_DIGIT = re.compile(r"\d")
 # Integers this long are ids, phone or account numbers, never a receipt's total.
 _MAX_INTEGER_DIGITS = 9
 
@@ -75,6 +76,8 @@ def _value(number: str, group: str | None) -> Decimal | None:
 
 def find_amounts(folded: str) -> list[Amount]:
     """Amounts that look like money: two decimals, or a currency marker next to them."""
+    if not _DIGIT.search(folded):  # many lines: every amount has a digit
+        return []
     found = []
     for match in _AMOUNT_RE.finditer(folded):
         group = _group(match)

@@ -69,6 +69,8 @@ def read_rows(pages: Sequence[Page]) -> list[Row]:
 
 
 def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    if not spans:
+        return text  # most lines: no date
     chars = list(text)
     for start, end in spans:
         chars[start:end] = " " * (end - start)

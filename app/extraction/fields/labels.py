@@ -173,12 +173,16 @@ _LEXICON: tuple[tuple[Kind, float, str], ...] = (
     ),
 )
 
+# A label ends where its word ends; a digit may follow at once ('TVA5,5%' as OCR reads
+# it, 'n°12345').
+_START, _END = r"(?<![\w#°])", r"(?:(?<=[^\w])|(?![^\W\d]|[#°]))"
 _COMPILED = tuple(
-    # A label ends where its word ends; a digit may follow at once ('TVA5,5%' as OCR reads
-    # it, 'n°12345').
-    (kind, weight, re.compile(rf"(?<![\w#°])(?:{pattern})(?:(?<=[^\w])|(?![^\W\d]|[#°]))"))
+    (kind, weight, re.compile(rf"{_START}(?:{pattern}){_END}"))
     for kind, weight, pattern in _LEXICON
 )
+# Whether a text holds any label, in one search (most lines and names hold none): it
+# finds a match exactly when one of the patterns above would.
+_ANY = re.compile(rf"{_START}(?:{'|'.join(f'(?:{pattern})' for _, _, pattern in _LEXICON)}){_END}")
 # Labels that are only labels at the start of a line or before a colon: in running
 # text these little words are everywhere.
 _SHORT = {"le", "du", "of", "vom", "to", "from", "#", "n°", "data"}
@@ -201,9 +205,13 @@ def find_labels(folded: str) -> list[Label]:
 @lru_cache(maxsize=8192)
 def _labels(folded: str) -> tuple[Label, ...]:
     # Cached: headers and footers repeat on every page, names are checked several times.
+    first = _ANY.search(folded)
+    if first is None:
+        return ()
     found: list[Label] = []
     for kind, weight, pattern in _COMPILED:
-        for match in pattern.finditer(folded):
+        # No pattern matches before the first label any of them finds.
+        for match in pattern.finditer(folded, first.start()):
             if match.group(0) in _SHORT and not _stands_alone(folded, match):
                 continue
             found.append(Label(kind, weight, match.start(), match.end()))

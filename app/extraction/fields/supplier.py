@@ -62,6 +62,7 @@ _COUNTRY = re.compile(
 _WEB = re.compile(r"@|www\.|https?:|\.(?:com|fr|de|nl|be|net|org|eu|co\.uk|in)(?![a-z])")
 _DOMAIN = re.compile(r"(?:@|www\.|https?://)(?:[a-z0-9-]+\.)*?([a-z0-9-]{3,})\.[a-z]{2,}")
 _WORD = re.compile(r"[a-z][a-z&'-]{2,}")
+_FIGURE_BEFORE = re.compile(r"\d\s*$")
 _LETTERS = re.compile(r"[a-z]+")
 # The issuer is named in the first lines of the first page (a letterhead, a sender line)
 # or in its footer: names are looked for in this many rows at most, whatever the upload.
@@ -78,16 +79,46 @@ class Supplier:
     confidence: float
 
 
+class NameSearch:
+    """What the name search reads of the whole document, built once and shared by the
+    rules and the learned reader's supplier candidates: the text, its web and mail
+    domains, how often each word is printed, each row's phrases and where it stands
+    (under a seller's or a buyer's label)."""
+
+    def __init__(self, rows: Sequence[Row]) -> None:
+        self.rows = rows
+        self.everything = "\n".join(row.folded for row in rows)
+        self.domains = {match.group(1) for match in _DOMAIN.finditer(self.everything)}
+        self.mentions = _Mentions(self.everything)
+        self._phrases: dict[int, list[tuple[str, bool]]] = {}
+        self._under: dict[tuple[int, Kind], float] = {}
+
+    def phrases(self, row: Row) -> list[tuple[str, bool]]:
+        found = self._phrases.get(row.index)
+        if found is None:
+            found = self._phrases[row.index] = _phrases(self.rows, row)
+        return found
+
+    def under_label(self, row: Row, kind: Kind) -> float:
+        key = (row.index, kind)
+        found = self._under.get(key)
+        if found is None:
+            found = self._under[key] = _under_label(self.rows, row, kind)
+        return found
+
+
 def read_supplier(rows: Sequence[Row]) -> Supplier:
     """The brand the document is issued under if it names one (see `brand`), else the
     best-scored name."""
     return supplier_and_brand(rows)[0]
 
 
-def supplier_and_brand(rows: Sequence[Row]) -> tuple[Supplier, bool]:
+def supplier_and_brand(
+    rows: Sequence[Row], search: NameSearch | None = None
+) -> tuple[Supplier, bool]:
     """`read_supplier`'s answer, and whether it is a trading name other than the
     best-scored printed name (the learned reader leaves a brand alone)."""
-    printed = _best_name(rows)
+    printed = _best_name(rows, search=search)
     brand = trading_name(rows, printed.value)
     if brand is not None:
         return Supplier(brand, _BRAND_CONFIDENCE), brand != printed.value
@@ -99,19 +130,19 @@ def registered_name(rows: Sequence[Row]) -> Supplier:
     return _best_name(rows, registered_only=True)
 
 
-def _best_name(rows: Sequence[Row], *, registered_only: bool = False) -> Supplier:
-    everything = "\n".join(row.folded for row in rows)
-    domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
-    mentions = _Mentions(everything)
+def _best_name(
+    rows: Sequence[Row], *, registered_only: bool = False, search: NameSearch | None = None
+) -> Supplier:
+    search = search or NameSearch(rows)
     scored: list[tuple[float, str]] = []
     for row in rows[:_MAX_NAME_ROWS]:
         if row.line.page > 0:
             break  # the issuer is named on the first page
-        for text, named in _phrases(rows, row):
+        for text, named in search.phrases(row):
             name = _clean(text)
             if name is None or (registered_only and not _has_legal_form(fold(name))):
                 continue
-            score = _score(rows, row, name, mentions, domains) + (3.0 if named else 0.0)
+            score = _score(search, row, name) + (3.0 if named else 0.0)
             scored.append((score, name))
     if not scored:
         return Supplier(None, 0.0)
@@ -165,24 +196,25 @@ def _clean(phrase: str) -> str | None:
     if labels and labels[0].start == 0 and labels[0].kind is Kind.SELLER:
         phrase = phrase[labels[0].end :]
         folded = folded[labels[0].end :]
-        labels = find_labels(folded)
-    if find_dates(folded):
-        return None
+    whole = folded  # before the cut: a date anywhere in it rules the phrase out
     cut = _CUT.search(folded)
     if cut:
         phrase, folded = phrase[: cut.start()], folded[: cut.start()]
     name = phrase.strip(" :;,-*()")
-    folded = fold(name)
-    if _WRAPPED.search(f"\n{folded}\n"):
-        return None  # one half of a name broken at its '&'
-    if len(_LEGAL_FORM.sub("", folded).split()) > 7:
-        return None  # a sentence, not a name
+    # The cheap tests first (each test only rules a phrase out, so their order is free).
     letters = sum(map(str.isalpha, name))
     digits = sum(map(str.isdigit, name))
     if letters < 2 or digits > 0.25 * len(name):
         return None
     if " " not in name and ("_" in name or digits):
         return None  # an identifier, not a name
+    if find_dates(whole):
+        return None
+    folded = fold(name)
+    if _WRAPPED.search(f"\n{folded}\n"):
+        return None  # one half of a name broken at its '&'
+    if len(_LEGAL_FORM.sub("", folded).split()) > 7:
+        return None  # a sentence, not a name
     if _TITLE.match(folded) or _WEB.search(folded):
         return None
     if _COUNTRY.fullmatch(folded):
@@ -231,16 +263,15 @@ class _Mentions:
         return self.searched[word]
 
 
-def _score(
-    rows: Sequence[Row], row: Row, name: str, mentions: _Mentions, domains: set[str]
-) -> float:
+def _score(search: NameSearch, row: Row, name: str) -> float:
+    rows, mentions, domains = search.rows, search.mentions, search.domains
     folded = fold(name)
     score = 2.5 if _has_legal_form(folded) else 0.0
     if row.line.page == 0 and row.position < 0.3:
         score += 1.5 * (1 - row.position / 0.3)
     elif row.line.page > 0:
         score -= 0.5
-    score += 3.0 * _under_label(rows, row, Kind.SELLER) - 4.0 * _under_label(rows, row, Kind.BUYER)
+    score += 3.0 * search.under_label(row, Kind.SELLER) - 4.0 * search.under_label(row, Kind.BUYER)
     if any(label.kind is Kind.BUYER for label in row.labels):
         score -= 4.0
     if _owner(rows, row, folded):
@@ -270,7 +301,7 @@ def _owner(rows: Sequence[Row], row: Row, name: str) -> bool:
 def _has_legal_form(folded: str) -> bool:
     # After a figure it is a unit, not a company: '10 kg', '2 ag' are quantities.
     return any(
-        not re.search(r"\d\s*$", folded[: match.start()]) for match in _LEGAL_FORM.finditer(folded)
+        not _FIGURE_BEFORE.search(folded[: match.start()]) for match in _LEGAL_FORM.finditer(folded)
     )
 
 

@@ -25,6 +25,8 @@ MAX_CANDIDATES = 400
 # Characters of context read left of a value, on its line and on the lines around it.
 _CONTEXT_CHARS = 48
 _VAT_RATES = tuple(Decimal(r) / 100 for r in ("20", "19", "21", "22", "10", "7", "9", "5.5", "6"))
+# (1 + rate, rate) per rate, worked out once rather than for every amount.
+_RATE_FACTORS = tuple((1 + rate, rate) for rate in _VAT_RATES)
 _CENT = Decimal("0.01")
 _CONTEXTS = ("left", "right", "above", "header")
 
@@ -161,10 +163,10 @@ def _arithmetic(value: Decimal, present: set[Decimal]) -> dict[str, float]:
     features = {"is_gross": 0.0, "is_net": 0.0, "is_tax": 0.0}
     if not value:
         return features
-    for rate in _VAT_RATES:
-        if (value / (1 + rate)).quantize(_CENT) in present:
+    for gross, rate in _RATE_FACTORS:
+        if (value / gross).quantize(_CENT) in present:
             features["is_gross"] = 1.0
-        if (value * (1 + rate)).quantize(_CENT) in present:
+        if (value * gross).quantize(_CENT) in present:
             features["is_net"] = 1.0
         if (value / rate).quantize(_CENT) in present:
             features["is_tax"] = 1.0

@@ -10,23 +10,19 @@ document-wide look-ups (mentions, domains, footer words) are built once, linearl
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from app.extraction.fields.document import Row
 from app.extraction.fields.labels import Kind
 from app.extraction.fields.supplier import (
     _ADDRESS,
-    _DOMAIN,
     _LEGAL_CONTEXT,
     _MAX_NAME_ROWS,
     _STOPWORDS,
     _WORD,
+    NameSearch,
     _clean,
     _has_legal_form,
-    _Mentions,
     _owner,
-    _phrases,
-    _under_label,
 )
 from app.extraction.fields.text import fold
 from app.extraction.learned.candidates import Candidate, Document
@@ -85,19 +81,21 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def supplier_candidates(document: Document, pick: str | None) -> list[Candidate]:
+def supplier_candidates(
+    document: Document, pick: str | None, search: NameSearch | None = None
+) -> list[Candidate]:
     """One candidate per distinct name on the first page's first rows; the rules' pick
-    (a brand may be no phrase of its own) is one more."""
+    (a brand may be no phrase of its own) is one more. `search`: the rules' name search
+    of the same rows, when they have searched."""
     rows = document.rows
-    everything = "\n".join(row.folded for row in rows)
-    evidence = _Evidence(rows, everything)
+    evidence = _Evidence(search or NameSearch(rows))
     heights = [r.line.height for r in rows[:_MAX_NAME_ROWS] if r.line.page == 0]
     tallest = max(heights, default=0.0)
     found: dict[str, Candidate] = {}
     for row in rows[:_MAX_NAME_ROWS]:
         if row.line.page > 0:
             break
-        for text, named in _texts(rows, row):
+        for text, named in _texts(evidence.search.phrases(row)):
             name = _clean(text)
             if name is None or fold(name) in found:
                 continue
@@ -112,10 +110,9 @@ def supplier_candidates(document: Document, pick: str | None) -> list[Candidate]
     return list(found.values())
 
 
-def _texts(rows: Sequence[Row], row: Row) -> list[tuple[str, bool]]:
+def _texts(found: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """The rules' phrases, and the text after a colon ('Von: X', 'Inhaber: Y'): the
     model, not the phrase, decides whether a label or a role stood before the name."""
-    found = _phrases(rows, row)
     return found + [(text.split(":", 1)[1], named) for text, named in found if ":" in text[:40]]
 
 
@@ -136,11 +133,12 @@ class _Evidence:
     the lines that carry the issuer's registration (VAT id, IBAN, registry), and which of
     the rows names can come from are a buyer's heading."""
 
-    def __init__(self, rows: Sequence[Row], everything: str) -> None:
-        self.rows = rows
+    def __init__(self, search: NameSearch) -> None:
+        self.search = search
+        self.rows = rows = search.rows
         self._buyer_heading: dict[int, bool] = {}
-        self.mentions = _Mentions(everything)
-        self.domains = {match.group(1) for match in _DOMAIN.finditer(everything)}
+        self.mentions = search.mentions
+        self.domains = search.domains
         self.footer: set[str] = set()
         for row in rows:
             if "id" in groups_in(row.folded) or _LEGAL_CONTEXT.search(row.folded):
@@ -173,8 +171,8 @@ def _features(
         "s:first_rows": float(row.index < 3),
         "s:large_type": float(row.line.height > 1.15 * document.line_height),
         "s:largest_type": float(row.line.height >= tallest),
-        "s:under_seller": _under_label(rows, row, Kind.SELLER),
-        "s:under_buyer": _under_label(rows, row, Kind.BUYER),
+        "s:under_seller": evidence.search.under_label(row, Kind.SELLER),
+        "s:under_buyer": evidence.search.under_label(row, Kind.BUYER),
         "s:buyer_on_row": float(any(lb.kind is Kind.BUYER for lb in row.labels)),
         "s:buyer_near": float(evidence.buyer_near(row)),
         "s:owner": float(_owner(rows, row, folded)),

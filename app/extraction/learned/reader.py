@@ -20,6 +20,7 @@ from app.extraction.fields.amounts import money
 from app.extraction.fields.credit import is_credit_note, unsigned
 from app.extraction.fields.document import Row, read_rows
 from app.extraction.fields.issue_date import month_first_order
+from app.extraction.fields.supplier import NameSearch
 from app.extraction.layout import Page
 from app.extraction.learned.candidates import (
     Candidate,
@@ -87,7 +88,8 @@ class Prepared:
 def prepare(pages: Sequence[Page]) -> Prepared:
     """Everything the model scores; training calls it too, so both see the same features."""
     rows = read_rows(pages)
-    rules, brand = rule_reading(rows)
+    names = NameSearch(rows)  # the rules and the supplier candidates search names alike
+    rules, brand = rule_reading(rows, names)
     document = _document(rows)
     amounts = amount_candidates(
         _with_rows(document, unsigned(rows)) if document.credit else document
@@ -95,7 +97,7 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     _mark_rule_picks(amounts, rules, ("total", "tax"))
     dates = date_candidates(document, _month_first(rows, rules["currency"]))
     _mark_rule_picks(dates, rules, ("date",))
-    suppliers = supplier_candidates(document, rules["supplier"])
+    suppliers = supplier_candidates(document, rules["supplier"], names)
     numbers = number_candidates(document, rules["invoice_number"])
     return Prepared(amounts, dates, suppliers, numbers, rules, document.credit, brand)
 

@@ -11,6 +11,7 @@ from app.persistence import (
     idempotency,  # noqa: F401  (the idempotency keys)
     mail,  # noqa: F401  (the mail outbox)
     schedules,  # noqa: F401  (and the scheduled actions)
+    sign_in_links,  # noqa: F401  (the console's e-mail sign-in links)
     webhooks,  # noqa: F401  (the webhook deliveries)
 )
 from app.persistence.db import make_engine
