@@ -40,8 +40,9 @@ _MIN_BOXES = 3
 # quarter turn of a sideways page, and the turn that scores best is kept.
 _UPRIGHT_SCORE = 0.9
 
-# The detector looks for text on the picture shrunk to this many pixels on its long side;
-# the lines it finds are still read from the full picture. RapidOCR's default enlarges
+# The detector looks for small print (what its first, small search could not judge) on
+# the picture shrunk to this many pixels on its long side; the lines it finds are still
+# read from the full picture. RapidOCR's default enlarges
 # the short side to 736 px and keeps larger pictures whole, so a 2000 px photo was
 # searched at full size: twice the CPU for no field more (docs/extraction.md, "OCR
 # settings", measured with benchmarks/ocr_settings.py).
@@ -52,7 +53,7 @@ SETTINGS: dict[str, Any] = {
     "Det.limit_type": "max",
     "Det.limit_side_len": _DETECT_LONG_SIDE_PX,
     # Lines are read in batches padded to the widest; RapidOCR pads each to 320 px at
-    # least, and a short line (a price) costs as much as a long one. 160 px: a fifth less
+    # least, and a short line (a price) costs as much as a long one. 160 px: a sixth less
     # recognition time, no field lost (a few characters of spacing change).
     "Rec.rec_img_shape": [3, 48, 160],
 }
