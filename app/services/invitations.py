@@ -81,7 +81,7 @@ def invite(
 ) -> InvitationView:
     """Write a pending invitation and its mail; a pending one to the same address is
     replaced. The file can no longer be deleted from now on (SPEC §3)."""
-    invitation = Invite(client_file_id, actor_id, email, name, ttl, accept_url)
+    invitation = Invite(client_file_id, actor_id, email, name, ttl, accept_url, open_url)
     return invite_once(uow, None, invitation).value
 
 
