@@ -90,7 +90,7 @@ def run(
             typer.echo(f"Console on http://{host}:{port}/console")
             if sign_in:
                 typer.echo(f"Sign in as {sign_in} with the token {_console_token(sign_in)}")
-            uvicorn.run("app.api.main:web_app", factory=True, host=host, port=port)
+            uvicorn.run("app.web:web_app", factory=True, host=host, port=port)
     finally:
         for process in processes:
             local.stop(process)
