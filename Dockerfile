@@ -23,6 +23,9 @@ USER dossier
 # JSON log lines, for the log pipeline.
 ENV DOSSIER_STORAGE_DIR=/var/lib/dossier/blobs \
     DOSSIER_EMBEDDED_DIR=/var/lib/dossier/state \
+    DOSSIER_EXTRACTION_OCR_MODEL_DIR=/var/lib/dossier/ocr-models \
     DOSSIER_LOG_FORMAT=json
+# The 8-bit copy of the OCR recogniser, made once here rather than by each container.
+RUN python -c "from app.extraction.ocr import load_models; load_models()"
 
 CMD ["celery", "-A", "worker", "worker", "--loglevel", "INFO"]

@@ -77,6 +77,25 @@ class Settings(BaseSettings):
         ge=0,
         description="Threads of one OCR run (0: one per core). Set cores // worker processes.",
     )
+    extraction_ocr_int8: bool = Field(
+        default=True,
+        description=(
+            "Recognise text with an 8-bit copy of the shipped recognition model (made once "
+            "into extraction_ocr_model_dir): half the CPU; false keeps the shipped model."
+        ),
+    )
+    extraction_ocr_model_dir: Path = Field(
+        default=Path("var/ocr-models"),
+        description="Where the 8-bit copy of the OCR recognition model is kept.",
+    )
+    extraction_ocr_probe_area: int = Field(
+        default=250_000,
+        ge=0,
+        description=(
+            "Pixels of the text detector's first, small search of a picture; kept when its "
+            "lines are tall enough there (0: search at the full detector size only)."
+        ),
+    )
     extraction_max_attempts: int = Field(default=3, ge=1)
     broker_visibility_timeout_seconds: int = Field(default=3600, gt=0)
     broker_restore_interval_seconds: int | None = Field(

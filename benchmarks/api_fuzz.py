@@ -35,9 +35,9 @@ def serve(port: int) -> None:
     """The child: the API on `port`, over the settings in the environment."""
     import uvicorn
 
-    from app.api.main import create_app
     from app.bootstrap import build_runtime
     from app.config import get_settings
+    from app.web import create_app
 
     runtime = build_runtime(get_settings(), NoDispatch())  # type: ignore[arg-type]
     app = create_app(runtime, broker_check=lambda: None)

@@ -57,7 +57,7 @@ def _backlog(stack: BenchStack, file_id: uuid.UUID, count: int) -> None:
 
 def _web(stack: BenchStack, port: int) -> subprocess.Popen[bytes]:
     command = [
-        sys.executable, "-m", "uvicorn", "app.api.main:web_app", "--factory",
+        sys.executable, "-m", "uvicorn", "app.web:web_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
     log = open(stack.tmp / "web.log", "ab")  # noqa: SIM115

@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from app.api.main import create_app, production_app  # noqa: E402
 from app.bootstrap import build_runtime  # noqa: E402
 from app.config import get_settings  # noqa: E402
 from app.services.messages import TaskMessage  # noqa: E402
+from app.web import create_app, production_app  # noqa: E402
 from tests.support import services  # noqa: E402
 
 

@@ -7,13 +7,17 @@
 - held out: a model trained on the training seeds reads documents of other seeds, of
   families and languages it never saw (`HELD_OUT_FAMILIES`, `HELD_OUT_LANGUAGES`); these
   are frozen: never tune on them;
-- dev: the real invoices of /work/shared/data/invoices-dev (never trained on).
-Each prints accuracy per field for the rules ("before") and the learned reader ("after").
+- dev: the real invoices of /work/shared/data/invoices-dev (never trained on), the PDFs
+  and, apart, the PNG renders read by OCR.
+Each prints accuracy per field for the rules ("before") and the learned reader ("after");
+photos (`training.photos`, read through the OCR cache) are reported apart from text PDFs.
+`--no-train-photos` trains without photos (as the models before photos were trained).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,8 +26,15 @@ from typing import Any
 from app.extraction.fields import read_fields
 from app.extraction.learned.model import parse_model
 from app.extraction.learned.reader import read_learned
-from training.sources import ROOT, Document, dev_documents
-from training.train import examples, fit, training_documents
+from training.photos import legacy_photos, photo_documents, read_photo
+from training.sources import DEV_SET, ROOT, Document, _from_dev, dev_documents
+from training.train import (
+    LEGACY_PHOTOS,
+    PHOTOS_PER_FAMILY,
+    examples,
+    fit,
+    training_documents,
+)
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from extraction_eval import same_value
@@ -35,6 +46,11 @@ SCORED = ("supplier", "date", "due_date", "total", "net", "tax", "amount_due", "
 HELD_OUT_SEED = 1000
 HELD_OUT_FAMILIES = ("receipt-hard",)
 HELD_OUT_LANGUAGES = ("it",)
+# Held-out photos: per photographed family, Italian, and hard legacy receipt photos of
+# seed HELD_OUT_SEED.
+HELD_OUT_PHOTOS = 2
+HELD_OUT_LEGACY_PHOTOS = 12
+TRAIN_PHOTOS = True
 
 Tally = dict[str, list[bool]]
 
@@ -91,24 +107,41 @@ def _share(results: Sequence[bool]) -> str:
     return f"{sum(results)}/{len(results)} {100 * sum(results) / len(results):5.1f} %"
 
 
-def leave_one_family_out(documents: Sequence[Document]) -> None:
+def leave_one_family_out(documents: Sequence[Document], photos: Sequence[Document]) -> None:
+    """Each family read by a model trained on the others; its photos, when the photo set
+    has the family, read by the same model (trained with the other families' photos
+    unless `--no-train-photos`) and reported apart."""
     families = sorted({d.family for d in documents})
-    prepared = examples(documents)
-    before: Tally = defaultdict(list)
-    after: Tally = defaultdict(list)
+    everything = [*documents, *photos]
+    prepared = examples(everything)
+    trained_on = [
+        (p, d) for p, d in zip(prepared, everything, strict=True) if d.kind == "pdf" or TRAIN_PHOTOS
+    ]
+    totals: dict[str, tuple[Tally, Tally]] = {
+        kind: (defaultdict(list), defaultdict(list)) for kind in ("pdf", "photo")
+    }
     for family in families:
-        model = fit([p for p, d in zip(prepared, documents, strict=True) if d.family != family])
-        one_before, one_after = measure(model, [d for d in documents if d.family == family])
-        report(f"family {family} (trained without it)", one_before, one_after)
-        for field in SCORED:
-            before[field] += one_before.get(field, [])
-            after[field] += one_after.get(field, [])
-    report(f"leave-one-family-out, all {len(families)} families", before, after)
+        model = fit([p for p, d in trained_on if d.family != family])
+        for kind, (before, after) in totals.items():
+            read = [d for d in everything if d.family == family and d.kind == kind]
+            if not read:
+                continue
+            one_before, one_after = measure(model, read)
+            report(f"family {family}, {kind} (trained without it)", one_before, one_after)
+            for field in SCORED:
+                before[field] += one_before.get(field, [])
+                after[field] += one_after.get(field, [])
+    report(f"leave-one-family-out, all {len(families)} families, text", *totals["pdf"])
+    report(
+        f"leave-one-family-out, photos ({len(photos)} of"
+        f" {len({d.family for d in photos})} families)",
+        *totals["photo"],
+    )
 
 
 def held_out(per_family: int) -> None:
-    train = [d for d in training_documents(0, per_family) if not _held_out(d)]
-    test = [d for d in training_documents(HELD_OUT_SEED, per_family) if _held_out(d)]
+    train = [d for d in training_documents(0, per_family, photos=TRAIN_PHOTOS) if not _held_out(d)]
+    test = [d for d in training_documents(HELD_OUT_SEED, per_family, photos=False) if _held_out(d)]
     model = fit(examples(train))
     report(
         f"held out: {len(test)} documents of families {HELD_OUT_FAMILIES} or languages"
@@ -120,6 +153,22 @@ def held_out(per_family: int) -> None:
         by_language[document.language].append(document)
     for language, group in sorted(by_language.items()):
         report(f"held out, language {language}", *measure(model, group))
+    photos = held_out_photos()
+    report(
+        f"held out, photos: {len(photos)} (Italian corpus photos and hard receipt photos,"
+        f" seed {HELD_OUT_SEED})",
+        *measure(model, photos),
+    )
+    for family in sorted({d.family for d in photos}):
+        group = [d for d in photos if d.family == family]
+        report(f"held out, photos of {family}", *measure(model, group))
+
+
+def held_out_photos() -> list[Document]:
+    """The frozen held-out photo set (never trained or tuned on)."""
+    corpus = photo_documents(HELD_OUT_SEED, HELD_OUT_PHOTOS, languages=HELD_OUT_LANGUAGES)
+    hard = legacy_photos(HELD_OUT_SEED, HELD_OUT_LEGACY_PHOTOS, plain=False)
+    return [*corpus, *hard]
 
 
 def _held_out(document: Document) -> bool:
@@ -128,6 +177,18 @@ def _held_out(document: Document) -> bool:
 
 def dev(model: dict[str, Any]) -> None:
     report("dev set (real invoices, never trained on)", *measure(model, dev_documents()))
+    report("dev set, PNG renders read by OCR", *measure(model, dev_photos()))
+
+
+def dev_photos() -> list[Document]:
+    found = []
+    for path in sorted(DEV_SET.glob("*.png")):
+        raw = json.loads(path.with_suffix(".json").read_text())
+        truth = raw[0] if isinstance(raw, list) else raw
+        page = read_photo(path.read_bytes())
+        found.append(Document(path.name, "dev", truth.get("lang", "?"), [page], _from_dev(truth),
+                              kind="photo"))  # fmt: skip
+    return found
 
 
 def main() -> None:
@@ -137,17 +198,22 @@ def main() -> None:
     parser.add_argument("--held-out", action="store_true")
     parser.add_argument("--dev", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print every miss")
+    parser.add_argument(
+        "--no-train-photos", action="store_true", help="train the models on text only"
+    )
     args = parser.parse_args()
-    global VERBOSE
+    global VERBOSE, TRAIN_PHOTOS
     VERBOSE = args.verbose
+    TRAIN_PHOTOS = not args.no_train_photos
     everything = not (args.lofo or args.held_out or args.dev)
     if args.lofo or everything:
-        leave_one_family_out(training_documents(0, args.per_family))
+        leave_one_family_out(
+            training_documents(0, args.per_family, photos=False),
+            list(photo_documents(0, PHOTOS_PER_FAMILY, legacy=LEGACY_PHOTOS)),
+        )
     if args.held_out or everything:
         held_out(args.per_family)
     if args.dev or everything:
-        import json
-
         from app.extraction.learned.model import MODEL_PATH
 
         dev(json.loads(MODEL_PATH.read_text()))

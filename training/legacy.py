@@ -55,8 +55,16 @@ def documents(seed: int, count: int) -> Iterator[Document]:
 
 def _invoices(seed: int, count: int, variant: str, family: str) -> Iterator[Document]:
     draw, scan = synthetic_invoices.ImageDraw.Draw, synthetic_invoices._scan
+    # The pages are kept alive while they are told apart by id: a freed page's id may be
+    # given to the next one, which would then collect both pages' boxes.
+    alive: list[Any] = []
+
+    def keep(page: Any, rng: random.Random) -> bytes:
+        alive.append(page)
+        return str(id(page)).encode()
+
     synthetic_invoices.ImageDraw.Draw = _Recorder
-    synthetic_invoices._scan = lambda page, rng: str(id(page)).encode()
+    synthetic_invoices._scan = keep
     try:
         cases = synthetic_invoices.make_invoices(count, seed=seed, variant=variant)
         pages = {key: list(boxes) for key, boxes in _Recorder.pages.items()}

@@ -36,6 +36,7 @@ class Document:
     language: str
     pages: list[Page]
     truth: dict[str, Any]
+    kind: str = "pdf"  # "photo": read by OCR (`training.photos`)
 
 
 def corpus_documents(

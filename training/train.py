@@ -17,12 +17,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
 from app.extraction.learned.model import MODEL_PATH
 from app.extraction.learned.reader import (
     AMOUNT_FIELDS,
@@ -32,7 +32,11 @@ from app.extraction.learned.reader import (
     prepare,
     text_feature_names,
 )
+from training.photos import photo_documents
 from training.sources import ROOT, Document, corpus_documents, legacy_documents
+
+if TYPE_CHECKING:  # scikit-learn is the `train` extra's: imported only to fit
+    from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from extraction_eval import same_value
@@ -42,11 +46,19 @@ FIELDS = (*AMOUNT_FIELDS, *DATE_FIELDS, *TEXT_FIELDS)
 # the training documents among these is kept.
 _THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 _REGULARISATION = 1.0
+# Photos per photographed family and language (`training.photos`) and legacy receipt
+# photos of each kind: read by OCR once, then from its cache.
+PHOTOS_PER_FAMILY = 1
+LEGACY_PHOTOS = 6
 
 
-def training_documents(seed: int, per_family: int) -> list[Document]:
-    """The generated corpus when it is there, and the benchmark generators' documents."""
-    return [*corpus_documents(seed, per_family), *legacy_documents(seed, per_family * 2)]
+def training_documents(seed: int, per_family: int, *, photos: bool = True) -> list[Document]:
+    """The generated corpus when it is there, the benchmark generators' documents and,
+    unless `photos` is false, photos of some of them read by OCR."""
+    documents = [*corpus_documents(seed, per_family), *legacy_documents(seed, per_family * 2)]
+    if photos:
+        documents += photo_documents(seed, PHOTOS_PER_FAMILY, legacy=LEGACY_PHOTOS)
+    return documents
 
 
 def is_truth(field: str, candidate: Candidate, truth: dict[str, Any]) -> bool | None:
@@ -91,6 +103,8 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
     if len(set(labels)) < 2:  # nothing to learn from: the field is never given
         return {"features": [], "weights": [], "intercept": -20.0, "threshold": 0.5,
                 "examples": len(labels), "positives": int(y.sum())}  # fmt: skip
+    from sklearn.linear_model import LogisticRegression
+
     model = LogisticRegression(C=_REGULARISATION, max_iter=5000)
     model.fit(x, y)
     weights = [float(w) for w in model.coef_[0]]
@@ -109,7 +123,11 @@ def _fit_field(field: str, prepared: Sequence[Example], names: Sequence[str]) ->
 
 def _names(field: str) -> list[str]:
     """The features a field's candidates can carry (columns always 0 are left out)."""
-    return text_feature_names(field) if field in TEXT_FIELDS else feature_names()
+    if field in TEXT_FIELDS:
+        return text_feature_names(field)
+    if field in AMOUNT_FIELDS:
+        return [*feature_names(), *DERIVED_FEATURES]
+    return [*feature_names(), *DATE_FEATURES]
 
 
 def _pool(field: str, read: Prepared) -> list[Candidate]:
@@ -170,8 +188,11 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-family", type=int, default=8)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--no-photos", action="store_true", help="text documents only (no OCR, no cache)"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
-    documents = training_documents(args.seed, args.per_family)
+    documents = training_documents(args.seed, args.per_family, photos=not args.no_photos)
     model = fit(examples(documents))
     write_model(model, args.out)
     for field, spec in model["fields"].items():
@@ -179,7 +200,11 @@ def main(argv: Iterable[str] | None = None) -> None:
             f"{field:11} {spec['examples']:6} candidates, {spec['positives']:5} right,"
             f" threshold {spec['threshold']}"
         )
-    print(f"{len(documents)} documents -> {args.out} ({args.out.stat().st_size} bytes)")
+    photos = sum(d.kind == "photo" for d in documents)
+    print(
+        f"{len(documents)} documents ({photos} photos) -> {args.out}"
+        f" ({args.out.stat().st_size} bytes)"
+    )
 
 
 if __name__ == "__main__":

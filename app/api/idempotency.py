@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from app.api.deps import ApiContext, Context, bearer
 from app.persistence.auth import token_hash
 from app.persistence.idempotency import IdempotencyKeys
-from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency
 from app.services.idempotency import HEADER, KeyClaim
@@ -61,7 +60,7 @@ class KeyedRequest:
             return False
         with uow:
             record = IdempotencyKeys(uow.session).find(self.owner, self.key)
-            return record is not None and record.expires_at > utcnow()
+            return record is not None and record.expires_at > uow.clock()
 
 
 KeyHeader = Annotated[

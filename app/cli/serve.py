@@ -56,6 +56,7 @@ def run(
 
     if state is not None:
         use_state(state)
+    address_mail_links(host, port)
     settings = get_settings()
     _refuse_busy_port(host, port)
     upgrade(settings.database_url)
@@ -89,10 +90,22 @@ def run(
             typer.echo(f"Console on http://{host}:{port}/console")
             if sign_in:
                 typer.echo(f"Sign in as {sign_in} with the token {_console_token(sign_in)}")
-            uvicorn.run("app.api.main:web_app", factory=True, host=host, port=port)
+            uvicorn.run("app.web:web_app", factory=True, host=host, port=port)
     finally:
         for process in processes:
             local.stop(process)
+
+
+def address_mail_links(host: str, port: int) -> None:
+    """The links Dossier mails (invitations, sign-in links) lead to the address served
+    here, unless `DOSSIER_PUBLIC_URL` says where people reach it."""
+    if os.environ.get("DOSSIER_PUBLIC_URL"):
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    os.environ["DOSSIER_PUBLIC_URL"] = f"http://{shown}:{port}"
+    get_settings.cache_clear()
 
 
 def use_state(state: Path) -> None:

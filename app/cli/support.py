@@ -2,7 +2,8 @@
 its common arguments; a refusal or an unknown id is one line on stderr and exit status 1,
 never a traceback; progress appears only once work really runs.
 
-Command modules import this one, never the root (`app.cli`), which imports them."""
+Command modules import this module, never the parser in `app/cli/__init__.py`, which
+imports them."""
 
 from __future__ import annotations
 

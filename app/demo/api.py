@@ -10,10 +10,10 @@ import uuid
 
 import uvicorn
 
-from app.api.main import create_app
 from app.bootstrap import Runtime
 from app.client import Dossier
 from app.services import tokens
+from app.web import create_app
 
 START_SECONDS = 30.0
 

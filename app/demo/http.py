@@ -20,7 +20,7 @@ READY_SECONDS = 10.0
 @contextmanager
 def serving(runtime: Runtime) -> Iterator[str]:
     """Serve the API on the demo's runtime; yield its base URL."""
-    from app.api.main import create_app
+    from app.web import create_app
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

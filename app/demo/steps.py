@@ -17,6 +17,7 @@ import redis
 from rich.console import Console
 from rich.table import Table
 
+from app.api.consent import ACCEPT_PATH, OPEN_PATH
 from app.bootstrap import Runtime
 from app.demo.api import DemoApi
 from app.demo.samples import Sample
@@ -155,7 +156,8 @@ class Steps:
             actor_id=self.staff,
             email=email,
             ttl=timedelta(days=7),
-            accept_url=f"{self.runtime.settings.public_url}/v1/invitations/accept",
+            accept_url=self.runtime.settings.public_url.rstrip("/") + ACCEPT_PATH,
+            open_url=self.runtime.settings.public_url.rstrip("/") + OPEN_PATH,
         )
         return invitations.accept(self.uow(), self.invitation_code(email)).user_id
 

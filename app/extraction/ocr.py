@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.errors import UnreadableDocument
 from app.extraction.layout import Box
+from app.extraction.ocr_models import int8_model
 
 # Larger photos only cost decoding time: the detector works at up to 2000 px anyway.
 _MAX_SIDE_PX = 2000
@@ -32,17 +33,16 @@ _MIN_SCORE = 0.5
 _TALL = 1.5
 _SIDEWAYS_SHARE = 0.6
 _MIN_BOXES = 3
-# A page on which the reader's classifier turned most lines round was saved upside down.
-# Turned round and read without the classifier, such a page scores as well as it did
-# with it; a page the classifier misjudged reads upside down, some 0.25 lower.
-_UPSIDE_DOWN_SHARE = 0.6
-_HALF_TURN_LOSS = 0.1
-# A quarter turn read at this median score is upright: the other is not tried. Read
-# upside down, text scores about 0.7; upright, about 0.99.
+# A page is read without RapidOCR's line classifier (which turns each line that reads
+# upside down round): on an upright page it changes nothing and costs a model run per
+# batch of lines. Read upside down, text scores a median of about 0.7, upright about 0.99:
+# a page whose first reading scores below this is read again turned round, and so is a
+# quarter turn of a sideways page, and the turn that scores best is kept.
 _UPRIGHT_SCORE = 0.9
 
-# The detector looks for text on the picture shrunk to this many pixels on its long side;
-# the lines it finds are still read from the full picture. RapidOCR's default enlarges
+# The detector looks for small print (what its first, small search could not judge) on
+# the picture shrunk to this many pixels on its long side; the lines it finds are still
+# read from the full picture. RapidOCR's default enlarges
 # the short side to 736 px and keeps larger pictures whole, so a 2000 px photo was
 # searched at full size: twice the CPU for no field more (docs/extraction.md, "OCR
 # settings", measured with benchmarks/ocr_settings.py).
@@ -52,18 +52,23 @@ SETTINGS: dict[str, Any] = {
     "Global.log_level": "warning",
     "Det.limit_type": "max",
     "Det.limit_side_len": _DETECT_LONG_SIDE_PX,
+    # Lines are read in batches padded to the widest; RapidOCR pads each to 320 px at
+    # least, and a short line (a price) costs as much as a long one. 160 px: a sixth less
+    # recognition time, no field lost (a few characters of spacing change).
+    "Rec.rec_img_shape": [3, 48, 160],
 }
+
+# Dossier's own settings of the reader, from app.config unless `configure` set them:
+# `Dossier.int8` (8-bit recognition model), `Dossier.probe_area` and
+# `Dossier.probe_text_px` (the detector's first, small search: app/extraction/detection.py),
+# `Dossier.use_cls` (run the line classifier, as before: to measure what it cost).
+_OWN: dict[str, Any] = {}
+# Lines at least this tall in the detector's small search are found there as well as at
+# full size (measured with benchmarks/ocr_settings.py).
+_PROBE_TEXT_PX = 12.0
 
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
-# What the classifier did in this thread's last reading (the engine is shared).
-_turned_lines = threading.local()
-
-
-@dataclass(frozen=True)
-class _Reading:
-    output: Any  # RapidOCR's result
-    turned_share: float  # of the text lines found, those the classifier turned round
 
 
 def _engine() -> Any:
@@ -73,21 +78,42 @@ def _engine() -> Any:
             _engines.clear()
             from app.config import get_settings
 
-            threads = get_settings().extraction_ocr_threads
+            settings = get_settings()
+            own = {
+                "Dossier.int8": settings.extraction_ocr_int8,
+                "Dossier.probe_area": settings.extraction_ocr_probe_area,
+                "Dossier.probe_text_px": _PROBE_TEXT_PX,
+                **_OWN,
+            }
             _engines[pid] = _reader_class()(
                 params={
                     **SETTINGS,
-                    "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
-                }
+                    "EngineConfig.onnxruntime.intra_op_num_threads": (
+                        settings.extraction_ocr_threads or -1
+                    ),
+                },
+                int8_dir=settings.extraction_ocr_model_dir if own["Dossier.int8"] else None,
+                probe_area=int(own["Dossier.probe_area"]),
+                probe_text_px=float(own["Dossier.probe_text_px"]),
             )
         return _engines[pid]
 
 
+def load_models() -> None:
+    """Load the OCR models now, making the 8-bit recogniser if it is not made yet (for an
+    image build; never before a fork: see the module's docstring)."""
+    reader = _engine()
+    reader._load_det_model()
+    reader._load_rec_model()
+
+
 def configure(**settings: Any) -> None:
-    """Other RapidOCR settings (dotted names, as in `SETTINGS`) from the next OCR on: for
-    measuring what each costs (benchmarks/ocr_settings.py)."""
+    """Other RapidOCR settings (dotted names, as in `SETTINGS`) and Dossier's own
+    (`Dossier.*`, see `_OWN`) from the next OCR on: for measuring what each costs
+    (benchmarks/ocr_settings.py)."""
     with _lock:
-        SETTINGS.update(settings)
+        for name, value in settings.items():
+            (_OWN if name.startswith("Dossier.") else SETTINGS)[name] = value
         _engines.clear()
 
 
@@ -113,7 +139,7 @@ def decode_image(data: bytes) -> Image.Image:
 
 def recognise(image: Image.Image) -> list[Box]:
     """Text boxes found in the image, in pixels, with the photo's tilt taken out."""
-    return _boxes(_run(image).output)
+    return _boxes(_run(image))
 
 
 def recognise_upright(image: Image.Image) -> tuple[Image.Image, list[Box]]:
@@ -121,58 +147,51 @@ def recognise_upright(image: Image.Image) -> tuple[Image.Image, list[Box]]:
     down (a photo turned with no EXIF tag): the image as read, turned upright, and its
     boxes. An upright page costs one reading, as with `recognise`."""
     first = _run(image)
-    if _sideways(first.output):
-        turned = _quarter_turned(image)
-    elif _upside_down(first):
-        turned = _half_turned(image, first)
+    if _sideways(first):
+        turned = _best_turn(image, (270, 90), floor=_MIN_SCORE)
+    elif _reads_upside_down(first):
+        turned = _best_turn(image, (180,), floor=_median_score(first))
     else:
         turned = None
     if turned is None:
-        return image, _boxes(first.output)
-    return turned[0], _boxes(turned[1].output)
+        return image, _boxes(first)
+    return turned
 
 
-def _quarter_turned(image: Image.Image) -> tuple[Image.Image, _Reading] | None:
-    # The reader turns tall crops and flips upside-down ones by itself, so the text of
-    # a sideways page reads well but its lines are columns. Each quarter turn is read
-    # without that flip: the wrong one comes out upside down and scores low.
-    best: tuple[float, Image.Image, _Reading] | None = None
-    for angle in (270, 90):
+def _best_turn(
+    image: Image.Image, angles: tuple[int, ...], *, floor: float
+) -> tuple[Image.Image, list[Box]] | None:
+    # The boxes of a sideways page are columns. Of its quarter turns, the wrong one
+    # reads upside down and scores low; a turn scoring under `floor` is not kept (text
+    # really set vertically, or a page that reads no better turned round).
+    best: tuple[float, Image.Image, Any] | None = None
+    for angle in angles:
         turned = image.rotate(angle, expand=True)
-        candidate = _run(turned, use_cls=False)
-        score = _median_score(candidate)
-        if best is None or score > best[0]:
-            best = (score, turned, candidate)
+        reading = _run(turned)
+        score = _median_score(reading)
+        if score > floor and (best is None or score > best[0]):
+            best = (score, turned, reading)
         if score >= _UPRIGHT_SCORE:
             break
-    if best is None or best[0] < _MIN_SCORE:
-        return None  # text really set vertically: keep the first reading
-    return best[1], best[2]
+    return None if best is None else (best[1], _boxes(best[2]))
 
 
-def _half_turned(image: Image.Image, first: _Reading) -> tuple[Image.Image, _Reading] | None:
-    # The classifier flips each line of an upside-down page so its words read well, but
-    # the lines stay in reverse order and mirrored: the page is read again turned round,
-    # without the flip, so that a page the classifier misjudged reads upside down and
-    # scores low.
-    turned = image.rotate(180)
-    candidate = _run(turned, use_cls=False)
-    if _median_score(candidate) < _median_score(first) - _HALF_TURN_LOSS:
-        return None
-    return turned, candidate
-
-
-def _run(image: Image.Image, *, use_cls: bool = True) -> _Reading:
+def _run(image: Image.Image) -> Any:
     # OpenCV conventions inside RapidOCR: channels in BGR order.
     pixels = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
-    _turned_lines.share = 0.0
-    output = _engine()(pixels, use_cls=use_cls)
-    return _Reading(output, _turned_lines.share)
+    return _engine()(pixels, use_cls=bool(_OWN.get("Dossier.use_cls", False)))
 
 
-def _median_score(reading: _Reading) -> float:
-    scores = reading.output.scores
-    return float(np.median(scores)) if reading.output.txts else 0.0
+def _median_score(output: Any) -> float:
+    return float(np.median(output.scores)) if output.txts else 0.0
+
+
+def _reads_upside_down(output: Any) -> bool:
+    """Enough text, read with the low scores of a page upside down."""
+    boxes = output.boxes
+    if boxes is None or len(boxes) < _MIN_BOXES:
+        return False
+    return _median_score(output) < _UPRIGHT_SCORE
 
 
 def _sideways(output: Any) -> bool:
@@ -188,30 +207,55 @@ def _sideways(output: Any) -> bool:
     return bool(tall >= _SIDEWAYS_SHARE * len(output.boxes))
 
 
-def _upside_down(reading: _Reading) -> bool:
-    """The classifier turned most lines round."""
-    boxes = reading.output.boxes
-    if boxes is None or len(boxes) < _MIN_BOXES:
-        return False
-    return reading.turned_share >= _UPSIDE_DOWN_SHARE
-
-
 def _reader_class() -> type[Any]:
     from rapidocr import RapidOCR  # heavy import, deferred to the first OCR
 
-    class Reader(RapidOCR):
-        """RapidOCR keeping count of the lines its classifier turned round, which its
-        result leaves out."""
+    from app.extraction.detection import ProbingDetector
 
-        def cls_and_rotate(self, img: list[np.ndarray]) -> tuple[list[np.ndarray], Any]:
-            crops, result = super().cls_and_rotate(img)
-            verdicts = result.cls_res or []
-            threshold = self.cfg.Cls.cls_thresh
-            turned = sum("180" in label and score > threshold for label, score in verdicts)
-            _turned_lines.share = turned / len(verdicts) if verdicts else 0.0
-            return crops, result
+    class Reader(RapidOCR):
+        """RapidOCR with the detector's size chosen by the text's (a small search first)
+        and the 8-bit recognition model."""
+
+        def __init__(
+            self,
+            params: dict[str, Any],
+            *,
+            int8_dir: Path | None,
+            probe_area: int,
+            probe_text_px: float,
+        ) -> None:
+            super().__init__(params=params)
+            self._int8_dir = int8_dir
+            self._probe = (probe_area, probe_text_px)
+            self._probing: ProbingDetector | None = None
+
+        def _load_det_model(self) -> Any:
+            if self._probing is None:
+                detector = super()._load_det_model()  # type: ignore[no-untyped-call]
+                self._probing = ProbingDetector(detector, *self._probe)
+            return self._probing
+
+        def _load_rec_model(self) -> Any:
+            if self.text_rec is None and self._int8_dir is not None:
+                source = _model_file(self.cfg.Rec, Path(self.cfg.Global.model_root_dir))
+                int8 = int8_model(source, self._int8_dir)
+                if int8 is not None:
+                    self.cfg.Rec.model_path = str(int8)
+            return super()._load_rec_model()  # type: ignore[no-untyped-call]
 
     return Reader
+
+
+def _model_file(cfg: Any, root: Path) -> Path:
+    """The model file RapidOCR loads for these settings: the one the wheel ships."""
+    if cfg.model_path:
+        return Path(cfg.model_path)
+    from rapidocr.inference_engine.base import FileInfo, InferSession
+
+    info = InferSession.get_model_url(
+        FileInfo(cfg.engine_type, cfg.ocr_version, cfg.task_type, cfg.lang_type, cfg.model_type)
+    )
+    return root / Path(info["model_dir"]).name
 
 
 def _boxes(output: Any) -> list[Box]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.domain.model import Role
 from app.domain.people import LAST_USE_PRECISION
+from app.persistence import clock
 from app.persistence.models import Base, LifecycleJob, User, utcnow
 
 
@@ -139,7 +140,7 @@ class ApiTokens:
         query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
         if user_id is not None:
             query = query.where(ApiToken.user_id == user_id)
-        result = self.session.execute(query.values(revoked_at=utcnow()))
+        result = self.session.execute(query.values(revoked_at=clock.now(self.session)))
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     def revoke_all(self, user_id: uuid.UUID, now: datetime) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Uuid, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.domain.consent import InvitationStatus, RequestStatus
+from app.persistence import clock
 from app.persistence.models import Base, ClientFile, ClientFileUser, User, utcnow
 
 
@@ -95,7 +96,11 @@ class Invitations:
                 InvitationRow.email == email,
                 InvitationRow.status == InvitationStatus.PENDING.value,
             )
-            .values(status=InvitationStatus.REVOKED.value, revoked_at=utcnow(), revoked_by=by)
+            .values(
+                status=InvitationStatus.REVOKED.value,
+                revoked_at=clock.now(self.session),
+                revoked_by=by,
+            )
         )
 
 
@@ -144,7 +149,7 @@ class AttachRequests:
                 AttachRequestRow.id != keep,
                 AttachRequestRow.status == RequestStatus.PENDING.value,
             )
-            .values(status=RequestStatus.WITHDRAWN.value, decided_at=utcnow())
+            .values(status=RequestStatus.WITHDRAWN.value, decided_at=clock.now(self.session))
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import NOT_STARTED_STATUSES, DocumentStatus, FileStatus
-from app.persistence.models import ClientFile, Document, Extraction, utcnow
+from app.persistence import clock
+from app.persistence.models import ClientFile, Document, Extraction
 
 
 class Documents:
@@ -119,7 +120,9 @@ class Documents:
             self.session.connection().execute(
                 update(Document)
                 .where(Document.id.in_(document_ids))
-                .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+                .values(
+                    status=DocumentStatus.SKIPPED, reason=reason, updated_at=clock.now(self.session)
+                )
             )
 
     def queue_all(self, task_ids: dict[uuid.UUID, uuid.UUID]) -> None:
@@ -127,7 +130,7 @@ class Documents:
         id (document id -> message id)."""
         if not task_ids:
             return
-        now = utcnow()
+        now = clock.now(self.session)
         self.session.connection().execute(
             update(Document)
             .where(Document.id == bindparam("document_id"))
@@ -191,7 +194,9 @@ class Documents:
                 Document.client_file_id == file_id,
                 Document.status.in_(NOT_STARTED_STATUSES),
             )
-            .values(status=DocumentStatus.SKIPPED, reason=reason, updated_at=utcnow())
+            .values(
+                status=DocumentStatus.SKIPPED, reason=reason, updated_at=clock.now(self.session)
+            )
             .returning(Document.task_id)
         )
         # A Core statement on the session's connection: a big file returns its task ids
@@ -213,7 +218,10 @@ class Documents:
             update(Document)
             .where(Document.id == document_id)
             .values(
-                status=DocumentStatus.PENDING, reason=None, task_id=task_id, updated_at=utcnow()
+                status=DocumentStatus.PENDING,
+                reason=None,
+                task_id=task_id,
+                updated_at=clock.now(self.session),
             )
         )
 

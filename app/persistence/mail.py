@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, Uuid, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.persistence import clock
 from app.persistence.models import Base, utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -47,7 +48,7 @@ class Outbox:
             body=body,
             status=PENDING,
             attempts=0,
-            next_attempt_at=utcnow(),
+            next_attempt_at=clock.now(self.session),
         )
         self.session.add(mail)
         return mail

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import audit
 from app.domain.model import Actor, FileState, FileStatus, Role
+from app.persistence import clock
 from app.persistence.consent import Invitations
 from app.persistence.db import insert_or_get
 from app.persistence.models import (
@@ -21,7 +22,6 @@ from app.persistence.models import (
     LifecycleJob,
     Practice,
     User,
-    utcnow,
 )
 
 
@@ -73,7 +73,9 @@ class ClientFiles:
             hold_until=client_file.hold_until,
             hold_reason=client_file.hold_reason,
             purge_after=client_file.purge_after,
-            pending_invitations=Invitations(self.session).pending_count(client_file.id, utcnow()),
+            pending_invitations=Invitations(self.session).pending_count(
+                client_file.id, clock.now(self.session)
+            ),
         )
 
     def client_user_count(self, file_id: uuid.UUID) -> int:

@@ -9,7 +9,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.model import DocumentStatus
-from app.persistence.models import Document, utcnow
+from app.persistence import clock
+from app.persistence.models import Document
 
 
 class Retries:
@@ -40,7 +41,7 @@ class Retries:
                 attempts=0,
                 started_at=None,
                 finished_at=None,
-                updated_at=utcnow(),
+                updated_at=clock.now(self.session),
             ),
             [
                 {"document_id": document_id, "message_id": message_id}

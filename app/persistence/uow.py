@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.domain.model import LifecyclePolicy
 from app.persistence.audit import Events, PracticeEvents
 from app.persistence.auth import ApiTokens, LifecycleRequests
+from app.persistence.clock import use_clock
 from app.persistence.documents import Documents
 from app.persistence.exports import ExportBundles
 from app.persistence.intake import Intake
@@ -84,6 +85,8 @@ class UnitOfWork:
             self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         # Practices' own endpoints are looked up only when an event is written.
         announce_events(self.session, self.webhook_urls)
+        # After the announcer: the deliveries it adds are stamped by the same clock.
+        use_clock(self.session, self.clock)
         self.files = ClientFiles(self.session)
         self.documents = Documents(self.session)
         self.users = Users(self.session)

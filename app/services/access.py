@@ -21,24 +21,40 @@ def visible_file(
     client_file_id: uuid.UUID,
     *,
     lock: Lock = None,
-    hidden_in_grace: bool = False,
+    in_grace: bool = False,
+    document_id: uuid.UUID | None = None,
 ) -> ClientFile:
     """The file, read (or locked FOR UPDATE / FOR SHARE) if `actor` may see it; otherwise
-    NotFound. With `hidden_in_grace`, a deleted file in its grace period is not found
-    either (only cancelling the deletion may still reach it)."""
+    NotFound ("No such client file.", or "No such document." with the `document_id` the
+    caller reached the file through).
+
+    A deleted file in its grace period is hidden: every view answers not found. Only the
+    callers that must still reach it (a lifecycle change, whose rules then refuse it, a
+    hold, cancelling the deletion, an upload refused as `file_being_deleted`, a retry)
+    pass `in_grace=True`."""
     if lock is None:
         client_file = uow.files.get(client_file_id)
     else:
         client_file = uow.files.lock(client_file_id, shared=lock == "share")
-    if (
-        client_file is None
-        or actor is None
-        or not actor.can_see(client_file.id, client_file.practice_id)
-        or (
-            hidden_in_grace
-            and client_file.status is FileStatus.DELETING
-            and client_file.purge_after is not None
-        )
-    ):
+    if not sees(actor, client_file, in_grace=in_grace):
+        if document_id is not None:
+            raise NotFound("No such document.", document_id=document_id)
         raise NotFound("No such client file.", client_file_id=client_file_id)
+    assert client_file is not None
     return client_file
+
+
+def sees(actor: Actor | None, client_file: ClientFile | None, *, in_grace: bool = False) -> bool:
+    """Whether `actor` may see `client_file`, a row the caller has read (or None): for the
+    callers that need a yes or no rather than the file or NotFound."""
+    return (
+        client_file is not None
+        and actor is not None
+        and actor.can_see(client_file.id, client_file.practice_id)
+        and (in_grace or not in_grace_period(client_file))
+    )
+
+
+def in_grace_period(client_file: ClientFile) -> bool:
+    """Deleted, and waiting out its grace period before the purge."""
+    return client_file.status is FileStatus.DELETING and client_file.purge_after is not None

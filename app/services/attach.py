@@ -15,11 +15,11 @@ from app.domain.consent import RequestStatus
 from app.domain.model import Action, Actor, Role
 from app.errors import InvalidInput, NotFound
 from app.persistence.consent import AttachRequestRow, AttachRequests
-from app.persistence.models import ClientFile, User, utcnow
+from app.persistence.models import ClientFile, User
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency, lifecycle, mail
+from app.services.access import visible_file
 from app.services.idempotency import Answered, KeyClaim
-from app.services.queries import visible_file
 
 ASKED, DECLINED, CANCELLED = "request_attach", "decline_attach", "cancel_attach"
 
@@ -127,7 +127,7 @@ def _decide(
     state = uow.files.state(client_file)
     refusal = consent.decide_refusal(RequestStatus(found.status), found.practice_id, state, actor)
     lifecycle.refuse(refusal, client_file.id)
-    found.decided_at, found.decided_by, found.job_id = utcnow(), actor.user_id, uuid.uuid4()
+    found.decided_at, found.decided_by, found.job_id = uow.clock(), actor.user_id, uuid.uuid4()
     params = {"attach_request_id": str(found.id)}
     if accept:
         _attach(uow, client_file, found)
@@ -197,7 +197,7 @@ def _attach(uow: UnitOfWork, client_file: ClientFile, request: AttachRequestRow)
     state = uow.files.state(client_file)
     joined = rules.apply(Action.ATTACH, state, practice_id=request.practice_id)
     client_file.practice_id, client_file.billing = joined.practice_id, joined.billing
-    client_file.updated_at = utcnow()
+    client_file.updated_at = uow.clock()
     AttachRequests(uow.session).withdraw_others(client_file.id, keep=request.id)
 
 

@@ -17,6 +17,7 @@ from app.errors import InvalidInput, NotFound
 from app.persistence.audit import readable_by
 from app.persistence.models import LifecycleEvent
 from app.persistence.uow import UnitOfWork
+from app.services import access
 
 MAX_PAGE = 500
 
@@ -88,8 +89,7 @@ def file_events(
     """The file's events the actor may read; NotFound, as for a file that never existed,
     when the actor can neither see the file now nor read any event of it."""
     with uow:
-        client_file = uow.files.get(client_file_id)
-        visible = client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
+        visible = access.sees(actor, uow.files.get(client_file_id), in_grace=True)
         if not visible and not uow.events.any_of_file(_audience(actor), client_file_id):
             raise NotFound("No such client file.", client_file_id=client_file_id)
     scoped = replace(wanted, client_file_id=client_file_id)

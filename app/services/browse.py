@@ -12,8 +12,9 @@ from app.errors import NotFound
 from app.persistence.auth import LifecycleRequest
 from app.persistence.models import Document, LifecycleJob
 from app.persistence.uow import UnitOfWork
+from app.services.access import sees, visible_file
 from app.services.lifecycle import REFUSED
-from app.services.queries import DocumentView, visible_file
+from app.services.queries import DocumentView
 from app.services.requests import runnable
 
 PENDING = JobStatus.PENDING
@@ -156,8 +157,7 @@ def _requested_view(uow: UnitOfWork, request: LifecycleRequest) -> JobView:
 def _may_see_job(uow: UnitOfWork, actor: Actor, origin: LifecycleJob | LifecycleRequest) -> bool:
     if origin.actor_id == actor.user_id:
         return True
-    client_file = uow.files.get(origin.client_file_id)
-    return client_file is not None and actor.can_see(client_file.id, client_file.practice_id)
+    return sees(actor, uow.files.get(origin.client_file_id), in_grace=True)
 
 
 def ensure_visible(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> None:

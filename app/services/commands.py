@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.domain.model import Action
 from app.errors import InvalidInput
+from app.persistence.models import LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services import deletion, lifecycle, messages
 from app.services.lifecycle import JobResult
@@ -45,10 +46,13 @@ class Command(BaseModel):
         """The Celery message's keyword arguments; the job id makes a redelivery one job."""
         return {**self.model_dump(mode="json"), "job_id": str(job_id)}
 
-    def message(self, job_id: uuid.UUID) -> messages.TaskMessage:
+    def message(
+        self, job_id: uuid.UUID, *, task_id: uuid.UUID | None = None
+    ) -> messages.TaskMessage:
+        """The job's message; its message id is the job id unless `task_id` is given."""
         if self.task is None:
             raise InvalidInput(f"{self.action} runs at once, never through a worker.")
-        return messages.TaskMessage(self.task, self.payload(job_id), task_id=job_id)
+        return messages.TaskMessage(self.task, self.payload(job_id), task_id=task_id or job_id)
 
 
 class Deactivate(Command):
@@ -106,6 +110,13 @@ def command_for(
         )
     except (ValueError, KeyError, ValidationError) as error:
         raise InvalidInput(f"Not a valid {action} request.", action=str(action)) from error
+
+
+def resume_deletion(job: LifecycleJob) -> messages.TaskMessage:
+    """A running deletion job's message sent again (the sweeper's resume, the purge at the
+    end of a grace period), under a message id of its own: the job id keeps it one job."""
+    command = Delete(client_file_id=job.client_file_id, actor_id=job.actor_id)
+    return command.message(job.id, task_id=uuid.uuid4())
 
 
 # How each command runs as a job. Deletion is the one with its own handler: it runs in

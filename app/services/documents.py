@@ -8,6 +8,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from app import logs
@@ -24,7 +25,7 @@ from app.errors import (
     UploadTooLarge,
 )
 from app.persistence.intake import FileSeen
-from app.persistence.models import ClientFile, Document, utcnow
+from app.persistence.models import ClientFile, Document
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency, messages
 from app.services.idempotency import KeyClaim
@@ -114,7 +115,9 @@ def upload(
     # the stream (a request's spool file): read it, leave it open. Identical bytes write
     # the same key atomically, so a duplicate rewrites its original's blob unchanged.
     blobs.put_stream(key, incoming.open())
-    document = _new_document(client_file_id, actor, filename, content_type, incoming, key)
+    document = _new_document(
+        client_file_id, actor, filename, content_type, incoming, key, uow.clock()
+    )
     # Without an idempotency key the row is all an upload writes, in one statement: on
     # PostgreSQL that statement is the transaction (no BEGIN, no COMMIT round trips), and
     # it has committed when it returns, before the gate message leaves.
@@ -204,9 +207,9 @@ def _new_document(
     content_type: str,
     incoming: Incoming,
     key: str,
+    now: datetime,
 ) -> dict[str, Any]:
     """A new upload's row, `pending`, under a gate message id of its own."""
-    now = utcnow()
     return {
         "id": uuid.uuid4(),
         "client_file_id": client_file_id,

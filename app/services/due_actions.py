@@ -27,7 +27,7 @@ from app.persistence.schedules import (
     SCHEDULED,
 )
 from app.persistence.uow import UnitOfWork
-from app.services import commands, grace, lifecycle
+from app.services import commands, lifecycle
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)
@@ -76,10 +76,27 @@ def run_due(
             outcomes[_run(uow, blobs, due, delete_batch_size)] += 1
         if len(claims) + given_up < batch_size:
             break
-    purges = grace.start_due_purges(uow, now=now, limit=batch_size)
+    purges = start_due_purges(uow, now=now, limit=batch_size)
     return DueReport(
         outcomes[DONE], outcomes[REFUSED], outcomes[FAILED], outcomes[SCHEDULED], purges
     )
+
+
+def start_due_purges(uow: UnitOfWork, *, now: datetime, limit: int = 100) -> int:
+    """Send the purge of every file whose grace period (`grace.py`) is over. Touching the
+    file marks the purge as sent; if the message is lost, the sweeper resends it once the
+    file is stale."""
+    with uow:
+        sent = 0
+        for client_file in uow.files.grace_ended(now, limit):
+            job = uow.lifecycle.running_delete_job(client_file.id)
+            if job is None:
+                continue
+            client_file.updated_at = now
+            uow.enqueue(commands.resume_deletion(job))
+            sent += 1
+        uow.commit()
+        return sent
 
 
 def claim(

@@ -26,9 +26,9 @@ from app.persistence.exports import (
 from app.persistence.models import Document, Extraction
 from app.persistence.uow import UnitOfWork
 from app.services import bundle, idempotency, messages
+from app.services.access import visible_file
 from app.services.bundle_lines import TABLED_FIELDS, write_lines
 from app.services.idempotency import Answered, KeyClaim
-from app.services.queries import visible_file
 from app.storage import BlobStore
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,7 @@ def _request(
         )
     )
     if send:
-        payload = {"export_id": str(export.id)}
-        uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
+        uow.enqueue(messages.export(export.id))
     return view(export)
 
 

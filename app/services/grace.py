@@ -6,8 +6,6 @@ its message is lost, by the sweeper."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
 
 from app.domain import rules
 from app.domain.model import NOT_STARTED_STATUSES, Action, FileState, FileStatus
@@ -62,7 +60,7 @@ def cancel_deletion_once(
 
 def _cancel_deletion(uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID) -> JobResult:
     actor = uow.users.actor(actor_id)
-    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update", in_grace=True)
     assert actor is not None  # visible_file found no file for a missing actor
     state = uow.files.state(client_file)
     refusal = rules.cancel_deletion_refusal(state, actor, uow.clock())
@@ -109,24 +107,3 @@ def _resend_waiting(uow: UnitOfWork, client_file: ClientFile) -> int:
         uow.documents.resend(document_id, task_id)
         uow.enqueue(messages.gate(document_id, task_id))
     return len(waiting)
-
-
-def start_due_purges(uow: UnitOfWork, *, now: datetime, limit: int = 100) -> int:
-    """Send the purge of every file whose grace period is over. Touching the file marks the
-    purge as sent; if the message is lost, the sweeper resends it once the file is stale."""
-    with uow:
-        sent = 0
-        for client_file in uow.files.grace_ended(now, limit):
-            job = uow.lifecycle.running_delete_job(client_file.id)
-            if job is None:
-                continue
-            client_file.updated_at = now
-            payload: dict[str, Any] = {
-                "client_file_id": str(client_file.id),
-                "actor_id": str(job.actor_id),
-                "job_id": str(job.id),
-            }
-            uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
-            sent += 1
-        uow.commit()
-        return sent

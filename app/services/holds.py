@@ -83,10 +83,8 @@ def release_once(
 
 
 def show(uow: UnitOfWork, *, client_file_id: uuid.UUID, actor: Actor) -> HoldView:
-    from app.services.queries import visible_file
-
     with uow:
-        return view(uow, visible_file(uow, actor, client_file_id))
+        return view(uow, access.visible_file(uow, actor, client_file_id))
 
 
 def view(uow: UnitOfWork, client_file: ClientFile) -> HoldView:
@@ -99,7 +97,7 @@ def _authorise(
     uow: UnitOfWork, client_file_id: uuid.UUID, actor_id: uuid.UUID
 ) -> tuple[ClientFile, Actor]:
     actor = uow.users.actor(actor_id)
-    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update", in_grace=True)
     assert actor is not None  # visible_file found no file for a missing actor
     refusal = rules.hold_refusal(uow.files.state(client_file), actor)
     if refusal is not None:

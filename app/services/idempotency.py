@@ -18,7 +18,6 @@ from pydantic import TypeAdapter
 
 from app.errors import ActionRefused, Forbidden, InvalidInput, NotFound
 from app.persistence.idempotency import IdempotencyKeys, IdempotencyRecord
-from app.persistence.models import utcnow
 from app.persistence.uow import UnitOfWork
 
 V = TypeVar("V")
@@ -65,7 +64,7 @@ def remember(
     (the caller rolls back); IdempotencyKeyReused when that request was another one."""
     if claim is None:
         return None
-    now = utcnow()
+    now = uow.clock()
     keys = IdempotencyKeys(uow.session)
     record, created = keys.add_unless_present(
         IdempotencyRecord(
@@ -93,7 +92,7 @@ def previous(uow: UnitOfWork, claim: KeyClaim | None) -> dict[str, Any] | None:
     if claim is None:
         return None
     record = IdempotencyKeys(uow.session).find(claim.owner, claim.key)
-    if record is None or record.expires_at <= utcnow():
+    if record is None or record.expires_at <= uow.clock():
         return None
     return _first_answer(record, claim)
 

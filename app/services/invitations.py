@@ -21,8 +21,8 @@ from app.persistence.consent import InvitationRow, Invitations, client_users, re
 from app.persistence.models import User
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency, lifecycle, mail, tokens
+from app.services.access import visible_file
 from app.services.idempotency import Answered, KeyClaim
-from app.services.queries import visible_file
 
 TOKEN_PREFIX = "inv_"
 ACCEPTED, REVOKED, REMOVED = "accept_invitation", "revoke_invitation", "remove_client_user"
@@ -81,7 +81,7 @@ def invite(
 ) -> InvitationView:
     """Write a pending invitation and its mail; a pending one to the same address is
     replaced. The file can no longer be deleted from now on (SPEC §3)."""
-    invitation = Invite(client_file_id, actor_id, email, name, ttl, accept_url)
+    invitation = Invite(client_file_id, actor_id, email, name, ttl, accept_url, open_url)
     return invite_once(uow, None, invitation).value
 
 

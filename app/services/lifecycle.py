@@ -67,7 +67,8 @@ def locate(
     actor = uow.users.actor(actor_id)
     if actor is None:
         raise NotFound("No such user.", user_id=actor_id)
-    client_file = access.visible_file(uow, actor, client_file_id, lock="update")
+    # A file in its grace period is found: the rules refuse it, with their reason.
+    client_file = access.visible_file(uow, actor, client_file_id, lock="update", in_grace=True)
     return client_file, actor
 
 

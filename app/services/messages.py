@@ -1,10 +1,12 @@
-"""Broker messages the services ask for. Task names are stable public strings."""
+"""Broker messages the services ask for, their payloads built from the models the worker
+validates them with (`payloads.py`). Task names are stable public strings."""
 
 from __future__ import annotations
 
 import uuid
 
 from app.persistence.outbox import Dispatcher, TaskMessage
+from app.services.payloads import DocumentPayload, ExportPayload, GatePendingPayload
 
 __all__ = ["Dispatcher", "TaskMessage"]
 
@@ -30,17 +32,23 @@ CLEAN_INCOMING = "dossier.maintenance.clean_incoming"
 
 
 def gate(document_id: uuid.UUID, task_id: uuid.UUID, *, coalesce: bool = False) -> TaskMessage:
-    return TaskMessage(GATE, {"document_id": str(document_id)}, task_id, coalesce=coalesce)
+    payload = DocumentPayload(document_id=document_id).body()
+    return TaskMessage(GATE, payload, task_id, coalesce=coalesce)
 
 
 def gate_nudge() -> TaskMessage:
     """Decide the pending documents of any file, oldest first, a batch at a time; itself
     coalesced with every other nudge not yet taken up."""
-    return TaskMessage(GATE_PENDING, {}, coalesce=True)
+    return TaskMessage(GATE_PENDING, GatePendingPayload().body(), coalesce=True)
 
 
 def extract(document_id: uuid.UUID, task_id: uuid.UUID, tenant: str | None = None) -> TaskMessage:
-    return TaskMessage(EXTRACT, {"document_id": str(document_id)}, task_id, tenant)
+    return TaskMessage(EXTRACT, DocumentPayload(document_id=document_id).body(), task_id, tenant)
+
+
+def export(export_id: uuid.UUID) -> TaskMessage:
+    """Build the export; its message id is the export's, so a resend replaces nothing."""
+    return TaskMessage(EXPORT, ExportPayload(export_id=export_id).body(), task_id=export_id)
 
 
 def tenant_of(practice_id: uuid.UUID | None, client_file_id: uuid.UUID) -> str:

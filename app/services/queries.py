@@ -56,11 +56,6 @@ class ActionOption:
     until: datetime | None = None  # when a refusal only time lifts ends
 
 
-def visible_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> ClientFile:
-    """The file, if the actor may know it exists; otherwise NotFound, never Forbidden."""
-    return access.visible_file(uow, actor, client_file_id, hidden_in_grace=True)
-
-
 def list_files(uow: UnitOfWork, actor: Actor, status: FileStatus) -> list[FileView]:
     with uow:
         if actor.is_staff and actor.practice_id is not None:
@@ -72,7 +67,7 @@ def list_files(uow: UnitOfWork, actor: Actor, status: FileStatus) -> list[FileVi
 
 def get_file(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> FileView:
     with uow:
-        return _file_view(uow, visible_file(uow, actor, client_file_id))
+        return _file_view(uow, access.visible_file(uow, actor, client_file_id))
 
 
 def _file_view(uow: UnitOfWork, client_file: ClientFile) -> FileView:
@@ -91,7 +86,7 @@ def _file_view(uow: UnitOfWork, client_file: ClientFile) -> FileView:
 
 def list_documents(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> list[DocumentView]:
     with uow:
-        visible_file(uow, actor, client_file_id)
+        access.visible_file(uow, actor, client_file_id)
         return [_document_view(uow, doc) for doc in uow.documents.in_file(client_file_id)]
 
 
@@ -105,10 +100,7 @@ def visible_document(uow: UnitOfWork, actor: Actor, document_id: uuid.UUID) -> D
     document = uow.documents.get(document_id)
     if document is None:
         raise NotFound("No such document.", document_id=document_id)
-    try:
-        visible_file(uow, actor, document.client_file_id)
-    except NotFound:
-        raise NotFound("No such document.", document_id=document_id) from None
+    access.visible_file(uow, actor, document.client_file_id, document_id=document_id)
     return document
 
 
@@ -133,7 +125,7 @@ def available_actions(
 ) -> list[ActionOption]:
     """The Manage menu: every action, whether it is allowed, why not, and what it would do."""
     with uow:
-        client_file = visible_file(uow, actor, client_file_id)
+        client_file = access.visible_file(uow, actor, client_file_id)
         state = uow.files.state(client_file)
         by_status = uow.documents.count_by_status(client_file_id)
         not_started = sum(by_status.get(status, 0) for status in NOT_STARTED_STATUSES)

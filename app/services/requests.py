@@ -13,7 +13,7 @@ from app.domain.model import Action
 from app.errors import ActionRefused
 from app.persistence.auth import LifecycleRequest
 from app.persistence.uow import UnitOfWork
-from app.services import commands, idempotency, keyed_jobs, lifecycle, messages
+from app.services import access, commands, idempotency, keyed_jobs, lifecycle, messages
 from app.services.commands import Command
 from app.services.idempotency import KeyClaim
 from app.services.lifecycle import REFUSED, JobResult, authorise
@@ -107,12 +107,7 @@ def runnable(uow: UnitOfWork, request: LifecycleRequest) -> bool:
     """Whether a worker could still run the request: the task rejects one whose file is
     gone or no longer visible to its requester, and records no job for it."""
     actor = uow.users.actor(request.actor_id)
-    client_file = uow.files.get(request.client_file_id)
-    return (
-        actor is not None
-        and client_file is not None
-        and actor.can_see(client_file.id, client_file.practice_id)
-    )
+    return access.sees(actor, uow.files.get(request.client_file_id), in_grace=True)
 
 
 def resend_unclaimed(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 
-from app.domain.model import Actor, JobStatus
+from app.domain.model import JobStatus
 from app.domain.retries import Which, document_refusal, file_refusal
 from app.domain.rules import Refusal
 from app.errors import ActionRefused, NotFound
 from app.persistence.models import ClientFile, LifecycleEvent, LifecycleJob
 from app.persistence.uow import UnitOfWork
-from app.services import messages
+from app.services import access, messages
 from app.services.lifecycle import DONE, JobResult, finished_job, state_dict
 
 RETRY, RESEND = "retry", "resend"
@@ -86,19 +86,13 @@ def _open_for_retry(
     document_id: uuid.UUID | None = None,
 ) -> ClientFile:
     actor = uow.users.actor(actor_id)
-    client_file = uow.files.get(client_file_id)
-    if actor is None or client_file is None or not _may_see(actor, client_file):
-        if document_id is not None:
-            raise NotFound("No such document.", document_id=document_id)
-        raise NotFound("No such client file.", client_file_id=client_file_id)
+    client_file = access.visible_file(
+        uow, actor, client_file_id, in_grace=True, document_id=document_id
+    )
     refusal = file_refusal(client_file.status, client_file.billing)
     if refusal is not None:
         raise _refused(refusal, client_file_id, document_id=document_id)
     return client_file
-
-
-def _may_see(actor: Actor, client_file: ClientFile) -> bool:
-    return actor.can_see(client_file.id, client_file.practice_id)
 
 
 def _refused(refusal: Refusal, client_file_id: uuid.UUID, **ids: uuid.UUID | None) -> ActionRefused:

@@ -19,8 +19,8 @@ from app.persistence.schedules import (
 )
 from app.persistence.uow import UnitOfWork
 from app.services import commands, idempotency
+from app.services.access import visible_file
 from app.services.idempotency import Answered, KeyClaim
-from app.services.queries import visible_file
 
 SCHEDULABLE = commands.WORKER_ACTIONS
 # Refusals no later change of the file can lift: refused when scheduling. Any other rule

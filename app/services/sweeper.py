@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from app.domain.model import DocumentStatus
 from app.persistence.models import LifecycleJob
 from app.persistence.uow import UnitOfWork
-from app.services import messages, requests
+from app.services import commands, messages, requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +45,7 @@ def sweep(
         exports = uow.exports.unfinished(stale_before, batch_size)
         for export in exports:
             export.updated_at = now
-            payload = {"export_id": str(export.id)}
-            uow.enqueue(messages.TaskMessage(messages.EXPORT, payload, task_id=export.id))
+            uow.enqueue(messages.export(export.id))
         uow.commit()
     # Lifecycle changes asked for over the API whose message never reached a worker.
     requests_resent = requests.resend_unclaimed(
@@ -72,10 +71,5 @@ def _resume_deletions(
         job.updated_at = now
         resumed.append(job)
     for job in resumed:
-        payload = {
-            "client_file_id": str(job.client_file_id),
-            "actor_id": str(job.actor_id),
-            "job_id": str(job.id),
-        }
-        uow.enqueue(messages.TaskMessage(messages.DELETE, payload))
+        uow.enqueue(commands.resume_deletion(job))
     return len(resumed)

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
-from app.api.main import create_app
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
 from app.persistence import auth  # noqa: F401  (the API tables)
 from app.persistence.models import Base, Document
 from app.services import admin, tokens
+from app.web import create_app
 from tests.api.fakes import FakeDispatcher, FakeWorker
 from tests.support.consent import invite_and_accept
 

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.bootstrap import Runtime
+from app.web import create_app
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 

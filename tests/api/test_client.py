@@ -13,7 +13,6 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.api.schemas import DocumentOut, UploadOut
 from app.bootstrap import Runtime
 from app.client import (
@@ -30,6 +29,7 @@ from app.client import (
     WaitTimedOut,
 )
 from app.client import sync as sync_client
+from app.web import create_app
 from tests.api.client_support import Flaky, Pipeline
 from tests.api.conftest import World, document_count, text_bytes
 from tests.api.fakes import FakeDispatcher

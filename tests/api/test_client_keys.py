@@ -8,11 +8,11 @@ import asyncio
 import httpx
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.bootstrap import Runtime
 from app.client import AsyncDossier, Dossier
 from app.persistence.consent import AttachRequestRow
 from app.persistence.exports import ExportBundle
+from app.web import create_app
 from tests.api.client_support import Flaky
 from tests.api.conftest import EMAILS, World
 from tests.api.fakes import FakeWorker

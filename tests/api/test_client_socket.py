@@ -7,9 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 
-from app.api.main import create_app
 from app.bootstrap import Runtime
 from app.client import AsyncDossier, Dossier, RetryPolicy
+from app.web import create_app
 from tests.api.client_support import Chaos, served
 from tests.api.conftest import World, document_count, text_bytes
 from tests.api.fakes import FakeDispatcher

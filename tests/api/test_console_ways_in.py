@@ -17,7 +17,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from app.api.main import create_app
 from app.api.ratelimit import RedisLimiter
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
@@ -26,6 +25,7 @@ from app.persistence.mail import OutboxMail
 from app.persistence.models import Base
 from app.persistence.sign_in_links import SignInLink
 from app.services import admin, invitations, staff, tokens
+from app.web import create_app
 from tests.api.conftest import World
 from tests.api.console_support import Browser, browser, csrf_of
 from tests.api.fakes import FakeDispatcher, FakeWorker

@@ -122,7 +122,7 @@ def test_keys_belong_to_the_token_that_sent_them(
 def test_an_upload_that_filled_the_quota_is_answered_again_not_refused(
     settings: Settings, dispatcher: FakeDispatcher, world: World, runtime: Runtime
 ) -> None:
-    from app.api.main import create_app
+    from app.web import create_app
 
     runtime.settings = settings.model_copy(update={"upload_quota_documents": 1})
     with TestClient(create_app(runtime, broker_check=lambda: None)) as quota_client:

@@ -7,10 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from limits.storage import MemoryStorage
 
-from app.api.main import create_app
 from app.api.ratelimit import PracticeUploads
 from app.bootstrap import Runtime
 from app.config import Settings
+from app.web import create_app
 from tests.api.conftest import Broker, World, text_bytes, upload
 
 

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
-from app.api.main import create_app
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
 from app.persistence.auth import ApiToken
 from app.services import tokens
+from app.web import create_app
 from tests.api.conftest import World
 from tests.api.fakes import FakeDispatcher
 from tests.api.staffing import People, add_people

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.api.ratelimit import MESSAGES, PracticeUploads, RedisLimiter, TooManyRequests
 from app.bootstrap import Runtime
+from app.web import create_app
 from tests.api.conftest import World, text_bytes
 from tests.support.services import REDIS_URL, check_redis, scratch_key_prefix
 

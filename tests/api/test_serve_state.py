@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from app.cli.serve import use_state
+from app.cli.serve import address_mail_links, use_state
 from app.config import get_settings
 from app.demo.main import demo_environment
 
@@ -46,3 +46,17 @@ def test_a_kept_state_is_served_with_its_own_settings(
     assert settings.storage_dir == tmp_path.resolve() / "blobs"
     assert settings.embedded_dir == tmp_path.resolve() / "embedded"
     assert demo_environment(tmp_path.resolve())["DOSSIER_BROKER_URL"] == "embedded"
+
+
+def test_mailed_links_lead_to_the_port_served(restored_environment: None) -> None:
+    os.environ.pop("DOSSIER_PUBLIC_URL", None)
+    get_settings.cache_clear()
+    address_mail_links("0.0.0.0", 8123)
+    assert get_settings().public_url == "http://127.0.0.1:8123"
+
+
+def test_a_public_url_set_by_the_operator_is_kept(restored_environment: None) -> None:
+    os.environ["DOSSIER_PUBLIC_URL"] = "https://dossier.example.org"
+    get_settings.cache_clear()
+    address_mail_links("127.0.0.1", 8123)
+    assert get_settings().public_url == "https://dossier.example.org"

@@ -16,13 +16,13 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.persistence.auth import LifecycleRequest
 from app.persistence.consent import InvitationRow
 from app.persistence.exports import ExportBundle
 from app.persistence.mail import OutboxMail
 from app.persistence.models import Document
 from app.services import idempotency, tokens
+from app.web import create_app
 from tests.integration.conftest import Practice, Stack
 
 KEY = {"Idempotency-Key": "producer-42"}

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.domain.model import Actor, DocumentStatus, FileStatus, Role
 from app.errors import ActionRefused, NotFound
 from app.persistence.models import ClientFile, Document
 from app.services import admin, documents, tokens
+from app.web import create_app
 from tests.integration.conftest import Practice, Stack, new_practice
 from tests.support.consent import invite_and_accept
 

@@ -15,9 +15,9 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.domain.model import DocumentStatus
 from app.services import messages, tokens
+from app.web import create_app
 from tests.integration.conftest import Practice, Stack
 from tests.support import services
 from worker.depths import queue_depths

@@ -14,11 +14,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from app.api.main import create_app
 from app.domain.model import Action
 from app.persistence.models import ClientFile, Document, LifecycleEvent
 from app.services import admin, lifecycle, messages, tokens
 from app.services import documents as uploads
+from app.web import create_app
 from tests.integration.conftest import Practice, Stack
 from tests.support.consent import invite_and_accept
 

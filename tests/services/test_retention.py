@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.domain.model import Action, DocumentStatus, FileStatus, LifecyclePolicy
+from app.domain.retries import Which
 from app.errors import ActionRefused, InvalidInput, NotFound
 from app.persistence.models import Document
 from app.persistence.schedules import ScheduledActions
@@ -27,6 +28,7 @@ from app.services import (
     lifecycle,
     messages,
     queries,
+    retries,
     schedules,
 )
 from app.storage import LocalBlobStore
@@ -249,6 +251,35 @@ class TestGracePeriod:
         assert timed.blobs.count_prefix(str(timed.file_id)) == 1
         listed = queries.list_files(timed.uow, timed.actor(), FileStatus.DELETING)
         assert [view.id for view in listed] == [timed.file_id]
+
+    def test_reads_find_nothing_while_changes_reach_the_file_to_refuse_it(
+        self, timed: Office
+    ) -> None:
+        waiting = timed.upload()
+        delete(timed)
+        actor = timed.actor()
+
+        with pytest.raises(NotFound) as document:
+            queries.get_document(timed.uow, actor, waiting)
+        with pytest.raises(NotFound):
+            holds.show(timed.uow, client_file_id=timed.file_id, actor=actor)
+        change = timed.change(Action.DEACTIVATE)
+        with pytest.raises(ActionRefused) as resend:
+            retries.resend(
+                timed.uow,
+                job_id=uuid.uuid4(),
+                actor_id=timed.staff_id,
+                client_file_id=timed.file_id,
+                which=Which.SKIPPED,
+            )
+        with pytest.raises(ActionRefused) as retry:
+            retries.retry(
+                timed.uow, job_id=uuid.uuid4(), actor_id=timed.staff_id, document_id=waiting
+            )
+
+        assert document.value.message == "No such document."
+        assert (change.status, change.reason) == ("refused", "file_being_deleted")
+        assert resend.value.reason == retry.value.reason == "file_being_deleted"
 
     def test_running_the_deletion_again_during_the_grace_period_removes_nothing(
         self, timed: Office, clock: Clock

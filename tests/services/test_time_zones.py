@@ -18,7 +18,7 @@ from app.errors import InvalidInput
 from app.persistence.models import ClientFile
 from app.persistence.repair import repair_instants
 from app.persistence.uow import UnitOfWork
-from app.services import admin, deletion, due_actions, grace, holds, schedules
+from app.services import admin, deletion, due_actions, holds, schedules
 from app.storage import LocalBlobStore
 from tests.services.conftest import FakeDispatcher, Office
 from tests.support.services import check_postgres, scratch_database
@@ -135,10 +135,10 @@ def test_the_purge_starts_at_the_end_of_the_grace_period_given_in_any_offset(
     )
     ends = NOW + GRACE
 
-    early = grace.start_due_purges(
+    early = due_actions.start_due_purges(
         office.uow, now=(ends - timedelta(seconds=1)).astimezone(PLUS_FIVE)
     )
-    due = grace.start_due_purges(office.uow, now=ends.astimezone(MINUS_EIGHT))
+    due = due_actions.start_due_purges(office.uow, now=ends.astimezone(MINUS_EIGHT))
 
     assert (early, due) == (0, 1)
 

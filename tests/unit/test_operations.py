@@ -129,7 +129,7 @@ import sys
 # As if the 'otel' extra were not installed (FastAPI brings the API package alone).
 for package in ("opentelemetry.sdk", "opentelemetry.instrumentation", "opentelemetry.exporter"):
     sys.modules[package] = None
-import app.api.main, worker  # Dossier imports without it
+import app.web, worker  # Dossier imports without it
 from app import tracing
 from app.config import Settings
 assert tracing.start(Settings(), "probe") is False
@@ -169,7 +169,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from app import tracing
-from app.api.main import create_app
+from app.web import create_app
 from app.bootstrap import build_runtime
 from app.config import Settings
 from tests.api.fakes import FakeDispatcher

@@ -13,8 +13,8 @@ from app.domain import reasons
 from app.errors import ExtractionTimedOut, UnreadableDocument
 from app.extraction import Engine, ExtractionResult
 from app.services import documents, extraction, messages, pending
+from app.services.payloads import DocumentPayload, GatePendingPayload, parse
 from worker import app
-from worker.payloads import DocumentPayload, GatePendingPayload, parse
 from worker.runtime import runtime, take_up_gate_nudge
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

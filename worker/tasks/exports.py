@@ -8,8 +8,8 @@ from typing import Any
 from app.config import get_settings
 from app.persistence.models import utcnow
 from app.services import export_cleanup, exports, messages
+from app.services.payloads import ExportPayload, SweepPayload, parse
 from worker import app
-from worker.payloads import ExportPayload, SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

@@ -10,8 +10,8 @@ from celery.exceptions import Reject
 from app.errors import ActionRefused
 from app.persistence.models import utcnow
 from app.services import idempotency, ingest, messages
+from app.services.payloads import IngestPayload, SweepPayload, parse
 from worker import app
-from worker.payloads import IngestPayload, SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, log, rejecting_bad_input
 

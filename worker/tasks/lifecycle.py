@@ -11,8 +11,8 @@ from typing import Any
 from app.config import get_settings
 from app.services import commands, messages
 from app.services.commands import Command, Deactivate, Delete, Detach, Reactivate
+from app.services.payloads import JobPayload, parse
 from worker import app
-from worker.payloads import JobPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

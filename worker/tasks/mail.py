@@ -6,8 +6,8 @@ import dataclasses
 from typing import Any
 
 from app.services import messages, smtp
+from app.services.payloads import SweepPayload, parse
 from worker import app
-from worker.payloads import SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 from app.services import messages, sweeper
+from app.services.payloads import SweepPayload, parse
 from worker import app
-from worker.payloads import SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

@@ -14,8 +14,8 @@ from app.errors import ActionRefused
 from app.persistence.uow import UnitOfWork
 from app.services import lifecycle, messages, retries
 from app.services.lifecycle import JobResult
+from app.services.payloads import ResendPayload, RetryPayload, parse
 from worker import app
-from worker.payloads import ResendPayload, RetryPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

@@ -12,8 +12,8 @@ from typing import Any
 from app.config import get_settings
 from app.domain.model import Action
 from app.services import due_actions, messages, schedules, webhooks
+from app.services.payloads import SchedulePayload, SweepPayload, parse
 from worker import app
-from worker.payloads import SchedulePayload, SweepPayload, parse
 from worker.runtime import runtime
 from worker.tasks.base import RETRY_OPTIONS, BoundTask, rejecting_bad_input
 

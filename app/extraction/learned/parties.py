@@ -78,6 +78,7 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
     "s:address", "s:postcode", "s:label_word", "s:software", "s:from", "s:whole_row",
     "s:pick", "s:pick_only", "s:payer", "s:order", "s:first",
     *(f"s:{context}:{group}" for context in _CONTEXTS for group in GROUPS),
+    "s:payer_in_name",
 )  # fmt: skip
 
 
@@ -198,7 +199,14 @@ def _features(
     for context, text in (("row", before), ("above", above)):
         for group in groups_in(text):
             features[f"s:{context}:{group}"] = 1.0
+    features |= _payer_in_name(folded)
     return features
+
+
+def _payer_in_name(folded: str) -> dict[str, float]:
+    """A name that starts with a payer's label (*Ricevuto da: Energia Testa SA*, as the
+    rules may take a whole line) names the payer, whatever words stand before it."""
+    return {"s:payer_in_name": 1.0} if _PAYER.match(folded) else {}
 
 
 def _is_buyer_heading(row: Row) -> bool:

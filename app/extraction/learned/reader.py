@@ -28,6 +28,7 @@ from app.extraction.learned.candidates import (
     amount_candidates,
     date_candidates,
 )
+from app.extraction.learned.derived import date_evidence, with_derived
 from app.extraction.learned.model import FieldModel, Model, load_model
 from app.extraction.learned.numbers import NUMBER_FEATURES, number_candidates
 from app.extraction.learned.parties import SUPPLIER_FEATURES, supplier_candidates
@@ -94,8 +95,10 @@ def prepare(pages: Sequence[Page]) -> Prepared:
     amounts = amount_candidates(
         _with_rows(document, unsigned(rows)) if document.credit else document
     )
+    amounts = with_derived(document, amounts, rules["total"])
     _mark_rule_picks(amounts, rules, ("total", "tax"))
     dates = date_candidates(document, _month_first(rows, rules["currency"]))
+    date_evidence(dates)
     _mark_rule_picks(dates, rules, ("date",))
     suppliers = supplier_candidates(document, rules["supplier"], names)
     numbers = number_candidates(document, rules["invoice_number"])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from app.extraction.layout import page_from_text
 from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
 from app.extraction.learned.lexicon import groups_in
 from app.extraction.learned.reader import prepare
 
@@ -94,7 +95,7 @@ def test_every_feature_a_candidate_carries_has_a_name_in_the_model_order() -> No
         "Gesamtbetrag 119,00 EUR\nFällig am 15.02.2025"
     )
     prepared = prepare([page_from_text(text)])
-    names = set(feature_names())
+    names = set(feature_names()) | set(DERIVED_FEATURES) | set(DATE_FEATURES)
 
     for candidate in [*prepared.amounts, *prepared.dates]:
         assert set(candidate.features) <= names

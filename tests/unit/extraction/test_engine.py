@@ -187,22 +187,22 @@ def test_an_upright_photo_is_read_once(
 ) -> None:
     readings = []
 
-    def counted(image: Image.Image, *, use_cls: bool = True) -> object:
-        readings.append(use_cls)
-        return run(image, use_cls=use_cls)
+    def counted(image: Image.Image) -> object:
+        readings.append(image.size)
+        return run(image)
 
     run = ocr._run
     monkeypatch.setattr(ocr, "_run", counted)
     result = engine.extract(encoded(receipt_image(RECEIPT_LINES), "JPEG"), JPEG)
     assert result.fields["total"] == "11.54"
-    assert readings == [True]
+    assert len(readings) == 1
 
 
 def test_an_upright_photo_taken_for_upside_down_is_kept_as_read(
     engine: InvoiceEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a classifier verdict that calls every page upside down
-    monkeypatch.setattr(ocr, "_UPSIDE_DOWN_SHARE", 0.0)
+    # GIVEN a bar so high that every first reading looks like a page upside down
+    monkeypatch.setattr(ocr, "_UPRIGHT_SCORE", 1.01)
     # WHEN an upright photo is read: turned round, it reads upside down and scores low
     result = engine.extract(encoded(receipt_image(RECEIPT_LINES), "JPEG"), JPEG)
     # THEN the first reading stands

@@ -51,19 +51,26 @@ def test_the_detector_searches_a_bounded_picture_and_configure_builds_a_new_read
     from app.extraction import ocr
 
     built: list[dict[str, Any]] = []
+    options: list[dict[str, Any]] = []
 
     class FakeReader:
-        def __init__(self, params: dict[str, Any]) -> None:
+        def __init__(self, params: dict[str, Any], **own: Any) -> None:
             built.append(params)
+            options.append(own)
 
     monkeypatch.setattr(ocr, "_reader_class", lambda: FakeReader)
     monkeypatch.setattr(ocr, "SETTINGS", dict(ocr.SETTINGS))
+    monkeypatch.setattr(ocr, "_OWN", {})
     monkeypatch.setattr(ocr, "_engines", {})
     ocr._engine()
     ocr._engine()
     assert len(built) == 1  # one reader per process
     assert (built[0]["Det.limit_type"], built[0]["Det.limit_side_len"]) == ("max", 1280)
-    ocr.configure(**{"Det.limit_side_len": 960})
+    assert options[0]["probe_area"] == 250_000
+    assert options[0]["int8_dir"] is not None
+    ocr.configure(**{"Det.limit_side_len": 960, "Dossier.int8": False})
     ocr._engine()
     assert len(built) == 2
     assert built[1]["Det.limit_side_len"] == 960
+    assert "Dossier.int8" not in built[1]  # Dossier's own settings are not RapidOCR's
+    assert options[1]["int8_dir"] is None

@@ -1,4 +1,7 @@
-"""Task payloads, validated at the edge. Unknown fields are refused, not ignored."""
+"""Task payloads: the services build their messages from these models, and the worker
+validates each message it receives as the same model at its edge (unknown fields are
+refused, not ignored). A lifecycle change's payload is its command
+(`app/services/commands.py`) and the `JobPayload` beside it."""
 
 from __future__ import annotations
 
@@ -12,6 +15,10 @@ from app.errors import InvalidInput
 
 class Payload(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def body(self) -> dict[str, Any]:
+        """The message's keyword arguments, as JSON."""
+        return self.model_dump(mode="json")
 
 
 class DocumentPayload(Payload):

@@ -1,4 +1,4 @@
-"""The web process: `uvicorn app.api.main:web_app --factory`."""
+"""The web process: `uvicorn app.web:web_app --factory` (the API and the console it mounts)."""
 
 from __future__ import annotations
 
