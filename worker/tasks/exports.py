@@ -6,7 +6,6 @@ import dataclasses
 from typing import Any
 
 from app.config import get_settings
-from app.persistence.models import utcnow
 from app.services import export_cleanup, exports, messages
 from app.services.payloads import ExportPayload, SweepPayload, parse
 from worker import app
@@ -34,4 +33,5 @@ def build(task: BoundTask, **payload: Any) -> dict[str, Any]:
 def expire(task: BoundTask, **payload: Any) -> dict[str, Any]:
     parse(SweepPayload, payload)
     wiring = runtime()
-    return {"expired": export_cleanup.expire(wiring.uow(), wiring.blobs, now=utcnow())}
+    uow = wiring.uow()
+    return {"expired": export_cleanup.expire(uow, wiring.blobs, now=uow.clock())}

@@ -36,7 +36,8 @@ def ingest_document(task: BoundTask, **payload: Any) -> dict[str, Any]:
 @rejecting_bad_input(messages.EXPIRE_IDEMPOTENCY_KEYS)
 def expire_idempotency_keys(task: BoundTask, **payload: Any) -> dict[str, int]:
     parse(SweepPayload, payload)
-    return {"expired": idempotency.expire(runtime().uow(), now=utcnow())}
+    uow = runtime().uow()
+    return {"expired": idempotency.expire(uow, now=uow.clock())}
 
 
 @app.task(name=messages.CLEAN_INCOMING, **RETRY_OPTIONS)
@@ -45,4 +46,5 @@ def clean_incoming(task: BoundTask, **payload: Any) -> dict[str, int]:
     parse(SweepPayload, payload)
     wiring = runtime()
     age = timedelta(hours=wiring.settings.ingest_incoming_max_age_hours)
+    # Against the blobs' modification times, which the wall clock writes.
     return {"removed": ingest.clean_incoming(wiring.blobs, older_than=utcnow() - age)}
