@@ -206,6 +206,12 @@ _CONSOLE = {
     "Attach to a practice": "Rattacher à un cabinet",
     "Back to the list": "Retour à la liste",
     "Being deleted": "En cours de suppression",
+    "Waiting for the grace period": "En attente de la fin du délai de grâce",
+    "The client file is hidden and will be removed after {when}; until then the deletion "
+    "can be cancelled from the list of files being deleted.": (
+        "Le dossier client est masqué et sera effacé après le {when} ; d'ici là, la "
+        "suppression peut être annulée depuis la liste des dossiers en cours de suppression."
+    ),
     "Being extracted": "En cours d'extraction",
     "Being prepared": "En préparation",
     "Billing": "Facturation",

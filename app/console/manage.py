@@ -34,6 +34,11 @@ CLIENT_MENU = (Action.SUBSCRIBE, Action.ATTACH, Action.INVITE_CLIENT_USER)
 # Run by a worker, followed on the job's page; the others are quick and run at once.
 BY_WORKER = frozenset({Action.DETACH, Action.DEACTIVATE, Action.DELETE, Action.REACTIVATE})
 FINISHED = frozenset({"done", "refused", "failed", "cancelled"})
+GRACE = "Waiting for the grace period"
+GRACE_MESSAGE = (
+    "The client file is hidden and will be removed after {when}; until then the deletion "
+    "can be cancelled from the list of files being deleted."
+)
 
 
 def _menu(current: Page, client_file_id: uuid.UUID) -> tuple[FileView, list[dict[str, Any]]]:
@@ -159,14 +164,19 @@ def job_status(job_id: uuid.UUID, current: Viewer) -> JSONResponse:
 
 def _job(current: Page, job: JobView) -> dict[str, Any]:
     t = current.t
+    # A deletion in its grace period stays running until the purge: nothing to wait for
+    # on this page, which says when it will be and where it can be cancelled.
+    waiting = job.purge_after is not None
     return {
         "id": str(job.id),
         "action": job.action,
         "action_label": t(wording.ACTION_LABELS.get(job.action, job.action)),
         "status": job.status,
-        "status_label": t(wording.JOB_STATUS.get(job.status, job.status)),
-        "finished": job.status in FINISHED,
-        "message": t.sentence(job.reason, job.message),
+        "status_label": t(GRACE if waiting else wording.JOB_STATUS.get(job.status, job.status)),
+        "finished": job.status in FINISHED or waiting,
+        "message": t(GRACE_MESSAGE).format(when=t.moment(job.purge_after))
+        if waiting
+        else t.sentence(job.reason, job.message),
         "counts": wording.done(t, job.counts),
         "requested_at": t.moment(job.created_at),
     }

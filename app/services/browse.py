@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.domain.model import Actor, JobStatus
+from app.domain.model import Action, Actor, JobStatus
 from app.errors import NotFound
 from app.persistence.auth import LifecycleRequest
 from app.persistence.models import Document, LifecycleJob
 from app.persistence.uow import UnitOfWork
 from app.services.access import sees, visible_file
-from app.services.lifecycle import REFUSED
+from app.services.lifecycle import REFUSED, RUNNING
 from app.services.queries import DocumentView
 from app.services.requests import runnable
 
@@ -48,6 +48,8 @@ class JobView:
     created_at: datetime
     finished_at: datetime | None
     counts: dict[str, Any] = field(default_factory=dict)
+    # A deletion waiting out its grace period: when the purge starts (else None).
+    purge_after: datetime | None = None
 
 
 def document_page(
@@ -119,7 +121,16 @@ def _job_view(
         request.created_at if request else row.created_at,
         row.finished_at,
         dict(row.counts),
+        _purge_after(uow, row),
     )
+
+
+def _purge_after(uow: UnitOfWork, row: LifecycleJob) -> datetime | None:
+    if row.action != Action.DELETE or row.status != RUNNING:
+        return None
+    client_file = uow.files.get(row.client_file_id)
+    purge_after = client_file.purge_after if client_file is not None else None
+    return purge_after if purge_after is not None and purge_after > uow.clock() else None
 
 
 def job_page(

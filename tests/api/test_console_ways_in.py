@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.api.ratelimit import RedisLimiter
 from app.bootstrap import Runtime, build_runtime
 from app.config import Settings
 from app.domain.model import FileStatus
 from app.persistence.mail import OutboxMail
-from app.persistence.models import Base
+from app.persistence.models import Base, LifecycleJob
 from app.persistence.sign_in_links import SignInLink
 from app.services import admin, invitations, staff, tokens
 from app.web import create_app
@@ -308,6 +308,15 @@ def test_a_deletion_is_cancelled_from_the_list_of_files_being_deleted(
         assert visitor.sign_in(tokens.issue(runtime.uow(), ann).secret) == 303
         visitor.post(f"/console/files/{florist}/manage/delete", {"confirm_name": "Florist"})
         FakeWorker(runtime, dispatcher).drain()
+        # The deletion's job waits out the grace period: its page stops waiting and says
+        # until when, and where to cancel.
+        (job_id,) = job_ids(runtime, florist)
+        followed = visitor.client.get(f"/console/jobs/{job_id}/status").json()
+        assert followed["status"] == "running"
+        assert followed["finished"] is True
+        assert followed["status_label"] == "Waiting for the grace period"
+        assert "list of files being deleted" in followed["message"]
+        assert "UTC" in followed["message"]
         listed = visitor.open("/console/clients?status=deleting")
         assert f'action="/console/files/{florist}/cancel-deletion"' in listed
         assert "<time datetime=" in listed  # when its purge starts
@@ -322,6 +331,14 @@ def test_a_deletion_is_cancelled_from_the_list_of_files_being_deleted(
         assert visitor.client.get(f"/console/files/{florist}").status_code == 200
         assert visitor.post(f"/console/files/{florist}/cancel-deletion") == 409
     assert status_of(runtime, florist) is FileStatus.ACTIVE
+
+
+def job_ids(runtime: Runtime, file_id: uuid.UUID) -> list[uuid.UUID]:
+    with runtime.uow() as uow:
+        found = uow.session.scalars(
+            select(LifecycleJob.id).where(LifecycleJob.client_file_id == file_id)
+        )
+        return list(found)
 
 
 def status_of(runtime: Runtime, file_id: uuid.UUID) -> FileStatus | None:
