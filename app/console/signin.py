@@ -8,6 +8,7 @@ does not spend it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from app.console import sessions
 from app.console.i18n import LANGUAGES, Translator
 from app.console.web import PREFIX, AnyPage, FormPage, Page
 from app.domain.notices import Letter
+from app.persistence.uow import UnitOfWork
 from app.services import sign_in_links, timeline, tokens
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -71,13 +73,7 @@ async def sign_in(
     token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    ctx, keys = current.ctx, _keys(current)
-    ctx.limiter.refuse_if_blocked("failed_auth", keys)
-    signed_in = await run_in_threadpool(tokens.sign_in, ctx.uow(), token.strip())
-    if signed_in is None:
-        ctx.limiter.hit("failed_auth", keys)
-        return _sign_in_page(current, _safe_next(next), 401, failed=True)
-    return open_session(current, signed_in, _safe_next(next))
+    return await _signed_in(current, tokens.sign_in, token, next, failed=True)
 
 
 @router.post("/sign-in/email")
@@ -138,12 +134,24 @@ async def use_link(
     token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    return await _signed_in(current, sign_in_links.use, token, next, link_failed=True)
+
+
+async def _signed_in(
+    current: FormPage,
+    check: Callable[[UnitOfWork, str], tokens.SignIn | None],
+    secret: str,
+    next: str,
+    **failure: bool,
+) -> Response:
+    """A session for whoever `check` accepts `secret` from; a failure counts toward the
+    failed sign-ins' block and shows the sign-in page with `failure`'s message."""
     ctx, keys = current.ctx, _keys(current)
     ctx.limiter.refuse_if_blocked("failed_auth", keys)
-    signed_in = await run_in_threadpool(sign_in_links.use, ctx.uow(), token.strip())
+    signed_in = await run_in_threadpool(check, ctx.uow(), secret.strip())
     if signed_in is None:
         ctx.limiter.hit("failed_auth", keys)
-        return _sign_in_page(current, _safe_next(next), 401, link_failed=True)
+        return _sign_in_page(current, _safe_next(next), 401, **failure)
     return open_session(current, signed_in, _safe_next(next))
 
 
