@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "Rec.rec_batch_num": 6,
     "Dossier.int8": True,
     "Dossier.probe_area": 250_000,
-    "Dossier.probe_text_px": 12.0,
+    "Dossier.probe_text_px": 15.0,
     "Dossier.use_cls": False,
     "Dossier.spin": False,
 }
@@ -68,6 +68,8 @@ SETTINGS: list[tuple[str, dict[str, Any]]] = [
     ("  recogniser batches of 12", {"Rec.rec_batch_num": 12}),
     ("  threads spin while they wait (ORT's default)", {"Dossier.spin": True}),
     ("before, threads spinning", {**SHIPPED, "Dossier.use_cls": True, "Dossier.spin": True}),
+    ("  lines >= 12 px in the small search", {"Dossier.probe_text_px": 12.0}),
+    ("  the same, threads spinning", {"Dossier.probe_text_px": 12.0, "Dossier.spin": True}),
 ]  # fmt: skip
 Photo = tuple[str, bytes, dict[str, Any]]
 

@@ -66,8 +66,12 @@ SETTINGS: dict[str, Any] = {
 # `_session_options`).
 _OWN: dict[str, Any] = {}
 # Lines at least this tall in the detector's small search are found there as well as at
-# full size (measured with benchmarks/ocr_settings.py).
-_PROBE_TEXT_PX = 12.0
+# full size (measured with benchmarks/ocr_settings.py). At 250,000 px the lines of the
+# training photos measure (median) 16.7 to 21 px on receipts and 10 to 13.2 px on A4
+# invoices, whose small print the small search loses (a supplier, invoice numbers:
+# docs/extraction.md, "What the OCR settings cost in accuracy"); 15 px sends the A4
+# photos to the full search and keeps the receipts' small one.
+_PROBE_TEXT_PX = 15.0
 
 _THREADS = "EngineConfig.onnxruntime.intra_op_num_threads"
 
