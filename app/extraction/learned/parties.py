@@ -78,8 +78,11 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
     "s:address", "s:postcode", "s:label_word", "s:software", "s:from", "s:whole_row",
     "s:pick", "s:pick_only", "s:payer", "s:order", "s:first",
     *(f"s:{context}:{group}" for context in _CONTEXTS for group in GROUPS),
-    "s:payer_in_name",
+    "s:payer_in_name", "s:id_below", "s:address_below",
 )  # fmt: skip
+# A letterhead's block: the name over its address and its VAT id, IBAN or registry, within
+# this many rows below it.
+_BLOCK_ROWS = 4
 
 
 def supplier_candidates(
@@ -141,9 +144,19 @@ class _Evidence:
         self.mentions = search.mentions
         self.domains = search.domains
         self.footer: set[str] = set()
+        self.id_rows: set[int] = set()  # rows with a VAT id, IBAN, registry or phone
         for row in rows:
             if "id" in groups_in(row.folded) or _LEGAL_CONTEXT.search(row.folded):
                 self.footer.update(_WORD.findall(row.folded))
+                self.id_rows.add(row.index)
+
+    def below(self, row: Row) -> tuple[bool, bool]:
+        """Whether an id row, and an address, stand within `_BLOCK_ROWS` rows under `row`
+        on its page (a letterhead block, or a customer's block when only the address)."""
+        under = [r for r in self.rows[row.index + 1 : row.index + 1 + _BLOCK_ROWS]
+                 if r.line.page == row.line.page]  # fmt: skip
+        ids = any(r.index in self.id_rows for r in under)
+        return ids, any(_ADDRESS.search(r.folded) or _POSTCODE.search(r.folded) for r in under)
 
     def buyer_near(self, row: Row) -> bool:
         """A buyer heading within six rows above, wherever its column (each row is
@@ -200,6 +213,9 @@ def _features(
         for group in groups_in(text):
             features[f"s:{context}:{group}"] = 1.0
     features |= _payer_in_name(folded)
+    id_below, address_below = evidence.below(row)
+    features["s:id_below"] = float(id_below)
+    features["s:address_below"] = float(address_below)
     return features
 
 
