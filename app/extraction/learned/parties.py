@@ -78,10 +78,11 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
     "s:address", "s:postcode", "s:label_word", "s:software", "s:from", "s:whole_row",
     "s:pick", "s:pick_only", "s:payer", "s:order", "s:first",
     *(f"s:{context}:{group}" for context in _CONTEXTS for group in GROUPS),
-    "s:payer_in_name", "s:id_below", "s:address_below",
+    "s:payer_in_name", "s:id_below",
 )  # fmt: skip
-# A letterhead's block: the name over its address and its VAT id, IBAN or registry, within
-# this many rows below it.
+# A letterhead's block: the name over its VAT id, IBAN or registry, within this many rows
+# below it. (An address below a name is no feature: the customer's block has one too, and
+# trained on letterheads it took a customer printed first for the seller.)
 _BLOCK_ROWS = 4
 
 
@@ -150,13 +151,11 @@ class _Evidence:
                 self.footer.update(_WORD.findall(row.folded))
                 self.id_rows.add(row.index)
 
-    def below(self, row: Row) -> tuple[bool, bool]:
-        """Whether an id row, and an address, stand within `_BLOCK_ROWS` rows under `row`
-        on its page (a letterhead block, or a customer's block when only the address)."""
-        under = [r for r in self.rows[row.index + 1 : row.index + 1 + _BLOCK_ROWS]
-                 if r.line.page == row.line.page]  # fmt: skip
-        ids = any(r.index in self.id_rows for r in under)
-        return ids, any(_ADDRESS.search(r.folded) or _POSTCODE.search(r.folded) for r in under)
+    def id_below(self, row: Row) -> bool:
+        """Whether a row with an id stands within `_BLOCK_ROWS` rows under `row`, on its
+        page (a letterhead block: name, address, VAT id)."""
+        under = self.rows[row.index + 1 : row.index + 1 + _BLOCK_ROWS]
+        return any(r.index in self.id_rows and r.line.page == row.line.page for r in under)
 
     def buyer_near(self, row: Row) -> bool:
         """A buyer heading within six rows above, wherever its column (each row is
@@ -213,9 +212,7 @@ def _features(
         for group in groups_in(text):
             features[f"s:{context}:{group}"] = 1.0
     features |= _payer_in_name(folded)
-    id_below, address_below = evidence.below(row)
-    features["s:id_below"] = float(id_below)
-    features["s:address_below"] = float(address_below)
+    features["s:id_below"] = float(evidence.id_below(row))
     return features
 
 
