@@ -41,7 +41,7 @@ _GROUPS: dict[str, str] = {
     r"|factuurdatum|datum factuur|fecha de (?:la )?factura|fecha de emision|fecha factura"
     r"|data (?:della )?fattura|data di emissione|data documento|document date"
     r"|emise? le|issued on|bill date|billing date|date of invoice|invoice dated|erstellt am"
-    r"|datum der rechnung|fatturata il",
+    r"|datum der rechnung|fatturata il|fecha (?:de )?expedicion",
     "due_date": r"due|echeance|payable|a regler|avant le|fallig\w*|zahlbar|zahlungsziel"
     r"|vervaldatum|vervaldag|betalen voor|uiterlijk|vencimiento|vence|scadenza|entro il"
     r"|pagar antes|direct debit|collect\w*|preleve\w*|prelevement|eingezogen|abgebucht"
@@ -50,9 +50,9 @@ _GROUPS: dict[str, str] = {
     r"|commande|bestell\w*|auftrag\w*|bestel\w*|pedido|ordine|period\w*|zeitraum|leistung\w*"
     r"|service|prestation|du .* au|from|to|bis|tot|al|hasta|print\w*|druck\w*|birth"
     r"|valid\w*|gultig|geldig|expir\w*|book\w*|reserv\w*|gebucht|buchung\w*|travel\w*"
-    r"|reise\w*|\w*fahrt|depart\w*|voyage|outbound|aller|flight|flug\w*|ablese\w*"
+    r"|reise\w*|\w*fahrt|departure|voyage|outbound|aller|flight|flug\w*|ablese\w*"
     r"|abgelesen|releve|relev\w*|reading|read on|dispatch\w*|shipped|versand\w*|versandt"
-    r"|expedi\w*|imprime\w*|edite\w*|gedruckt|\w*zeitraum|ab|a partir d\w*|viaggio"
+    r"|expedie\w*|expedition|imprime\w*|edite\w*|gedruckt|\w*zeitraum|ab|a partir d\w*|viaggio"
     r"|partenza|stampat\w*",
     # Words that say "a date" without saying which: beside a delivery or booking word
     # they name another date, alone they often name the issue date.

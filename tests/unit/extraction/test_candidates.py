@@ -43,6 +43,8 @@ def test_label_words_are_known_in_six_languages() -> None:
         "vorschuss erhalten am": "prepaid",
         "valeur marchandise": "net",
         "zu zahlender betrag": "due",
+        "date d'expedition": "other_date",
+        "fecha expedicion": "issue_date",  # Spanish: the issue date, not a dispatch
     }
     for words, group in other_producers.items():
         assert group in groups_in(words), words
