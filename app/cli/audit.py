@@ -23,7 +23,7 @@ def audit(
     ] = None,
     since: Annotated[datetime | None, typer.Option(help="From this time on.")] = None,
     until: Annotated[datetime | None, typer.Option(help="Before this time.")] = None,
-    limit: Annotated[int, typer.Option(help="Events per page.")] = 100,
+    limit: Annotated[int, typer.Option(help="Events per page.", min=1)] = 100,
     cursor: Annotated[str | None, typer.Option(help="Continue after this page.")] = None,
 ) -> None:
     """The audit trail, oldest first: time, file, action, actor, from -> to, counts. Ends

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from app.bootstrap import Runtime
 from app.cli import cli
+from app.persistence.exports import ExportBundle
 from tests.api.conftest import World
 from tests.api.test_cli import same_database  # noqa: F401  (the commands use our database)
 
@@ -142,3 +145,33 @@ def test_db_repair_reports_what_it_changed(runtime: Runtime, world: World) -> No
 
     assert result.exit_code == 0, result.output
     assert "client_files.hold_until: 3 row(s) brought within bounds" in result.output
+
+
+def test_an_export_to_a_missing_directory_is_one_line_and_makes_no_export(
+    runtime: Runtime, world: World, tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-directory" / "bundle.zip"
+
+    result = runner.invoke(cli, ["export", str(world.own), "--as", STAFF, "--out", str(out)])
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "no-such-directory" in result.output
+    with runtime.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ExportBundle)) == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "--as", STAFF, "--limit", "0"],
+        ["outbox", "--limit", "-1"],
+        ["webhooks", "log", "--limit", "0"],
+    ],
+)
+def test_a_limit_below_one_is_refused(world: World, args: list[str]) -> None:
+    result = runner.invoke(cli, args)
+
+    assert result.exit_code == 2, result.output
+    assert "--limit" in result.output
