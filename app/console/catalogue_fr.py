@@ -204,6 +204,18 @@ _CONSOLE = {
     "Attach": "Rattacher",
     "Attach this file to a practice?": "Rattacher ce dossier à un cabinet ?",
     "Attach to a practice": "Rattacher à un cabinet",
+    "Pending requests to attach": "Demandes de rattachement en attente",
+    "A practice asked to take the file sees its name and who asks, nothing else, until it "
+    "accepts.": (
+        "Le cabinet sollicité voit le nom du dossier et qui le demande, rien d'autre, tant "
+        "qu'il n'a pas accepté."
+    ),
+    "Asked on": "Demandé le",
+    "Withdraw the request": "Retirer la demande",
+    "asked by another user of the client": "demandé par un autre utilisateur du client",
+    "The request was withdrawn; the practice can no longer accept it.": (
+        "La demande est retirée ; le cabinet ne peut plus l'accepter."
+    ),
     "Back to the list": "Retour à la liste",
     "Being deleted": "En cours de suppression",
     "Waiting for the grace period": "En attente de la fin du délai de grâce",

@@ -116,6 +116,7 @@ NOTICES = {
     "invite_client_user": "The invitation was sent; the person gets access once they accept it.",
     "subscribe": "Your own subscription now covers this file.",
     "attach": "The practice was asked to take the file; it is attached once they accept.",
+    "cancel_attach": "The request was withdrawn; the practice can no longer accept it.",
     "retry": "The document was sent for extraction again.",
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",

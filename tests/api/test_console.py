@@ -8,12 +8,13 @@ import re
 import uuid
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.api.headers import CONSOLE_CSP
 from app.bootstrap import Runtime
 from app.domain.model import Action, Billing, FileStatus
 from app.services import lifecycle, tokens
-from tests.api.conftest import World, text_bytes
+from tests.api.conftest import EMAILS, World, ask_over_api, invite, text_bytes
 from tests.api.console_support import Browser, browser
 from tests.api.fakes import FakeDispatcher, FakeWorker
 
@@ -268,3 +269,49 @@ def test_schedules_are_added_and_cancelled_and_exports_asked_for(
     assert "Cancelled" in staff_a.open(f"/console/files/{world.own}")
     assert staff_a.post(f"/console/files/{world.own}/exports") == 303
     assert "Waiting for a worker" in staff_a.open(f"/console/files/{world.own}")
+
+
+def test_a_client_user_withdraws_their_own_request_to_attach(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    asked = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"])
+    request_id = asked.json()["id"]
+    with browser(runtime, language="fr") as client_user:
+        assert client_user.sign_in(world.tokens["client_1"]) == 303
+        page = client_user.open(f"/console/files/{world.shared}/manage")
+        withdraw = f"/console/attach-requests/{request_id}/cancel"
+        assert f'action="{withdraw}"' in page
+        assert "Demandes de rattachement en attente" in page
+
+        assert client_user.post(withdraw) == 303
+        after = client_user.open(f"/console/files/{world.shared}?done=cancel_attach")
+        again = client_user.post(withdraw)
+
+    assert "La demande est retirée" in after
+    assert again == 409
+    listed = client.get(
+        f"/v1/client-files/{world.shared}/attach-requests", headers=world.auth("client_1")
+    ).json()["items"]
+    assert [item["status"] for item in listed] == ["withdrawn"]
+    assert client.get("/v1/attach-requests", headers=world.auth("staff_b")).json()["items"] == []
+
+
+def test_only_the_asker_is_offered_to_withdraw_a_request(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    partner = invite(runtime, world.shared, world.users["staff_a"], "partner@bakery.test")
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    request_id = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"]).json()[
+        "id"
+    ]
+    with browser(runtime) as other_client_user:
+        assert other_client_user.sign_in(tokens.issue(runtime.uow(), partner).secret) == 303
+        page = other_client_user.open(f"/console/files/{world.shared}/manage")
+        refused = other_client_user.post(f"/console/attach-requests/{request_id}/cancel")
+
+    assert "Pending requests to attach" in page
+    assert f"/console/attach-requests/{request_id}/cancel" not in page
+    assert refused == 409
