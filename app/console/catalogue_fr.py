@@ -282,6 +282,8 @@ _CONSOLE = {
     "History": "Historique",
     "In progress": "En cours",
     "Included in your subscription": "Inclus dans votre abonnement",
+    "Included in your practice's subscription": "Inclus dans l'abonnement de votre cabinet",
+    "Your own subscription": "Votre propre abonnement",
     "Invite": "Inviter",
     "Invite a client user": "Inviter un utilisateur du client",
     "Language": "Langue",

@@ -48,6 +48,18 @@ BILLING = {
     "individual": "The client's own subscription",
     "none": "No subscription",
 }
+# The same billing, as the client's own people read it.
+CLIENT_BILLING = {
+    "practice": "Included in your practice's subscription",
+    "individual": "Your own subscription",
+    "none": "No subscription",
+}
+
+
+def billing(code: str, *, is_staff: bool) -> str:
+    return (BILLING if is_staff else CLIENT_BILLING)[code]
+
+
 DOCUMENT_STATUS = {
     "pending": "Received",
     "queued": "Waiting for extraction",

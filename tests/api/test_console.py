@@ -315,3 +315,26 @@ def test_only_the_asker_is_offered_to_withdraw_a_request(
     assert "Pending requests to attach" in page
     assert f"/console/attach-requests/{request_id}/cancel" not in page
     assert refused == 409
+
+
+@pytest.mark.parametrize(
+    ("language", "practice_billing", "staff_words"),
+    [
+        ("en", "Included in your practice's subscription", "Included in your subscription"),
+        ("fr", "Inclus dans l'abonnement de votre cabinet", "Inclus dans votre abonnement"),
+    ],
+)
+def test_a_client_user_reads_the_billing_from_their_side(
+    runtime: Runtime, world: World, language: str, practice_billing: str, staff_words: str
+) -> None:
+    with browser(runtime, language=language) as client_user:
+        assert client_user.sign_in(world.tokens["client_1"]) == 303
+        pages = [
+            client_user.open("/console/clients"),
+            client_user.open(f"/console/files/{world.shared}"),
+            client_user.open(f"/console/files/{world.shared}/manage"),
+        ]
+
+    for page in pages:
+        assert practice_billing in html.unescape(page)
+        assert staff_words not in html.unescape(page)
