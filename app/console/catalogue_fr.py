@@ -205,6 +205,22 @@ _CONSOLE = {
     "Attach this file to a practice?": "Rattacher ce dossier à un cabinet ?",
     "Attach to a practice": "Rattacher à un cabinet",
     "Pending requests to attach": "Demandes de rattachement en attente",
+    "Requests to take a client file": "Demandes de rattachement reçues",
+    "A client asks your practice to take its file. You see its name and who asks until you "
+    "accept; accepting puts it under your subscription.": (
+        "Un client demande à votre cabinet de prendre son dossier. Vous en voyez le nom et "
+        "qui le demande jusqu'à ce que vous acceptiez ; l'accepter le place sous votre "
+        "abonnement."
+    ),
+    "Asked by": "Demandé par",
+    "Decline": "Refuser",
+    "Accept": "Accepter",
+    "The file is now one of your clients, under your subscription.": (
+        "Le dossier fait désormais partie de vos clients, sous votre abonnement."
+    ),
+    "The request was declined; the client is told by e-mail.": (
+        "La demande est refusée ; le client en est informé par e-mail."
+    ),
     "A practice asked to take the file sees its name and who asks, nothing else, until it "
     "accepts.": (
         "Le cabinet sollicité voit le nom du dossier et qui le demande, rien d'autre, tant "

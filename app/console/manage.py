@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.api import lifecycle as api_lifecycle
 from app.api.consent import ACCEPT_PATH, OPEN_PATH
-from app.console import wording
+from app.console import requests, wording
 from app.console.web import PREFIX, Acting, Page, Viewer
 from app.domain.model import Action, Actor
 from app.services import attach, browse, commands, invitations, queries
@@ -75,34 +75,11 @@ def _option(current: Page, view: FileView, option: ActionOption) -> dict[str, An
 def manage(client_file_id: uuid.UUID, current: Viewer) -> HTMLResponse:
     view, options = _menu(current, client_file_id)
     return current.render(
-        "manage.html", file=view, options=options, requests=_pending(current, client_file_id)
+        "manage.html",
+        file=view,
+        options=options,
+        requests=requests.pending(current, client_file_id),
     )
-
-
-def _pending(current: Page, client_file_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The file's requests to attach still waiting for a practice, as its client users
-    see them: when asked, and whether the reader asked (only the asker may withdraw)."""
-    actor = current.actor
-    assert actor is not None
-    if actor.is_staff:
-        return []
-    return [
-        {
-            "id": request.id,
-            "asked_at": request.created_at,
-            "mine": request.requested_by == actor.user_id,
-        }
-        for request in attach.for_file(current.ctx.uow(), actor, client_file_id)
-        if request.status == "pending"
-    ]
-
-
-@router.post("/attach-requests/{request_id}/cancel")
-def withdraw_request(request_id: uuid.UUID, current: Acting) -> Response:
-    """The asker takes back a pending request: the practice can no longer accept it."""
-    assert current.actor is not None
-    withdrawn = attach.cancel(current.ctx.uow(), None, request_id, current.actor.user_id).value
-    return current.redirect(f"{PREFIX}/files/{withdrawn.client_file_id}?done=cancel_attach")
 
 
 @router.get("/files/{client_file_id}/manage/{action}", response_class=HTMLResponse)

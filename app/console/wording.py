@@ -129,6 +129,8 @@ NOTICES = {
     "subscribe": "Your own subscription now covers this file.",
     "attach": "The practice was asked to take the file; it is attached once they accept.",
     "cancel_attach": "The request was withdrawn; the practice can no longer accept it.",
+    "accept_attach": "The file is now one of your clients, under your subscription.",
+    "decline_attach": "The request was declined; the client is told by e-mail.",
     "retry": "The document was sent for extraction again.",
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",

@@ -338,3 +338,42 @@ def test_a_client_user_reads_the_billing_from_their_side(
     for page in pages:
         assert practice_billing in html.unescape(page)
         assert staff_words not in html.unescape(page)
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [("accept", "accepted"), ("decline", "declined")])
+def test_the_practice_asked_answers_a_request_to_attach_from_its_list(
+    runtime: Runtime,
+    world: World,
+    client: TestClient,
+    worker: FakeWorker,
+    answer: str,
+    outcome: str,
+) -> None:
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    request_id = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"]).json()[
+        "id"
+    ]
+    with browser(runtime, language="fr") as staff_b, browser(runtime) as staff_a:
+        assert staff_b.sign_in(world.tokens["staff_b"]) == 303
+        assert staff_a.sign_in(world.tokens["staff_a"]) == 303
+        listed = staff_b.open("/console/clients")
+        elsewhere = staff_a.open("/console/clients")
+        not_theirs = staff_a.post(f"/console/attach-requests/{request_id}/{answer}")
+
+        assert staff_b.post(f"/console/attach-requests/{request_id}/{answer}") == 303
+        after = staff_b.open("/console/clients")
+
+    assert "Demandes de rattachement" in listed
+    assert "Bakery" in listed
+    assert "c1@bakery.test" in listed
+    assert f"/console/attach-requests/{request_id}/{answer}" in listed
+    assert f"/console/attach-requests/{request_id}/" not in elsewhere
+    assert not_theirs == 404
+    assert f"/console/attach-requests/{request_id}/" not in after
+    listed_by_client = client.get(
+        f"/v1/client-files/{world.shared}/attach-requests", headers=world.auth("client_1")
+    ).json()["items"]
+    assert [item["status"] for item in listed_by_client] == [outcome]
+    seen = client.get(f"/v1/client-files/{world.shared}", headers=world.auth("staff_b"))
+    assert seen.status_code == (200 if outcome == "accepted" else 404)
