@@ -153,6 +153,19 @@ _REASONS = {
 _SERVICES = {
     # refusals and errors the services raise
     "No such client file.": "Ce dossier client n'existe pas, ou vous n'y avez pas accès.",
+    "No such attach request.": (
+        "Cette demande de rattachement n'existe pas, ou elle ne vous est pas adressée."
+    ),
+    "This invitation is no longer pending.": "Cette invitation n'est plus en attente.",
+    "This request has already been answered or withdrawn.": (
+        "Cette demande a déjà reçu une réponse, ou elle a été retirée."
+    ),
+    "Only the person who asked can cancel this request.": (
+        "Seule la personne qui a fait la demande peut la retirer."
+    ),
+    "This client file has been attached to a practice since the request was made.": (
+        "Ce dossier client a été rattaché à un cabinet depuis la demande."
+    ),
     "No such document.": "Ce document n'existe pas, ou vous n'y avez pas accès.",
     "No such export.": "Cet export n'existe pas.",
     "No such lifecycle job.": "Cette opération n'existe pas.",
