@@ -129,8 +129,8 @@ _CONSEQUENCES = {
 
 _REASONS = {
     # app/domain/reasons.py: why a document was skipped or failed
-    "Not extracted: the client file was deactivated when it arrived.": (
-        "Non extrait : le dossier client était désactivé à son arrivée."
+    "Not extracted: the client file was deactivated before this document was read.": (
+        "Non extrait : le dossier client a été désactivé avant la lecture de ce document."
     ),
     "Not extracted: the client file has no subscription.": (
         "Non extrait : le dossier client n'a pas d'abonnement."

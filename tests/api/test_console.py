@@ -244,7 +244,7 @@ def test_a_skipped_document_is_sent_again_once_its_file_may_extract(
     ).json()
     worker.drain()
     page = staff_a.open(f"/console/files/{world.own}")
-    assert "Not extracted: the client file was deactivated when it arrived." in page
+    assert "Not extracted: the client file was deactivated before this document was read." in page
     retry = f"/console/documents/{uploaded['id']}/retry"
     refused = staff_a.client.post(retry, data={"csrf_token": staff_a.csrf})
     assert refused.status_code == 409
