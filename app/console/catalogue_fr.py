@@ -356,6 +356,7 @@ _CONSOLE = {
     "Search by name": "Rechercher par nom",
     "Send": "Envoyer",
     "Send for extraction again": "Renvoyer pour extraction",
+    "Send {name} for extraction again": "Renvoyer {name} pour extraction",
     "Sending": "Envoi en cours",
     "Sign in": "Se connecter",
     "Sign in to Dossier": "Se connecter à Dossier",

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.console.web import PREFIX, Acting, Page
+from app.domain.consent import RequestStatus
 from app.services import attach
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -30,7 +31,7 @@ def pending(current: Page, client_file_id: uuid.UUID) -> list[dict[str, Any]]:
             "mine": request.requested_by == actor.user_id,
         }
         for request in attach.for_file(current.ctx.uow(), actor, client_file_id)
-        if request.status == "pending"
+        if request.status == RequestStatus.PENDING.value
     ]
 
 

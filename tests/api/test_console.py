@@ -377,3 +377,19 @@ def test_the_practice_asked_answers_a_request_to_attach_from_its_list(
     assert [item["status"] for item in listed_by_client] == [outcome]
     seen = client.get(f"/v1/client-files/{world.shared}", headers=world.auth("staff_b"))
     assert seen.status_code == (200 if outcome == "accepted" else 404)
+
+
+def test_the_retry_buttons_name_their_document_in_the_readers_language(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    _change(runtime, world, world.own, Action.DEACTIVATE, "staff_a")
+    files = {"file": ("ticket.txt", text_bytes("retry label"), "text/plain")}
+    client.post(
+        f"/v1/client-files/{world.own}/documents", files=files, headers=world.auth("staff_a")
+    )
+    worker.drain()
+    with browser(runtime, language="fr") as staff:
+        assert staff.sign_in(world.tokens["staff_a"]) == 303
+        page = staff.open(f"/console/files/{world.own}")
+
+    assert 'aria-label="Renvoyer ticket.txt pour extraction"' in page
