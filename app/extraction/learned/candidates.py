@@ -124,7 +124,7 @@ def amount_candidates(document: Document) -> list[Candidate]:
     found = _capped(found)
     values = [abs(c.value) for c in found if isinstance(c.value, Decimal)]
     present = set(values)
-    cents = _whole_cents(present)
+    near = _near_cents(present)
     counts = Counter(values)
     ranks = {value: rank for rank, value in enumerate(sorted(present, reverse=True))}
     for candidate in found:
@@ -144,7 +144,7 @@ def amount_candidates(document: Document) -> list[Candidate]:
             "last_on_line": float(candidate.end == max(a.end for a in row.amounts)),
             "values_on_line": min(len(row.amounts), 6) / 6,
         }
-        features |= _arithmetic(value, present, cents)
+        features |= _arithmetic(value, present, near)
         candidate.features = features
     return found
 
@@ -162,49 +162,45 @@ def _rule_label(row: Row, start: int) -> dict[str, float]:
     return {f"rule:{label.kind.value}": 1.0, "rule:weight": label.weight / 3}
 
 
-def _arithmetic(value: Decimal, present: set[Decimal], cents: set[int]) -> dict[str, float]:
+def _arithmetic(value: Decimal, present: set[Decimal], near: set[int]) -> dict[str, float]:
     """Whether the value is a gross, net or tax amount of another one at a usual VAT rate:
-    a look-up per rate, not a comparison of every pair. `cents`: the amounts of `present`
-    that are whole cents, in cents (`_whole_cents`)."""
+    a look-up per rate, not a comparison of every pair. `near`: `_near_cents(present)`."""
     features = {"is_gross": 0.0, "is_net": 0.0, "is_tax": 0.0}
     if not value:
         return features
     # A computed amount is rounded to the cent, so it can only equal one of `present` that
     # is whole cents, within half a cent of the exact result: the float result (off by far
     # less than a cent below `_FLOAT_CENTS_LIMIT`) rounded to cents is then that amount or
-    # a cent beside it. Only when one of those three is present is the exact look-up made
-    # (most are not): the answer is the exact look-up's.
+    # a cent beside it. Only when one of those is present (its cents are in `near`) is the
+    # exact look-up made (most are not): the answer is the exact look-up's.
     hundred = float(value) * 100
     quick = hundred < _FLOAT_CENTS_LIMIT
     for (gross, rate), (float_gross, float_rate) in zip(_RATE_FACTORS, _FLOAT_FACTORS, strict=True):
-        if (not quick or _near(hundred / float_gross, cents)) and (value / gross).quantize(
+        if (not quick or round(hundred / float_gross) in near) and (value / gross).quantize(
             _CENT
         ) in present:
             features["is_gross"] = 1.0
-        if (not quick or _near(hundred * float_gross, cents)) and (value * gross).quantize(
+        if (not quick or round(hundred * float_gross) in near) and (value * gross).quantize(
             _CENT
         ) in present:
             features["is_net"] = 1.0
-        if (not quick or _near(hundred / float_rate, cents)) and (value / rate).quantize(
+        if (not quick or round(hundred / float_rate) in near) and (value / rate).quantize(
             _CENT
         ) in present:
             features["is_tax"] = 1.0
     return features
 
 
-def _near(hundred: float, cents: set[int]) -> bool:
-    """Whether a whole number of cents within one cent of `hundred` cents is in `cents`."""
-    rounded = round(hundred)
-    return rounded in cents or rounded - 1 in cents or rounded + 1 in cents
-
-
-def _whole_cents(present: set[Decimal]) -> set[int]:
-    cents = set()
+def _near_cents(present: set[Decimal]) -> set[int]:
+    """The whole numbers of cents within a cent of an amount of `present` that is whole
+    cents."""
+    near: set[int] = set()
     for value in present:
         hundred = value * 100
         if hundred == hundred.to_integral_value():
-            cents.add(int(hundred))
-    return cents
+            cents = int(hundred)
+            near.update((cents - 1, cents, cents + 1))
+    return near
 
 
 def date_candidates(document: Document, month_first: bool) -> list[Candidate]:

@@ -10,7 +10,7 @@ from app.extraction.learned.candidates import (
     _VAT_RATES,
     Candidate,
     _arithmetic,
-    _whole_cents,
+    _near_cents,
     feature_names,
 )
 from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
@@ -127,8 +127,9 @@ def test_the_quick_float_test_of_vat_relations_answers_as_the_exact_look_up() ->
     values |= {Decimal(v) for v in ("0.06", "0.055", "1.055", "105.50", "5.50", "12.5")}
     values |= {Decimal(v) for v in ("999999999.99", "833333333.33", "166666666.66", "0.01")}
     values |= {Decimal("12345678901234.56"), Decimal("0")}
-    cents = _whole_cents(values)
-    assert Decimal("0.055") * 100 not in cents
+    near = _near_cents(values)
+    assert _near_cents({Decimal("0.055")}) == set()  # no whole number of cents
+    assert _near_cents({Decimal("1.5")}) == {149, 150, 151}
     for value in values:
-        assert _arithmetic(value, values, cents) == _exact_arithmetic(value, values), value
-    assert _arithmetic(Decimal("120.00"), values, cents)["is_gross"] == 1.0
+        assert _arithmetic(value, values, near) == _exact_arithmetic(value, values), value
+    assert _arithmetic(Decimal("120.00"), values, near)["is_gross"] == 1.0
