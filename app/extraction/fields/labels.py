@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from app.extraction.fields.text import starting_with
+
 
 class Kind(Enum):
     TOTAL = "total"
@@ -181,8 +183,10 @@ _COMPILED = tuple(
     for kind, weight, pattern in _LEXICON
 )
 # Whether a text holds any label, in one search (most lines and names hold none): it
-# finds a match exactly when one of the patterns above would, at the same place.
-_ANY = re.compile(rf"{_START}(?:{'|'.join(f'(?:{pattern})' for _, _, pattern in _LEXICON)}){_END}")
+# finds a match exactly when one of the patterns above would, at the same place (tried
+# only where a label's first character stands).
+_ALTERNATIVES = "|".join(f"(?:{pattern})" for _, _, pattern in _LEXICON)
+_ANY = re.compile(rf"{_START}{starting_with(_ALTERNATIVES)}(?:{_ALTERNATIVES}){_END}")
 # Where each pattern matches at one place, all in one match: a lookahead per pattern,
 # optional, whose group holds that pattern's match there (the same match as the pattern's
 # own, since a lookahead keeps the first way it succeeds).
