@@ -54,29 +54,37 @@ def fold(text: str) -> str:
     return _ZERO_FOR_O.sub("o", folded) if "0" in folded else folded
 
 
-def starting_with(pattern: str) -> str:
+def starting_with(pattern: str, flags: int = 0) -> str:
     """A lookahead that lets a search try `pattern` only where its match can begin: at
     a character of the class of every first character it can match (worked out from the
-    parsed pattern), or nothing when that cannot be told (a class such as \\w, a
-    backreference, a flag, a pattern that can match nothing). Placed after a leading
-    lookbehind it rules out most places at once, where the regular-expression engine
-    would try every alternative in turn; what matches, and where, is unchanged."""
-    firsts = _first_chars(_parser.parse(pattern))
+    parsed pattern, compiled with `flags`), or nothing when that cannot be told (a
+    negated class, a backreference, a flag, a pattern that can match nothing). Placed
+    after a leading lookbehind it rules out most places at once, where the
+    regular-expression engine would try every alternative in turn; what matches, and
+    where, is unchanged."""
+    firsts = _first_chars(_parser.parse(pattern, flags))
     if not firsts:
         return ""
-    return "(?=[" + "".join(_class_char(char) for char in sorted(firsts)) + "])"
+    return "(?=[" + "".join(sorted(firsts)) + "])"
 
 
 def _class_char(char: str) -> str:
-    return "\\" + char if char in "\\]^-[" else char
+    return "\\" + char if char in "\\]^-[ #" else char
 
 
+# A category of a character class, as it is written in one (the same flags apply).
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_WORD: r"\w",
+}
 _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 
 
 def _first_chars(parsed: Any) -> set[str] | None:
-    """The characters a match of the parsed pattern can start with; None when any
+    """What a match of the parsed pattern can start with, as items of a character class
+    (characters, escaped where needed, or categories such as \\d); None when any
     character might, or the match might be empty."""
     if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
         return None
@@ -99,15 +107,17 @@ def _sequence(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
 
 def _item(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     if op is _sre.LITERAL:
-        return {chr(av)}, False
+        return {_class_char(chr(av))}, False
     if op is _sre.IN:
         chars: set[str] = set()
         for kind, value in av:
             if kind is _sre.LITERAL:
-                chars.add(chr(value))
+                chars.add(_class_char(chr(value)))
             elif kind is _sre.RANGE:
-                chars.update(chr(code) for code in range(value[0], value[1] + 1))
-            else:  # a negation, a category (\d, \w, \s): any character
+                chars.add(f"{_class_char(chr(value[0]))}-{_class_char(chr(value[1]))}")
+            elif kind is _sre.CATEGORY and value in _CATEGORIES:
+                chars.add(_CATEGORIES[value])
+            else:  # a negation, another category: any character
                 return None, False
         return chars, False
     if op is _sre.BRANCH:

@@ -73,13 +73,14 @@ def test_a_zero_read_for_an_o_does_not_hide_a_label() -> None:
 
 
 def test_a_pattern_is_tried_only_where_its_first_character_stands() -> None:
-    assert starting_with(r"total|#|n°") == "(?=[#nt])"
+    assert starting_with(r"total|#|n°") == r"(?=[\#nt])"
+    assert starting_with(r"\s*\(|-?\d|[a-c]x") == r"(?=[(\-\d\sa-c])"  # classes, ranges
     assert starting_with(r"(?<![a-z])(?:net|[cis]gst|ttc)\.?") == "(?=[cinst])"
     assert starting_with(r"x?y") == "(?=[xy])"  # an optional first item: the next's too
     assert starting_with(r"[\]^-]") == r"(?=[\-\]\^])"
 
 
-@pytest.mark.parametrize("pattern", [r"\w+", r"x?", r"(?i:abc)", r"[^a]b", r"(?:x|\s)y", r".b"])
+@pytest.mark.parametrize("pattern", [r"\W+", r"x?", r"(?i:abc)", r"[^a]b", r"(?:x|\S)y", r".b"])
 def test_no_lookahead_when_the_first_character_cannot_be_told(pattern: str) -> None:
     assert starting_with(pattern) == ""
 
