@@ -6,7 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from app.extraction.layout import page_from_text
-from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.candidates import (
+    _VAT_RATES,
+    Candidate,
+    _arithmetic,
+    _near_cents,
+    feature_names,
+)
 from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
 from app.extraction.learned.lexicon import groups_in
 from app.extraction.learned.reader import prepare
@@ -35,6 +41,19 @@ def test_label_words_are_known_in_six_languages() -> None:
     assert "due" in groups_in("restbetrag")
     assert "due_date" in groups_in("scadenza")
     assert "issue_date" in groups_in("fecha de factura")
+    other_producers = {
+        "abrechnungszeitraum": "other_date",
+        "gebucht am": "other_date",
+        "ablesedatum": "other_date",
+        "der betrag wird per lastschrift eingezogen": "due_date",
+        "vorschuss erhalten am": "prepaid",
+        "valeur marchandise": "net",
+        "zu zahlender betrag": "due",
+        "date d'expedition": "other_date",
+        "fecha expedicion": "issue_date",  # Spanish: the issue date, not a dispatch
+    }
+    for words, group in other_producers.items():
+        assert group in groups_in(words), words
 
 
 def test_a_label_left_of_an_amount_is_a_feature() -> None:
@@ -99,3 +118,54 @@ def test_every_feature_a_candidate_carries_has_a_name_in_the_model_order() -> No
 
     for candidate in [*prepared.amounts, *prepared.dates]:
         assert set(candidate.features) <= names
+
+
+def test_a_column_header_is_found_through_the_rows_of_a_table() -> None:
+    text = (
+        "Acme Ltd\n\n"
+        "Rate       Net        VAT      Gross\n"
+        "20 %    100.00      20.00     120.00\n"
+        "10 %     50.00       5.00      55.00\n"
+        "Total   150.00      25.00     175.00"
+    )
+
+    assert _amount(text, "150.00").features.get("header:net") == 1.0
+    assert _amount(text, "25.00").features.get("header:tax") == 1.0
+    assert _amount(text, "175.00").features.get("header:total") == 1.0
+
+
+def test_a_generic_date_word_beside_another_dates_word_is_not_an_issue_label() -> None:
+    page = page_from_text("Date du voyage : 25/11/2025\nÉmise le 17/10/2025\nTotal 12,00 €")
+    features = {str(c.value): set(c.features) for c in prepare([page]).dates}
+
+    assert {"left:other_date", "left:date_word"} <= features["2025-11-25"]
+    assert "left:issue_date" not in features["2025-11-25"]
+    assert "left:issue_date" in features["2025-10-17"]
+
+
+def _exact_arithmetic(value: Decimal, present: set[Decimal]) -> dict[str, float]:
+    """Every look-up made with decimals, as `_arithmetic` answers it (zero is no one's
+    part)."""
+    if not value:
+        return {"is_gross": 0.0, "is_net": 0.0, "is_tax": 0.0}
+    cent = Decimal("0.01")
+    factors = [(1 + rate, rate) for rate in _VAT_RATES]
+    return {
+        "is_gross": float(any((value / g).quantize(cent) in present for g, _ in factors)),
+        "is_net": float(any((value * g).quantize(cent) in present for g, _ in factors)),
+        "is_tax": float(any((value / r).quantize(cent) in present for _, r in factors)),
+    }
+
+
+def test_the_quick_float_test_of_vat_relations_answers_as_the_exact_look_up() -> None:
+    # Half-cent ties, a cent either side, an amount that is not whole cents, large sums.
+    values = {Decimal(v) for v in ("100.00", "120.00", "20.00", "119.99", "120.01", "0.05")}
+    values |= {Decimal(v) for v in ("0.06", "0.055", "1.055", "105.50", "5.50", "12.5")}
+    values |= {Decimal(v) for v in ("999999999.99", "833333333.33", "166666666.66", "0.01")}
+    values |= {Decimal("12345678901234.56"), Decimal("0")}
+    near = _near_cents(values)
+    assert _near_cents({Decimal("0.055")}) == set()  # no whole number of cents
+    assert _near_cents({Decimal("1.5")}) == {149, 150, 151}
+    for value in values:
+        assert _arithmetic(value, values, near) == _exact_arithmetic(value, values), value
+    assert _arithmetic(Decimal("120.00"), values, near)["is_gross"] == 1.0
