@@ -195,6 +195,20 @@ def test_a_form_without_the_file_field_is_refused(
     assert_nothing_stored(runtime, world.shared)
 
 
+def test_a_form_value_in_the_file_field_is_refused(
+    client: TestClient, world: World, runtime: Runtime
+) -> None:
+    response = client.post(
+        f"/v1/client-files/{world.shared}/documents",
+        data={"file": "hello"},
+        files={"note": ("n.txt", b"unrelated", "text/plain")},  # keeps the body multipart
+        headers=world.auth("staff_a"),
+    )
+    assert response.status_code == 422
+    assert "not a file" in response.json()["error"]["message"]
+    assert_nothing_stored(runtime, world.shared)
+
+
 def test_two_files_in_one_request_are_refused(
     client: TestClient, world: World, runtime: Runtime
 ) -> None:
