@@ -221,6 +221,7 @@ def main() -> None:
             if args.gate_per_upload:
                 env["DOSSIER_GATE_NUDGE_SECONDS"] = "0"
         file_id, token = _setup(env)
+        started_at = os.getloadavg()[0]
         server = _serve(env, args.port)
         try:
             base = f"http://127.0.0.1:{args.port}"
@@ -254,8 +255,9 @@ def main() -> None:
     expected = range(uploaded, uploaded + 1) if args.gate_per_upload else range(1, uploaded)
     sent = "counted" if args.sqlite else f"in Redis: {published} (warm-up included)"
     kind = "one per upload" if args.gate_per_upload else "one nudge shared by every upload"
-    ratios = sorted(dossier[0] / baseline[0] for baseline, dossier in rounds)
+    ratios = [dossier[0] / baseline[0] for baseline, dossier in rounds]
     print(f"{args.clients} clients, {args.uploads} uploads of {args.size} bytes, {backend}")
+    print(f"load average at the start {started_at:.1f}, at the end {os.getloadavg()[0]:.1f}")
     print(f"gate messages ({kind}) {sent}")
     for n, ((baseline, baseline_cpu), (dossier, dossier_cpu)) in enumerate(rounds, 1):
         print(
@@ -269,6 +271,7 @@ def main() -> None:
         f"Dossier upload endpoint:              {statistics.median(d for _, (d, _) in rounds):8.1f}"
     )
     print(f"ratio Dossier / baseline, median:     {statistics.median(ratios):8.2f}")
+    print(f"ratio of each round, in order:        {', '.join(f'{r:.2f}' for r in ratios)}")
     print(
         "web process CPU per upload, median:  "
         f"baseline {statistics.median(c for (_, c), _ in rounds):.2f} ms, "
