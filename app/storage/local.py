@@ -78,7 +78,8 @@ class LocalBlobStore:
         the kernel's work (one directory entry made instead of one made, one moved).
         False, having written nothing, when the key exists (the renamed temporary file
         then replaces it, as before), the directory is missing, or the file system or
-        system cannot (no O_TMPFILE, no /proc): the caller writes it the usual way."""
+        system cannot (no O_TMPFILE, no /proc, linking refused): the caller writes it the
+        usual way."""
         try:
             fd = os.open(path.parent, _TMPFILE | os.O_WRONLY, 0o600)
         except OSError:
@@ -88,7 +89,8 @@ class LocalBlobStore:
             # linkat(2) through /proc follows the descriptor's link: `src_dir_fd` makes
             # os.link call linkat rather than link(2), which would not.
             os.link(f"proc/self/fd/{fd}", path, src_dir_fd=_ROOT_FD, follow_symlinks=True)
-        except (FileExistsError, FileNotFoundError):
+        except OSError:
+            # Mostly an existing key; a failure of the disk itself recurs the usual way.
             stream.seek(0)
             return False
         finally:

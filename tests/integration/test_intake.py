@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.domain.model import Actor, DocumentStatus, FileStatus, Role
 from app.errors import ActionRefused, NotFound
+from app.persistence.auth import ApiToken
 from app.persistence.models import ClientFile, Document
 from app.services import admin, documents, tokens
 from app.web import create_app
@@ -235,3 +236,20 @@ def test_a_connection_lost_under_the_upload_statements_leaves_the_pool(
         assert again.session.scalar(sa.text("SELECT pg_backend_pid()")) != backend
     assert seen is not None
     assert seen.status is FileStatus.ACTIVE
+
+
+def test_an_upload_writes_down_its_tokens_use_through_the_units_own_connection(
+    stack: Stack, practice: Practice
+) -> None:
+    """The admission runs in autocommit without a session; the token's last use is
+    written by a repository, on a session opened then on the same connection, and it
+    stays written (each statement commits on its own)."""
+    issued = tokens.issue(stack.runtime.uow(), practice.staff.user_id)
+    last_use = sa.select(ApiToken.last_used_at).where(ApiToken.id == issued.token_id)
+    before = stack.scalar(last_use)
+
+    status = upload(web_process(stack), practice.client_file_id, issued.secret)
+
+    assert before is None
+    assert status == 202
+    assert stack.scalar(last_use) is not None

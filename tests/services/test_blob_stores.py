@@ -194,3 +194,20 @@ def test_local_blob_written_unnamed_where_the_system_can(tmp_path: Path) -> None
 
     assert made == [str(tmp_path / "blobs" / "file-1")]
     assert store.get("file-1/new") == b"receipt"
+
+
+def test_local_blob_is_written_the_usual_way_where_linking_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.storage import local
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError("linkat refused")
+
+    monkeypatch.setattr(local.os, "link", refused)
+    store = LocalBlobStore(tmp_path / "blobs")
+
+    store.put_stream("file-1/new", io.BytesIO(b"receipt"))
+
+    assert store.get("file-1/new") == b"receipt"
+    assert [p.name for p in (tmp_path / "blobs" / "file-1").iterdir()] == ["new"]
