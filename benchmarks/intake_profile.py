@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app.config import get_settings  # noqa: E402
 from benchmarks import upload_intake  # noqa: E402
 
 BOUNDARY = "benchboundary0123456789"
@@ -101,7 +102,7 @@ async def _run(app: Any, path: str, token: str, count: int, size: int) -> list[f
     return costs
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--size", type=int, default=2048)
@@ -109,10 +110,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     inline = "thread-pool work on the loop's thread (what hand-offs cost; cProfile sees it)"
     parser.add_argument("--inline", action="store_true", help=inline)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with ExitStack() as cleanup:
         env = upload_intake.published_env(cleanup)
         os.environ.update(env)
+        get_settings.cache_clear()  # read again, with the scratch services
         file_id, token = upload_intake._setup({**os.environ})
         app = upload_intake.bench_app()
         paths = {"bare": "/bench/discard", "upload": f"/v1/client-files/{file_id}/documents"}

@@ -192,7 +192,7 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, cwd=ROOT)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--uploads", type=int, default=400)
@@ -207,7 +207,7 @@ def main() -> None:
         action="store_true",
         help="one gate message per upload (DOSSIER_GATE_NUDGE_SECONDS=0), not a shared nudge",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with ExitStack() as cleanup:
         tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bench-"))
         env = {
