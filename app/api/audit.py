@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
-from app.api.schemas import UNAUTHENTICATED, ErrorOut, Instant
+from app.api.schemas import ACTION_PATTERN, UNAUTHENTICATED, ErrorOut, Instant
 from app.domain.audit import EventFilter
 from app.services import audit, practice_events
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1", tags=["audit"], responses=UNAUTHENTICATED)
 
 Action = Annotated[
     str | None,
-    Query(pattern=r"^[a-z_]{1,40}$", description="Only this action, e.g. `detach`."),
+    Query(pattern=ACTION_PATTERN, description="Only this action, e.g. `detach`."),
 ]
 ActorId = Annotated[uuid.UUID | None, Query(description="Only events of this user.")]
 Since = Annotated[Instant | None, Query(description="From this time on (inclusive).")]

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.schemas import PATTERN_WORDS
 from app.errors import (
     ActionRefused,
     DossierError,
@@ -85,12 +86,21 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     problems = [
         {
             "where": ".".join(str(part) for part in problem.get("loc", ())),
-            "problem": str(problem.get("msg", "")),
+            "problem": _in_words(problem),
         }
         for problem in error.errors()
     ]
     body = error_body("invalid_input", "The request is not valid.", problems=problems)
     return JSONResponse(body, status_code=422)
+
+
+def _in_words(problem: Any) -> str:
+    """Pydantic's sentence, but a missed pattern says what is wanted, not the pattern."""
+    if problem.get("type") == "string_pattern_mismatch":
+        pattern = (problem.get("ctx") or {}).get("pattern")
+        if pattern in PATTERN_WORDS:
+            return PATTERN_WORDS[pattern]
+    return str(problem.get("msg", ""))
 
 
 async def _http_error(request: Request, error: Exception) -> JSONResponse:

@@ -30,6 +30,15 @@ Instant = Annotated[
 PRINTABLE = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
 
 EMAIL_PATTERN = r"^[^\s\x00-\x1F\x7F-\x9F]+@[^\s\x00-\x1F\x7F-\x9F]+$"
+ACTION_PATTERN = r"^[a-z_]{1,40}$"
+
+# What a value that misses one of these patterns is told, instead of the pattern itself.
+PATTERN_WORDS = {
+    PRINTABLE: "Use printable characters only: no control character (newline, tab, NUL), "
+    "and not only spaces.",
+    EMAIL_PATTERN: "Give a valid e-mail address, such as name@example.com.",
+    ACTION_PATTERN: "An action is a word of lower-case letters and underscores, e.g. detach.",
+}
 
 
 def _checked(max_length: int, what: str) -> AfterValidator:

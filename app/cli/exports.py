@@ -24,6 +24,9 @@ def export_command(
     from app.errors import DossierError
     from app.services import exports
 
+    if not out.parent.is_dir():
+        # Said before the bundle is built, not after minutes of work with nowhere to put it.
+        raise support.fail(f"No directory {out.parent} to write {out.name} in.")
     runtime = support.runtime(messages=False)
     actor = support.actor(runtime, as_user)
     try:
@@ -46,7 +49,13 @@ def export_command(
         )
     except DossierError as error:
         raise support.fail(error.message) from None
-    with stream, out.open("wb") as target:
-        shutil.copyfileobj(stream, target, 1024 * 1024)
+    try:
+        with stream, out.open("wb") as target:
+            shutil.copyfileobj(stream, target, 1024 * 1024)
+    except OSError as error:
+        raise support.fail(
+            f"Could not write {out}: {error.strerror}. The export {built.id} is kept for "
+            "the API to download."
+        ) from None
     typer.echo(f"export {built.id}: {built.documents_total} documents, {built.size_bytes} bytes")
     typer.echo(f"sha256 {built.sha256}  {out}")

@@ -18,7 +18,7 @@ outbox_cli = typer.Typer(
 @outbox_cli.callback()
 def latest(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="How many of the latest messages.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many of the latest messages.", min=1)] = 20,
     to: Annotated[str | None, typer.Option(help="Only the messages to this address.")] = None,
 ) -> None:
     """The latest messages: when, to whom, status, attempts, subject."""

@@ -22,9 +22,10 @@ from app.config import ensure_directory, get_settings
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option(envvar="PORT", help="Port to listen on ($PORT when set).")
+        int,
+        typer.Option(envvar="PORT", min=1, max=65535, help="Port to listen on ($PORT when set)."),
     ] = 8000,
-    concurrency: Annotated[int, typer.Option(help="Extractor processes.")] = 2,
+    concurrency: Annotated[int, typer.Option(min=1, help="Extractor processes.")] = 2,
     state: Annotated[
         Path | None,
         typer.Option(help="Serve the state directory `dossier demo --keep` left."),

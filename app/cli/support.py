@@ -71,14 +71,53 @@ def report(job_id: uuid.UUID, status: str, counts: dict[str, int], message: str 
 
 
 class DossierGroup(TyperGroup):
-    """The root command: a DossierError from any sub-command ends it with its sentence."""
+    """The root command: a DossierError from any sub-command ends it with its sentence;
+    so do settings Dossier cannot use and a database it cannot reach, naming the variable
+    to change, as an operator needs it."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context is private
+        from pydantic import ValidationError
+        from sqlalchemy.exc import ArgumentError, OperationalError
+
         try:
             return super().invoke(ctx)
         except DossierError as error:
-            typer.secho(error.message, fg=typer.colors.RED, err=True)
-            raise typer.Exit(1) from None
+            message = error.message
+        except ValidationError as error:
+            if error.title != "Settings":
+                raise
+            message = settings_problems(error)
+        except (OperationalError, ArgumentError) as error:
+            message = database_problem(error)
+        typer.secho(message, fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+
+
+def settings_problems(error: Any) -> str:
+    """One line per refused setting, by the environment variable that sets it."""
+    lines = ["Dossier's settings cannot be used:"]
+    for problem in error.errors():
+        where = "".join(str(part) for part in problem.get("loc", ()))
+        name = f"DOSSIER_{where.upper()}: " if where else ""
+        lines.append(f"  {name}{str(problem.get('msg', '')).removeprefix('Value error, ')}")
+    return "\n".join(lines)
+
+
+def database_problem(error: Exception) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from app.config import get_settings
+
+    url = get_settings().database_url
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = "(not a URL)"
+    if isinstance(error, ArgumentError):
+        return f"DOSSIER_DATABASE_URL {shown} is not a database URL Dossier can use: {error}"
+    cause = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return f"The database of DOSSIER_DATABASE_URL ({shown}) cannot be reached: {cause}"
 
 
 class LazyProgress:

@@ -23,7 +23,7 @@ def deliver() -> None:
 
 @webhooks_cli.command("log")
 def show_log(
-    limit: Annotated[int, typer.Option(help="How many of the latest deliveries.")] = 50,
+    limit: Annotated[int, typer.Option(help="How many of the latest deliveries.", min=1)] = 50,
 ) -> None:
     """The latest deliveries: event, URL, status, attempts, last answer."""
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.console import clients, manage, retention, signin, web, welcome, wording, work
+from app.console import (
+    clients,
+    manage,
+    requests,
+    retention,
+    signin,
+    web,
+    welcome,
+    wording,
+    work,
+)
 
 STATIC = web.HERE / "static"
 
@@ -15,6 +25,6 @@ STATIC = web.HERE / "static"
 def install(app: FastAPI) -> None:
     web.install(app)
     web.TEMPLATES.globals["wording"] = wording
-    for module in (signin, welcome, clients, manage, retention, work):
+    for module in (signin, welcome, clients, manage, requests, retention, work):
         app.include_router(module.router)
     app.mount(f"{web.PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")

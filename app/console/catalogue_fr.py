@@ -129,8 +129,8 @@ _CONSEQUENCES = {
 
 _REASONS = {
     # app/domain/reasons.py: why a document was skipped or failed
-    "Not extracted: the client file was deactivated when it arrived.": (
-        "Non extrait : le dossier client était désactivé à son arrivée."
+    "Not extracted: the client file was deactivated before this document was read.": (
+        "Non extrait : le dossier client a été désactivé avant la lecture de ce document."
     ),
     "Not extracted: the client file has no subscription.": (
         "Non extrait : le dossier client n'a pas d'abonnement."
@@ -153,6 +153,19 @@ _REASONS = {
 _SERVICES = {
     # refusals and errors the services raise
     "No such client file.": "Ce dossier client n'existe pas, ou vous n'y avez pas accès.",
+    "No such attach request.": (
+        "Cette demande de rattachement n'existe pas, ou elle ne vous est pas adressée."
+    ),
+    "This invitation is no longer pending.": "Cette invitation n'est plus en attente.",
+    "This request has already been answered or withdrawn.": (
+        "Cette demande a déjà reçu une réponse, ou elle a été retirée."
+    ),
+    "Only the person who asked can cancel this request.": (
+        "Seule la personne qui a fait la demande peut la retirer."
+    ),
+    "This client file has been attached to a practice since the request was made.": (
+        "Ce dossier client a été rattaché à un cabinet depuis la demande."
+    ),
     "No such document.": "Ce document n'existe pas, ou vous n'y avez pas accès.",
     "No such export.": "Cet export n'existe pas.",
     "No such lifecycle job.": "Cette opération n'existe pas.",
@@ -204,6 +217,34 @@ _CONSOLE = {
     "Attach": "Rattacher",
     "Attach this file to a practice?": "Rattacher ce dossier à un cabinet ?",
     "Attach to a practice": "Rattacher à un cabinet",
+    "Pending requests to attach": "Demandes de rattachement en attente",
+    "Requests to take a client file": "Demandes de rattachement reçues",
+    "A client asks your practice to take its file. You see its name and who asks until you "
+    "accept; accepting puts it under your subscription.": (
+        "Un client demande à votre cabinet de prendre son dossier. Vous en voyez le nom et "
+        "qui le demande jusqu'à ce que vous acceptiez ; l'accepter le place sous votre "
+        "abonnement."
+    ),
+    "Asked by": "Demandé par",
+    "Decline": "Refuser",
+    "Accept": "Accepter",
+    "The file is now one of your clients, under your subscription.": (
+        "Le dossier fait désormais partie de vos clients, sous votre abonnement."
+    ),
+    "The request was declined; the client is told by e-mail.": (
+        "La demande est refusée ; le client en est informé par e-mail."
+    ),
+    "A practice asked to take the file sees its name and who asks, nothing else, until it "
+    "accepts.": (
+        "Le cabinet sollicité voit le nom du dossier et qui le demande, rien d'autre, tant "
+        "qu'il n'a pas accepté."
+    ),
+    "Asked on": "Demandé le",
+    "Withdraw the request": "Retirer la demande",
+    "asked by another user of the client": "demandé par un autre utilisateur du client",
+    "The request was withdrawn; the practice can no longer accept it.": (
+        "La demande est retirée ; le cabinet ne peut plus l'accepter."
+    ),
     "Back to the list": "Retour à la liste",
     "Being deleted": "En cours de suppression",
     "Waiting for the grace period": "En attente de la fin du délai de grâce",
@@ -270,6 +311,8 @@ _CONSOLE = {
     "History": "Historique",
     "In progress": "En cours",
     "Included in your subscription": "Inclus dans votre abonnement",
+    "Included in your practice's subscription": "Inclus dans l'abonnement de votre cabinet",
+    "Your own subscription": "Votre propre abonnement",
     "Invite": "Inviter",
     "Invite a client user": "Inviter un utilisateur du client",
     "Language": "Langue",
@@ -313,6 +356,7 @@ _CONSOLE = {
     "Search by name": "Rechercher par nom",
     "Send": "Envoyer",
     "Send for extraction again": "Renvoyer pour extraction",
+    "Send {name} for extraction again": "Renvoyer {name} pour extraction",
     "Sending": "Envoi en cours",
     "Sign in": "Se connecter",
     "Sign in to Dossier": "Se connecter à Dossier",

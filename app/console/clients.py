@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from app.console import requests
 from app.console.web import PREFIX, Page, Viewer
 from app.domain import reasons
 from app.domain.model import DocumentStatus, FileStatus
@@ -50,6 +51,7 @@ def client_list(
         filters=[(str(shown), len(by_status[shown])) for shown in FILTERS],
         search=search,
         statuses=[str(s) for s in DocumentStatus],
+        incoming=requests.incoming(current),
     )
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.api import lifecycle as api_lifecycle
 from app.api.consent import ACCEPT_PATH, OPEN_PATH
-from app.console import wording
+from app.console import requests, wording
 from app.console.web import PREFIX, Acting, Page, Viewer
 from app.domain.model import Action, Actor
 from app.services import attach, browse, commands, invitations, queries
@@ -74,7 +74,12 @@ def _option(current: Page, view: FileView, option: ActionOption) -> dict[str, An
 @router.get("/files/{client_file_id}/manage", response_class=HTMLResponse)
 def manage(client_file_id: uuid.UUID, current: Viewer) -> HTMLResponse:
     view, options = _menu(current, client_file_id)
-    return current.render("manage.html", file=view, options=options)
+    return current.render(
+        "manage.html",
+        file=view,
+        options=options,
+        requests=requests.pending(current, client_file_id),
+    )
 
 
 @router.get("/files/{client_file_id}/manage/{action}", response_class=HTMLResponse)

@@ -48,6 +48,18 @@ BILLING = {
     "individual": "The client's own subscription",
     "none": "No subscription",
 }
+# The same billing, as the client's own people read it.
+CLIENT_BILLING = {
+    "practice": "Included in your practice's subscription",
+    "individual": "Your own subscription",
+    "none": "No subscription",
+}
+
+
+def billing(code: str, *, is_staff: bool) -> str:
+    return (BILLING if is_staff else CLIENT_BILLING)[code]
+
+
 DOCUMENT_STATUS = {
     "pending": "Received",
     "queued": "Waiting for extraction",
@@ -116,6 +128,9 @@ NOTICES = {
     "invite_client_user": "The invitation was sent; the person gets access once they accept it.",
     "subscribe": "Your own subscription now covers this file.",
     "attach": "The practice was asked to take the file; it is attached once they accept.",
+    "cancel_attach": "The request was withdrawn; the practice can no longer accept it.",
+    "accept_attach": "The file is now one of your clients, under your subscription.",
+    "decline_attach": "The request was declined; the client is told by e-mail.",
     "retry": "The document was sent for extraction again.",
     "export": "The export is being prepared; reload the page to download it.",
     "schedule": "The action is scheduled.",

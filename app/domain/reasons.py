@@ -14,7 +14,7 @@ TIMED_OUT = "extraction_time_limit"
 
 SENTENCES = {
     SkipReason.CLIENT_FILE_DEACTIVATED.value: (
-        "Not extracted: the client file was deactivated when it arrived."
+        "Not extracted: the client file was deactivated before this document was read."
     ),
     SkipReason.NO_SUBSCRIPTION.value: "Not extracted: the client file has no subscription.",
     ENGINE_ERROR: "The extraction engine could not process this document.",

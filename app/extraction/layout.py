@@ -49,27 +49,39 @@ class Line:
     _phrases: tuple[Phrase, ...] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parts: list[str] = []
+        boxes = self.boxes
+        texts = [box.text for box in boxes]
         starts: list[int] = []
         offset = 0
-        for box in self.boxes:
+        for text in texts:
             starts.append(offset)
-            parts.append(box.text)
-            offset += len(box.text) + 1
-        object.__setattr__(self, "text", " ".join(parts))
+            offset += len(text) + 1
+        top = min([box.top for box in boxes])
+        bottom = max([box.bottom for box in boxes])
+        object.__setattr__(self, "text", " ".join(texts))
         object.__setattr__(self, "starts", tuple(starts))
-        object.__setattr__(self, "top", min(box.top for box in self.boxes))
-        object.__setattr__(self, "bottom", max(box.bottom for box in self.boxes))
-        object.__setattr__(self, "height", max(self.bottom - self.top, 1e-6))
+        object.__setattr__(self, "top", top)
+        object.__setattr__(self, "bottom", bottom)
+        object.__setattr__(self, "height", max(bottom - top, 1e-6))
 
     def x_at(self, offset: int) -> float:
         """Horizontal position of a character, interpolated inside its box."""
         # Bisection: values are placed on long lines too, and a scan per value would make
         # reading such a line quadratic.
-        index = max(bisect_right(self.starts, offset) - 1, 0)
+        # (Comparisons in place of min and max calls, the same values: every value on a
+        # line asks for its place.)
+        starts = self.starts
+        index = bisect_right(starts, offset) - 1
+        if index < 0:
+            index = 0
         box = self.boxes[index]
-        share = (offset - self.starts[index]) / max(len(box.text), 1)
-        return box.left + min(max(share, 0.0), 1.0) * (box.right - box.left)
+        length = len(box.text)
+        share = (offset - starts[index]) / (1 if length < 1 else length)
+        if share < 0.0:
+            share = 0.0
+        elif share > 1.0:
+            share = 1.0
+        return box.left + share * (box.right - box.left)
 
     def span(self, start: int, end: int) -> tuple[float, float]:
         return self.x_at(start), self.x_at(end)
@@ -153,12 +165,21 @@ def _non_empty(boxes: Iterable[Box]) -> list[Box]:
 
 def _overlaps(row: Sequence[Box], box: Box) -> bool:
     # Against the row's first and latest boxes, not its whole extent: a large title must
-    # not pull the small lines beside it into one line. (Unrolled: it runs once per box.)
+    # not pull the small lines beside it into one line. (Unrolled, comparisons in place
+    # of min and max calls, the same values: it runs once per box.)
     top, bottom = box.top, box.bottom
-    height = max(bottom - top, 1e-6)
+    height = bottom - top
+    if height < 1e-6:
+        height = 1e-6
     for other in (row[0], row[-1]):
-        shared = min(other.bottom, bottom) - max(other.top, top)
-        if shared < _LINE_OVERLAP * min(max(other.bottom - other.top, 1e-6), height):
+        other_top, other_bottom = other.top, other.bottom
+        other_height = other_bottom - other_top
+        if other_height < 1e-6:
+            other_height = 1e-6
+        shared = (bottom if bottom < other_bottom else other_bottom) - (
+            top if top > other_top else other_top
+        )
+        if shared < _LINE_OVERLAP * (height if height < other_height else other_height):
             return False
     return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,47 +101,57 @@ _ODD_CHARS = re.compile(r"[\x00-\x1f\ufffd\ue000-\uf8ff]")
 def _words(
     text_page: pdfium.PdfTextPage, text: str, rotation: int, width: float, height: float
 ) -> list[Box]:
-    # Written for speed: it runs once per character of every page. PDFium's character
-    # boxes are read through the raw call into one reused rectangle (pypdfium2's
-    # `get_charbox` allocates one per character and costs several times more).
+    # Written for speed: it runs once per character of every page. Only the characters of
+    # runs without whitespace are visited (whitespace ends a word); PDFium's character
+    # boxes are read through `_LOOSE_CHAR_BOX` into one reused rectangle, whose four
+    # floats are read at once through a memoryview.
     rect = pdfium_c.FS_RECTF()
-    char_box = pdfium_c.FPDFText_GetLooseCharBox
-    raw = text_page.raw
+    address = ctypes.addressof(rect)
+    values = memoryview(rect).cast("B").cast("f")  # left, top, right, bottom
+    raw = ctypes.cast(text_page.raw, ctypes.c_void_p).value
+    char_box = _LOOSE_CHAR_BOX
+    invisible = _INVISIBLE
     words: list[Box] = []
-    current: list[str] = []
-    left = bottom = right = top = 0.0
-    for index, char in enumerate(text):
-        if char.isspace():
-            if current:
-                words.append(_box(current, left, bottom, right, top, height))
-                current = []
-            continue
-        if char in _INVISIBLE:
-            continue
-        if not char_box(raw, index, rect):
-            raise pdfium.PdfiumError("Failed to get charbox.")
-        c_left, c_bottom, c_right, c_top = rect.left, rect.bottom, rect.right, rect.top
-        if rotation:
-            c_left, c_bottom, c_right, c_top = _displayed(
-                (c_left, c_bottom, c_right, c_top), rotation, width, height
-            )
-        if current:
-            size = c_top - c_bottom
-            if size < 1e-3:
-                size = 1e-3
-            # The next glyph of the same word starts where the last one ended, on its line.
-            if -0.5 * size < c_left - right < 0.3 * size and abs(c_bottom - bottom) < 0.5 * size:
-                right = c_right if c_right > right else right
-                top = c_top if c_top > top else top
-                left = c_left if c_left < left else left
-                bottom = c_bottom if c_bottom < bottom else bottom
-                current.append(char)
+    c_left: float
+    c_top: float
+    c_right: float
+    c_bottom: float
+    for run in _RUN.finditer(text):
+        index = run.start() - 1
+        current: list[str] = []
+        left = bottom = right = top = 0.0
+        for char in run.group():
+            index += 1
+            if char in invisible:
                 continue
+            if not char_box(raw, index, address):
+                raise pdfium.PdfiumError("Failed to get charbox.")
+            c_left, c_top, c_right, c_bottom = values.tolist()
+            if rotation:
+                c_left, c_bottom, c_right, c_top = _displayed(
+                    (c_left, c_bottom, c_right, c_top), rotation, width, height
+                )
+            if current:
+                size = c_top - c_bottom
+                if size < 1e-3:
+                    size = 1e-3
+                # The next glyph of the same word starts where the last one ended, on its
+                # line.
+                if (
+                    -0.5 * size < c_left - right < 0.3 * size
+                    and abs(c_bottom - bottom) < 0.5 * size
+                ):
+                    right = c_right if c_right > right else right
+                    top = c_top if c_top > top else top
+                    left = c_left if c_left < left else left
+                    bottom = c_bottom if c_bottom < bottom else bottom
+                    current.append(char)
+                    continue
+                words.append(_box(current, left, bottom, right, top, height))
+            left, bottom, right, top = c_left, c_bottom, c_right, c_top
+            current = [char]
+        if current:
             words.append(_box(current, left, bottom, right, top, height))
-        left, bottom, right, top = c_left, c_bottom, c_right, c_top
-        current = [char]
-    if current:
-        words.append(_box(current, left, bottom, right, top, height))
     return words
 
 
@@ -194,3 +205,14 @@ def render_page(page: pdfium.PdfPage) -> Image.Image:
 
 
 _INVISIBLE = {"\u00ad", "\x00", "\ufffe", "\uffff", "\x02"}
+# A word is cut out of a run of characters without whitespace (`\s` is `str.isspace`).
+_RUN = re.compile(r"\S+")
+# PDFium's FPDFText_GetLooseCharBox(text_page, index, FS_RECTF*) called with plain
+# addresses: pypdfium2's binding checks and converts its arguments on every call, which
+# cost a third of the call (the same function, the same rectangle).
+_CHAR_BOX_ADDRESS = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+if not _CHAR_BOX_ADDRESS:
+    raise ImportError("PDFium's FPDFText_GetLooseCharBox is missing")
+_LOOSE_CHAR_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    _CHAR_BOX_ADDRESS
+)

@@ -15,7 +15,7 @@ from sqlalchemy import Index, Integer, String, Uuid, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.persistence.db import insert_or_get
-from app.persistence.models import Base, utcnow
+from app.persistence.models import Base, User, utcnow
 
 SCHEDULED, RUNNING, DONE, REFUSED, FAILED, CANCELLED = (
     "scheduled",
@@ -69,12 +69,20 @@ class ScheduledActions:
             query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.scalars(query).one_or_none()
 
-    def for_file(self, file_id: uuid.UUID) -> Sequence[ScheduledAction]:
+    def for_file(
+        self, file_id: uuid.UUID, *, practice_id: uuid.UUID | None = None
+    ) -> Sequence[ScheduledAction]:
+        """With `practice_id`, only those its staff asked for: a practice never sees what
+        a former practice of the file planned (as with jobs and exports)."""
         query = (
             select(ScheduledAction)
             .where(ScheduledAction.client_file_id == file_id)
             .order_by(ScheduledAction.run_at, ScheduledAction.created_at)
         )
+        if practice_id is not None:
+            query = query.join(User, User.id == ScheduledAction.actor_id).where(
+                User.practice_id == practice_id
+            )
         return self.session.scalars(query).all()
 
     def claim_due(

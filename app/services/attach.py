@@ -34,6 +34,7 @@ class RequestView:
     created_at: datetime
     decided_at: datetime | None = None
     job_id: uuid.UUID | None = None
+    requested_by: uuid.UUID | None = None  # the client user who asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,5 +229,11 @@ def _address(email: str) -> str:
 
 def _view(row: AttachRequestRow) -> RequestView:
     return RequestView(
-        row.id, row.client_file_id, row.status, row.created_at, row.decided_at, row.job_id
+        row.id,
+        row.client_file_id,
+        row.status,
+        row.created_at,
+        row.decided_at,
+        row.job_id,
+        row.requested_by,
     )

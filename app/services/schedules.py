@@ -120,7 +120,8 @@ def list_for_file(
     """Every schedule of the file, soonest first, finished ones included (their outcome)."""
     with uow:
         visible_file(uow, actor, client_file_id)
-        return [view(s) for s in uow.schedules.for_file(client_file_id)]
+        found = uow.schedules.for_file(client_file_id, practice_id=_practice_of(actor))
+        return [view(s) for s in found]
 
 
 def cancel(
@@ -160,7 +161,7 @@ def _cancel(
     visible_file(uow, actor, client_file_id)
     # Waits for a runner that holds the row, then sees what it did.
     record = uow.schedules.get(schedule_id, lock=True)
-    if record is None or record.client_file_id != client_file_id:
+    if record is None or record.client_file_id != client_file_id or not _ours(uow, actor, record):
         raise NotFound("No such scheduled action.", schedule_id=schedule_id)
     if not actor.is_staff:
         raise ActionRefused(
@@ -181,6 +182,19 @@ def _cancel(
     record.status, record.cancelled_by = CANCELLED, actor.user_id
     record.finished_at = now or uow.clock()
     return view(record)
+
+
+def _practice_of(actor: Actor) -> uuid.UUID | None:
+    """Staff read their practice's schedules only; client users read them all."""
+    return actor.practice_id if actor.is_staff else None
+
+
+def _ours(uow: UnitOfWork, actor: Actor, record: ScheduledAction) -> bool:
+    practice_id = _practice_of(actor)
+    if practice_id is None:
+        return True
+    asker = uow.users.get(record.actor_id)
+    return asker is not None and asker.practice_id == practice_id
 
 
 def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:

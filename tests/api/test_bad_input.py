@@ -185,3 +185,23 @@ def test_a_poisoned_row_no_longer_exists_after_repair(runtime: Runtime) -> None:
     from app.persistence.repair import repair_instants
 
     assert repair_instants(runtime.db) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "said"),
+    [
+        ({"email": "not-an-email"}, "body.email", "Give a valid e-mail address"),
+        ({"email": "paul@dupont.test", "name": "Paul\nDupont"}, "body.name", "control character"),
+        ({"email": "paul@dupont.test", "name": "   "}, "body.name", "only spaces"),
+    ],
+)
+def test_a_refused_pattern_is_said_in_words_not_as_a_regular_expression(
+    client: TestClient, world: World, body: dict[str, str], where: str, said: str
+) -> None:
+    response = client.post(invite(world.own), json=body, headers=world.auth("staff_a"))
+
+    assert response.status_code == 422
+    problems = response.json()["error"]["problems"]
+    assert [problem["where"] for problem in problems] == [where]
+    assert said in problems[0]["problem"]
+    assert "pattern" not in problems[0]["problem"]

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from app.bootstrap import Runtime
 from app.cli import cli
+from app.config import get_settings
+from app.persistence.exports import ExportBundle
 from tests.api.conftest import World
 from tests.api.test_cli import same_database  # noqa: F401  (the commands use our database)
 
@@ -142,3 +146,76 @@ def test_db_repair_reports_what_it_changed(runtime: Runtime, world: World) -> No
 
     assert result.exit_code == 0, result.output
     assert "client_files.hold_until: 3 row(s) brought within bounds" in result.output
+
+
+def test_an_export_to_a_missing_directory_is_one_line_and_makes_no_export(
+    runtime: Runtime, world: World, tmp_path: Path
+) -> None:
+    out = tmp_path / "no-such-directory" / "bundle.zip"
+
+    result = runner.invoke(cli, ["export", str(world.own), "--as", STAFF, "--out", str(out)])
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "no-such-directory" in result.output
+    with runtime.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(ExportBundle)) == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "--as", STAFF, "--limit", "0"],
+        ["outbox", "--limit", "-1"],
+        ["webhooks", "log", "--limit", "0"],
+    ],
+)
+def test_a_limit_below_one_is_refused(world: World, args: list[str]) -> None:
+    result = runner.invoke(cli, args)
+
+    assert result.exit_code == 2, result.output
+    assert "--limit" in result.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DOSSIER_MAX_UPLOAD_BYTES", "-5"), ("DOSSIER_TOKEN_DEFAULT_DAYS", "400")],
+)
+def test_a_bad_setting_is_named_in_one_message_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, world: World, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+
+    result = runner.invoke(cli, ["lifecycle", "jobs", str(world.own), "--as", STAFF])
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert variable in result.output
+
+
+def test_an_unreachable_database_is_one_message_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DOSSIER_DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:1/x")
+    get_settings.cache_clear()
+
+    result = runner.invoke(cli, ["db", "upgrade"])
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "DOSSIER_DATABASE_URL" in result.output
+    assert "127.0.0.1:1" in result.output
+    assert "secret" not in result.output
+
+
+@pytest.mark.parametrize("args", [["--port", "99999"], ["--port", "0"], ["--concurrency", "0"]])
+def test_serve_refuses_a_port_or_concurrency_out_of_range(args: list[str], tmp_path: Path) -> None:
+    # An empty --state: were the range let through, serve would stop there, starting nothing.
+    result = runner.invoke(cli, ["serve", *args, "--state", str(tmp_path)])
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output

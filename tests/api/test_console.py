@@ -8,12 +8,13 @@ import re
 import uuid
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.api.headers import CONSOLE_CSP
 from app.bootstrap import Runtime
 from app.domain.model import Action, Billing, FileStatus
 from app.services import lifecycle, tokens
-from tests.api.conftest import World, text_bytes
+from tests.api.conftest import EMAILS, World, ask_over_api, invite, text_bytes
 from tests.api.console_support import Browser, browser
 from tests.api.fakes import FakeDispatcher, FakeWorker
 
@@ -243,7 +244,7 @@ def test_a_skipped_document_is_sent_again_once_its_file_may_extract(
     ).json()
     worker.drain()
     page = staff_a.open(f"/console/files/{world.own}")
-    assert "Not extracted: the client file was deactivated when it arrived." in page
+    assert "Not extracted: the client file was deactivated before this document was read." in page
     retry = f"/console/documents/{uploaded['id']}/retry"
     refused = staff_a.client.post(retry, data={"csrf_token": staff_a.csrf})
     assert refused.status_code == 409
@@ -268,3 +269,127 @@ def test_schedules_are_added_and_cancelled_and_exports_asked_for(
     assert "Cancelled" in staff_a.open(f"/console/files/{world.own}")
     assert staff_a.post(f"/console/files/{world.own}/exports") == 303
     assert "Waiting for a worker" in staff_a.open(f"/console/files/{world.own}")
+
+
+def test_a_client_user_withdraws_their_own_request_to_attach(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    asked = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"])
+    request_id = asked.json()["id"]
+    with browser(runtime, language="fr") as client_user:
+        assert client_user.sign_in(world.tokens["client_1"]) == 303
+        page = client_user.open(f"/console/files/{world.shared}/manage")
+        withdraw = f"/console/attach-requests/{request_id}/cancel"
+        assert f'action="{withdraw}"' in page
+        assert "Demandes de rattachement en attente" in page
+
+        assert client_user.post(withdraw) == 303
+        after = client_user.open(f"/console/files/{world.shared}?done=cancel_attach")
+        again = client_user.post(withdraw)
+
+    assert "La demande est retirée" in after
+    assert again == 409
+    listed = client.get(
+        f"/v1/client-files/{world.shared}/attach-requests", headers=world.auth("client_1")
+    ).json()["items"]
+    assert [item["status"] for item in listed] == ["withdrawn"]
+    assert client.get("/v1/attach-requests", headers=world.auth("staff_b")).json()["items"] == []
+
+
+def test_only_the_asker_is_offered_to_withdraw_a_request(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    partner = invite(runtime, world.shared, world.users["staff_a"], "partner@bakery.test")
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    request_id = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"]).json()[
+        "id"
+    ]
+    with browser(runtime) as other_client_user:
+        assert other_client_user.sign_in(tokens.issue(runtime.uow(), partner).secret) == 303
+        page = other_client_user.open(f"/console/files/{world.shared}/manage")
+        refused = other_client_user.post(f"/console/attach-requests/{request_id}/cancel")
+
+    assert "Pending requests to attach" in page
+    assert f"/console/attach-requests/{request_id}/cancel" not in page
+    assert refused == 409
+
+
+@pytest.mark.parametrize(
+    ("language", "practice_billing", "staff_words"),
+    [
+        ("en", "Included in your practice's subscription", "Included in your subscription"),
+        ("fr", "Inclus dans l'abonnement de votre cabinet", "Inclus dans votre abonnement"),
+    ],
+)
+def test_a_client_user_reads_the_billing_from_their_side(
+    runtime: Runtime, world: World, language: str, practice_billing: str, staff_words: str
+) -> None:
+    with browser(runtime, language=language) as client_user:
+        assert client_user.sign_in(world.tokens["client_1"]) == 303
+        pages = [
+            client_user.open("/console/clients"),
+            client_user.open(f"/console/files/{world.shared}"),
+            client_user.open(f"/console/files/{world.shared}/manage"),
+        ]
+
+    for page in pages:
+        assert practice_billing in html.unescape(page)
+        assert staff_words not in html.unescape(page)
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [("accept", "accepted"), ("decline", "declined")])
+def test_the_practice_asked_answers_a_request_to_attach_from_its_list(
+    runtime: Runtime,
+    world: World,
+    client: TestClient,
+    worker: FakeWorker,
+    answer: str,
+    outcome: str,
+) -> None:
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    request_id = ask_over_api(client, world, "client_1", world.shared, EMAILS["staff_b"]).json()[
+        "id"
+    ]
+    with browser(runtime, language="fr") as staff_b, browser(runtime) as staff_a:
+        assert staff_b.sign_in(world.tokens["staff_b"]) == 303
+        assert staff_a.sign_in(world.tokens["staff_a"]) == 303
+        listed = staff_b.open("/console/clients")
+        elsewhere = staff_a.open("/console/clients")
+        not_theirs = staff_a.post(f"/console/attach-requests/{request_id}/{answer}")
+
+        assert staff_b.post(f"/console/attach-requests/{request_id}/{answer}") == 303
+        after = staff_b.open("/console/clients")
+
+    assert "Demandes de rattachement" in listed
+    assert "Bakery" in listed
+    assert "c1@bakery.test" in listed
+    assert f"/console/attach-requests/{request_id}/{answer}" in listed
+    assert f"/console/attach-requests/{request_id}/" not in elsewhere
+    assert not_theirs == 404
+    assert f"/console/attach-requests/{request_id}/" not in after
+    listed_by_client = client.get(
+        f"/v1/client-files/{world.shared}/attach-requests", headers=world.auth("client_1")
+    ).json()["items"]
+    assert [item["status"] for item in listed_by_client] == [outcome]
+    seen = client.get(f"/v1/client-files/{world.shared}", headers=world.auth("staff_b"))
+    assert seen.status_code == (200 if outcome == "accepted" else 404)
+
+
+def test_the_retry_buttons_name_their_document_in_the_readers_language(
+    runtime: Runtime, world: World, client: TestClient, worker: FakeWorker
+) -> None:
+    _change(runtime, world, world.own, Action.DEACTIVATE, "staff_a")
+    files = {"file": ("ticket.txt", text_bytes("retry label"), "text/plain")}
+    client.post(
+        f"/v1/client-files/{world.own}/documents", files=files, headers=world.auth("staff_a")
+    )
+    worker.drain()
+    with browser(runtime, language="fr") as staff:
+        assert staff.sign_in(world.tokens["staff_a"]) == 303
+        page = staff.open(f"/console/files/{world.own}")
+
+    assert 'aria-label="Renvoyer ticket.txt pour extraction"' in page

@@ -276,3 +276,17 @@ def test_a_job_overtaken_by_a_deletion_is_refused_not_pending_forever(
     assert requests.resend_unclaimed(runtime.uow(), stale_after=timedelta(0)) == 0
     _, done = get(client, world, "staff_a", f"/v1/lifecycle-jobs/{deleting['id']}")
     assert done["status"] == "done"
+
+
+def test_a_document_that_arrived_before_the_deactivation_does_not_read_as_arrived_after(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    _, uploaded = upload(client, world, "staff_a", world.own, text_bytes())
+    post(client, world, "staff_a", world.own, "deactivate")
+    worker.drain()
+
+    _, document = get(client, world, "staff_a", f"/v1/documents/{uploaded['id']}")
+
+    assert (document["status"], document["reason"]) == ("skipped", "client_file_deactivated")
+    assert "when it arrived" not in document["message"]
+    assert "deactivated before this document was read" in document["message"]

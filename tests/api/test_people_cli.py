@@ -70,3 +70,31 @@ def test_the_audit_command_reads_what_that_user_may_read_in_pages(world: World) 
     assert "next page: --cursor" not in staff_a.stdout
     assert first_page.stdout.count("invite_client_user") == 1
     assert bad.exit_code == 1
+
+
+def test_the_practice_log_is_read_by_its_admins_in_pages(runtime: Runtime, world: World) -> None:
+    people = add_people(runtime, world)
+    runner.invoke(
+        cli,
+        ["staff", "add", "--as", "ada@alpha.test", "--email", "new@alpha.test", "--name", "N"],
+    )
+
+    whole = runner.invoke(cli, ["staff", "log", "--as", "ada@alpha.test"])
+    added = runner.invoke(
+        cli, ["staff", "log", "--as", "ada@alpha.test", "--action", "staff_added"]
+    )
+    first_page = runner.invoke(cli, ["staff", "log", "--as", "ada@alpha.test", "--limit", "1"])
+    other_practice = runner.invoke(cli, ["staff", "log", "--as", "bea@beta.test"])
+    not_admin = runner.invoke(cli, ["staff", "log", "--as", "ann@alpha.test"])
+
+    assert whole.exit_code == 0, whole.output
+    assert "staff_added" in whole.stdout
+    assert "staff_disabled" in whole.stdout
+    assert str(people.disabled_a) in whole.stdout
+    assert "next page: --cursor" not in whole.stdout
+    assert "staff_disabled" not in added.stdout
+    assert "staff_added" in added.stdout
+    assert "next page: --cursor" in first_page.stdout
+    assert str(people.disabled_a) not in other_practice.stdout
+    assert (not_admin.exit_code, "Traceback" in not_admin.output) == (1, False)
+    assert "Only an admin of the practice" in not_admin.output

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 
 from app.bootstrap import Runtime
 from app.services import due_actions
-from tests.api.conftest import World
+from tests.api.conftest import World, attach_over_api
+from tests.api.fakes import FakeWorker
 
 SOON = datetime.now(UTC) + timedelta(days=30)
 
@@ -148,3 +149,23 @@ def test_bad_schedules_are_422_and_record_nothing(
 def test_anonymous_callers_are_401(client: TestClient, world: World) -> None:
     assert schedule(client, world, "anonymous", world.own)[0] == 401
     assert listed(client, world, "anonymous", world.own)[0] == 401
+
+
+def test_the_next_practice_never_sees_nor_cancels_a_former_practices_schedules(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    _, former = schedule(client, world, "staff_a", world.shared)
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    attach_over_api(client, world, "client_1", world.shared, "staff_b")
+    _, own = schedule(client, world, "staff_b", world.shared, action="detach")
+
+    status, page = listed(client, world, "staff_b", world.shared)
+    cancel_status, refused = cancel(client, world, "staff_b", world.shared, former["id"])
+
+    assert status == 200
+    assert [item["id"] for item in page["items"]] == [own["id"]]
+    assert (cancel_status, refused["error"]["code"]) == (404, "not_found")
+    client_sees = listed(client, world, "client_1", world.shared)[1]["items"]
+    assert {item["id"] for item in client_sees} == {former["id"], own["id"]}
+    assert {item["status"] for item in client_sees} == {"scheduled"}

@@ -8,14 +8,16 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.domain.model import Action, FileStatus
+from app.errors import NotFound
 from app.local import beat_command, start
 from app.persistence.models import ClientFile, LifecycleEvent
 from app.persistence.schedules import ScheduledAction
 from app.services import admin, due_actions, messages, schedules
-from tests.integration.conftest import Practice, Stack
+from tests.integration.conftest import Practice, Stack, new_practice
 from tests.support.consent import invite_and_accept
 
 FINISHED = ("done", "refused", "failed", "cancelled")
@@ -214,3 +216,43 @@ def test_cancelled_and_refused_schedules_do_nothing(stack: Stack, practice: Prac
 def _exists(stack: Stack, schedule_id: uuid.UUID) -> bool:
     query = sa.select(sa.func.count()).where(ScheduledAction.id == schedule_id)
     return bool(stack.scalar(query))
+
+
+def test_a_practice_reads_and_cancels_only_the_schedules_its_own_staff_made(
+    stack: Stack, practice: Practice
+) -> None:
+    # GIVEN a schedule made by the practice, then the file taken by another practice
+    uow = stack.runtime.uow
+
+    def in_a_month(action: Action, actor_id: uuid.UUID) -> schedules.ScheduleView:
+        return schedules.schedule(
+            uow(),
+            client_file_id=practice.client_file_id,
+            actor_id=actor_id,
+            action=action,
+            run_at=datetime.now(UTC) + timedelta(days=30),
+        )
+
+    former = in_a_month(Action.DEACTIVATE, practice.staff.user_id)
+    other = new_practice(stack)
+    with uow() as unit:
+        unit.session.execute(
+            sa.update(ClientFile)
+            .where(ClientFile.id == practice.client_file_id)
+            .values(practice_id=other.practice_id)
+        )
+        unit.commit()
+    own = in_a_month(Action.DETACH, other.staff.user_id)
+
+    # WHEN the new practice lists the file's schedules and cancels the former one
+    listed = schedules.list_for_file(
+        uow(), actor=other.staff, client_file_id=practice.client_file_id
+    )
+    with pytest.raises(NotFound):
+        schedules.cancel(
+            uow(), actor=other.staff, client_file_id=practice.client_file_id, schedule_id=former.id
+        )
+
+    # THEN it sees its own only, and the former practice's is still scheduled
+    assert [item.id for item in listed] == [own.id]
+    assert record(stack, former.id).status == "scheduled"

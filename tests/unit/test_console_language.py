@@ -16,7 +16,7 @@ import pytest
 from app.console import wording
 from app.console.catalogue_fr import FRENCH
 from app.console.i18n import Translator, negotiate
-from app.domain import reasons, retries, rules
+from app.domain import consent, reasons, retries, rules
 from app.domain.consequences import CONSEQUENCES
 from app.domain.model import (
     Action,
@@ -169,3 +169,14 @@ def test_the_ways_in_are_said_in_french() -> None:
     assert french.subject != english.subject
     shared = set(english.body.splitlines()) & set(french.body.splitlines())
     assert shared == {"", f"    {url}"}
+
+
+def test_every_refusal_of_invitations_and_attach_requests_is_said_in_french() -> None:
+    # The console shows them too: withdrawing, accepting or declining a request to attach.
+    refusals = [value for value in vars(consent).values() if isinstance(value, rules.Refusal)]
+    assert len(refusals) >= 6
+    assert sorted(r.message for r in refusals if r.message not in FRENCH) == []
+
+
+def test_every_not_found_of_the_console_is_said_in_french() -> None:
+    assert FR("No such attach request.") != "No such attach request."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from app.extraction.fields.currency import MARKER_PATTERN, code_of
+from app.extraction.fields.text import starting_with
 
 _NUMBER = r"""
     (?P<number>
@@ -16,17 +17,18 @@ _NUMBER = r"""
       | (?<![^\s(])\.\d{2}(?!\d)
     )
 """
-_AMOUNT_RE = re.compile(
-    # A letter may touch the amount ('Total12,50': OCR drops spaces); digits may not.
-    rf"""
-    (?<![\d.,/\-_])
+_AMOUNT = rf"""
     (?:(?P<before>{MARKER_PATTERN})\ ?)?
     (?P<sign>-\ ?)?
     (?:(?P<before2>{MARKER_PATTERN})\ ?)?
     {_NUMBER}
     (?:\ ?(?P<after>{MARKER_PATTERN})(?!\ ?-?\d))?
     (?![\w%]|[.,]\d|\ %|\ ?[.,]\d)
-    """,
+    """
+_AMOUNT_RE = re.compile(
+    # A letter may touch the amount ('Total12,50': OCR drops spaces); digits may not.
+    # Tried only where an amount's first character stands (a marker, a sign, a digit).
+    r"(?<![\d.,/\-_])" + starting_with(_AMOUNT, re.VERBOSE) + _AMOUNT,
     re.VERBOSE,
 )
 _DIGIT = re.compile(r"\d")

@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from app.extraction.fields.text import starting_with
+
 # Symbol or word (folded: lower case, no accents) -> ISO code. '$' alone means USD
 # unless the document names another dollar (see `document_currency`).
 MARKERS: dict[str, str] = {
@@ -55,7 +57,7 @@ MARKER_PATTERN = "|".join(
     re.escape(marker) if not marker[-1].isalpha() else rf"{re.escape(marker)}(?![a-z])"
     for marker in _WORDY
 )
-_MARKER_RE = re.compile(rf"(?<![a-z])(?:{MARKER_PATTERN})")
+_MARKER_RE = re.compile(rf"(?<![a-z]){starting_with(MARKER_PATTERN)}(?:{MARKER_PATTERN})")
 _OTHER_DOLLARS = {"CAD", "AUD", "NZD"}
 # Tax words that only appear on invoices from the euro area; a weak hint when no
 # currency is printed at all.

@@ -51,7 +51,12 @@ _RANGE_RE = re.compile(rf"\s*{_CONNECTOR}\s*")
 # The start of a period may lack its year ('July 1 - July 31, 2014').
 _OPEN_RANGE_RE = re.compile(rf"\d(?:er|st|nd|rd|th)?\.?\s*{_CONNECTOR}\s*$")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2099
-_DIGIT = re.compile(r"\d")
+# What each pattern cannot match without, looked for first (most lines hold none of
+# them): every date has a year of two or four digits; the first and the last pattern
+# need four digits in a row, the last two a month's name at the end of a word.
+_TWO_DIGITS = re.compile(r"\d\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_MONTH_WORD = re.compile(rf"(?:{_MONTH})(?![a-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +88,15 @@ class DateMatch:
 
 def find_dates(folded: str) -> list[DateMatch]:
     """Every plausible date in a folded line, left to right, without overlaps."""
-    if not _DIGIT.search(folded):  # most lines: no pattern can match
+    if not _TWO_DIGITS.search(folded):  # most lines: no pattern can match
         return []
+    four = _FOUR_DIGITS.search(folded) is not None
+    month = _MONTH_WORD.search(folded) is not None
+    needed = (four, True, month, four and month)
     found: list[DateMatch] = []
-    for pattern in _PATTERNS:
+    for pattern, possible in zip(_PATTERNS, needed, strict=True):
+        if not possible:
+            continue
         for match in pattern.finditer(folded):
             date = _build(match)
             if date and not any(_overlap(date, other) for other in found):

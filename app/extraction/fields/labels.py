@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from app.extraction.fields.text import starting_with
+
 
 class Kind(Enum):
     TOTAL = "total"
@@ -181,8 +183,19 @@ _COMPILED = tuple(
     for kind, weight, pattern in _LEXICON
 )
 # Whether a text holds any label, in one search (most lines and names hold none): it
-# finds a match exactly when one of the patterns above would.
-_ANY = re.compile(rf"{_START}(?:{'|'.join(f'(?:{pattern})' for _, _, pattern in _LEXICON)}){_END}")
+# finds a match exactly when one of the patterns above would, at the same place (tried
+# only where a label's first character stands).
+_ALTERNATIVES = "|".join(f"(?:{pattern})" for _, _, pattern in _LEXICON)
+_ANY = re.compile(rf"{_START}{starting_with(_ALTERNATIVES)}(?:{_ALTERNATIVES}){_END}")
+# Where each pattern matches at one place, all in one match: a lookahead per pattern,
+# optional, whose group holds that pattern's match there (the same match as the pattern's
+# own, since a lookahead keeps the first way it succeeds).
+_AT = re.compile(
+    "".join(
+        rf"(?:(?=(?P<l{number}>{pattern}){_END})|)"
+        for number, (_, _, pattern) in enumerate(_LEXICON)
+    )
+)
 # Labels that are only labels at the start of a line or before a colon: in running
 # text these little words are everywhere.
 _SHORT = {"le", "du", "of", "vom", "to", "from", "#", "n°", "data"}
@@ -205,16 +218,30 @@ def find_labels(folded: str) -> list[Label]:
 @lru_cache(maxsize=8192)
 def _labels(folded: str) -> tuple[Label, ...]:
     # Cached: headers and footers repeat on every page, names are checked several times.
-    first = _ANY.search(folded)
-    if first is None:
+    place = _ANY.search(folded)
+    if place is None:
         return ()
+    # Each pattern's matches as its own `finditer` would find them, left to right and not
+    # overlapping, found at the places where any pattern matches: there `_AT` tells which
+    # patterns match and where each match ends (most lines hold one or two labels, so
+    # this beats twenty scans of the line).
+    ends = [0] * len(_COMPILED)  # where the pattern's last match ended
+    matches: list[list[tuple[int, int]]] = [[] for _ in _COMPILED]
+    while place is not None:
+        start = place.start()
+        spans = _AT.match(folded, start).regs  # type: ignore[union-attr]
+        for number in range(len(_COMPILED)):
+            end = spans[number + 1][1]
+            if end != -1 and start >= ends[number]:
+                matches[number].append((start, end))
+                ends[number] = end
+        place = _ANY.search(folded, start + 1)
     found: list[Label] = []
-    for kind, weight, pattern in _COMPILED:
-        # No pattern matches before the first label any of them finds.
-        for match in pattern.finditer(folded, first.start()):
-            if match.group(0) in _SHORT and not _stands_alone(folded, match):
+    for (kind, weight, _), spans_of in zip(_COMPILED, matches, strict=True):
+        for start, end in spans_of:
+            if folded[start:end] in _SHORT and not _stands_alone(folded, start, end):
                 continue
-            found.append(Label(kind, weight, match.start(), match.end()))
+            found.append(Label(kind, weight, start, end))
     found.sort(key=lambda label: (label.start - label.end, -label.weight))
     # Which characters a kept label already covers: checking a label costs its own
     # length, so the whole pass is linear in the line (comparing every label with every
@@ -228,11 +255,11 @@ def _labels(folded: str) -> tuple[Label, ...]:
     return tuple(sorted(kept, key=lambda label: label.start))
 
 
-def _stands_alone(folded: str, match: re.Match[str]) -> bool:
-    word = match.group(0)
-    after = folded[match.end() :].lstrip()
+def _stands_alone(folded: str, start: int, end: int) -> bool:
+    word = folded[start:end]
+    after = folded[end:].lstrip()
     if word in {"du", "of", "le", "vom"}:
         return True  # their values are checked by the caller: a date must follow
     if word in {"#", "n°"}:
         return bool(after[:1].isalnum())
-    return folded[: match.start()].strip() == "" or after.startswith(":")
+    return folded[:start].strip() == "" or after.startswith(":")

@@ -12,14 +12,16 @@ from app.extraction.fields.brand import trading_name
 from app.extraction.fields.dates import find_dates
 from app.extraction.fields.document import Row
 from app.extraction.fields.labels import Kind, Label, find_labels
-from app.extraction.fields.text import fold
+from app.extraction.fields.text import fold, starting_with
 
-_LEGAL_FORM = re.compile(
-    r"(?<![a-z])(?:b\.?v\.?|n\.?v\.?|gmbh|ag|s\.?a\.?s?\.?|sarl|eurl|sasu|ltd\.?|limited|inc\.?"
+_LEGAL_FORMS = (
+    r"b\.?v\.?|n\.?v\.?|gmbh|ag|s\.?a\.?s?\.?|sarl|eurl|sasu|ltd\.?|limited|inc\.?"
     r"|llc|llp|plc|pvt\.?|corp\.?|corporation|company|co\.|kg|ohg|ug|e\.k\.|s\.?r\.?l\.?"
     r"|s\.?p\.?a\.?|oy|ab|a/s|aps|bvba|vof|sprl|gbr|sp\. z o\.o\.|spolka akcyjna"
-    r"|sdn\.? bhd\.?|bhd\.?|berhad|s/b|pte\.?)(?![a-z])"
+    r"|sdn\.? bhd\.?|bhd\.?|berhad|s/b|pte\.?"
 )
+# (Tried only where a legal form's first letter stands.)
+_LEGAL_FORM = re.compile(rf"(?<![a-z]){starting_with(_LEGAL_FORMS)}(?:{_LEGAL_FORMS})(?![a-z])")
 _LEGAL_CONTEXT = re.compile(
     r"capital|siege social|rcs|siret|siren|registered office|regd\.? office|kvk|hrb"
     r"|handelsregister|registergericht|company (?:no|number|reg)|vorstand|geschaftsfuhrer"

@@ -27,6 +27,10 @@ _CONTEXT_CHARS = 48
 _VAT_RATES = tuple(Decimal(r) / 100 for r in ("20", "19", "21", "22", "10", "7", "9", "5.5", "6"))
 # (1 + rate, rate) per rate, worked out once rather than for every amount.
 _RATE_FACTORS = tuple((1 + rate, rate) for rate in _VAT_RATES)
+# The same as floats, for the quick test that rules most look-ups out (`_arithmetic`).
+_FLOAT_FACTORS = tuple((float(gross), float(rate)) for gross, rate in _RATE_FACTORS)
+# Beyond this many cents, float rounding could matter: every look-up is made exactly.
+_FLOAT_CENTS_LIMIT = 1e13
 _CENT = Decimal("0.01")
 _CONTEXTS = ("left", "right", "above", "header")
 
@@ -120,6 +124,7 @@ def amount_candidates(document: Document) -> list[Candidate]:
     found = _capped(found)
     values = [abs(c.value) for c in found if isinstance(c.value, Decimal)]
     present = set(values)
+    near = _near_cents(present)
     counts = Counter(values)
     ranks = {value: rank for rank, value in enumerate(sorted(present, reverse=True))}
     for candidate in found:
@@ -139,7 +144,7 @@ def amount_candidates(document: Document) -> list[Candidate]:
             "last_on_line": float(candidate.end == max(a.end for a in row.amounts)),
             "values_on_line": min(len(row.amounts), 6) / 6,
         }
-        features |= _arithmetic(value, present)
+        features |= _arithmetic(value, present, near)
         candidate.features = features
     return found
 
@@ -157,20 +162,45 @@ def _rule_label(row: Row, start: int) -> dict[str, float]:
     return {f"rule:{label.kind.value}": 1.0, "rule:weight": label.weight / 3}
 
 
-def _arithmetic(value: Decimal, present: set[Decimal]) -> dict[str, float]:
+def _arithmetic(value: Decimal, present: set[Decimal], near: set[int]) -> dict[str, float]:
     """Whether the value is a gross, net or tax amount of another one at a usual VAT rate:
-    a look-up per rate, not a comparison of every pair."""
+    a look-up per rate, not a comparison of every pair. `near`: `_near_cents(present)`."""
     features = {"is_gross": 0.0, "is_net": 0.0, "is_tax": 0.0}
     if not value:
         return features
-    for gross, rate in _RATE_FACTORS:
-        if (value / gross).quantize(_CENT) in present:
+    # A computed amount is rounded to the cent, so it can only equal one of `present` that
+    # is whole cents, within half a cent of the exact result: the float result (off by far
+    # less than a cent below `_FLOAT_CENTS_LIMIT`) rounded to cents is then that amount or
+    # a cent beside it. Only when one of those is present (its cents are in `near`) is the
+    # exact look-up made (most are not): the answer is the exact look-up's.
+    hundred = float(value) * 100
+    quick = hundred < _FLOAT_CENTS_LIMIT
+    for (gross, rate), (float_gross, float_rate) in zip(_RATE_FACTORS, _FLOAT_FACTORS, strict=True):
+        if (not quick or round(hundred / float_gross) in near) and (value / gross).quantize(
+            _CENT
+        ) in present:
             features["is_gross"] = 1.0
-        if (value * gross).quantize(_CENT) in present:
+        if (not quick or round(hundred * float_gross) in near) and (value * gross).quantize(
+            _CENT
+        ) in present:
             features["is_net"] = 1.0
-        if (value / rate).quantize(_CENT) in present:
+        if (not quick or round(hundred / float_rate) in near) and (value / rate).quantize(
+            _CENT
+        ) in present:
             features["is_tax"] = 1.0
     return features
+
+
+def _near_cents(present: set[Decimal]) -> set[int]:
+    """The whole numbers of cents within a cent of an amount of `present` that is whole
+    cents."""
+    near: set[int] = set()
+    for value in present:
+        hundred = value * 100
+        if hundred == hundred.to_integral_value():
+            cents = int(hundred)
+            near.update((cents - 1, cents, cents + 1))
+    return near
 
 
 def date_candidates(document: Document, month_first: bool) -> list[Candidate]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from app.extraction.fields.text import starting_with
+
 _GROUPS: dict[str, str] = {
     "total": r"total|totaal|gesamt\w*|summe|totale|importe total|montant total|grand total|gross"
     r"|ttc|brut|brutto\w*|(?:rechnungs|end)betrag|bruto|lordo|incl\w*|inkl\w*|ivato|iva incluida",
@@ -53,9 +55,12 @@ GROUPS: tuple[str, ...] = tuple(_GROUPS)
 
 # One pass over the text for all groups: alternatives in one pattern, each in its named
 # group; a label word stands between non-letters (the test before it is made once per
-# position for all groups: the same match, found faster).
+# position for all groups: the same match, found faster), and only where a word of a
+# group can begin.
 _PATTERN = re.compile(
-    "(?<![a-z])(?:"
+    "(?<![a-z])"
+    + starting_with("|".join(f"(?:{words})" for words in _GROUPS.values()))
+    + "(?:"
     + "|".join(rf"(?P<{name}>(?:{words})(?![a-z]))" for name, words in _GROUPS.items())
     + ")"
 )

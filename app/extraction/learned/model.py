@@ -25,10 +25,10 @@ class FieldModel:
     threshold: float
 
     def probability(self, features: Mapping[str, float]) -> float:
-        weights = self.weights
+        weight_of = self.weights.get  # looked up once, not per feature
         z = self.intercept
         for name, value in features.items():  # a loop: it runs for every candidate
-            weight = weights.get(name)
+            weight = weight_of(name)
             if weight is not None:
                 z += weight * value
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))

@@ -6,7 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from app.extraction.layout import page_from_text
-from app.extraction.learned.candidates import Candidate, feature_names
+from app.extraction.learned.candidates import (
+    _VAT_RATES,
+    Candidate,
+    _arithmetic,
+    _near_cents,
+    feature_names,
+)
 from app.extraction.learned.derived import DATE_FEATURES, DERIVED_FEATURES
 from app.extraction.learned.lexicon import groups_in
 from app.extraction.learned.reader import prepare
@@ -99,3 +105,31 @@ def test_every_feature_a_candidate_carries_has_a_name_in_the_model_order() -> No
 
     for candidate in [*prepared.amounts, *prepared.dates]:
         assert set(candidate.features) <= names
+
+
+def _exact_arithmetic(value: Decimal, present: set[Decimal]) -> dict[str, float]:
+    """Every look-up made with decimals, as `_arithmetic` answers it (zero is no one's
+    part)."""
+    if not value:
+        return {"is_gross": 0.0, "is_net": 0.0, "is_tax": 0.0}
+    cent = Decimal("0.01")
+    factors = [(1 + rate, rate) for rate in _VAT_RATES]
+    return {
+        "is_gross": float(any((value / g).quantize(cent) in present for g, _ in factors)),
+        "is_net": float(any((value * g).quantize(cent) in present for g, _ in factors)),
+        "is_tax": float(any((value / r).quantize(cent) in present for _, r in factors)),
+    }
+
+
+def test_the_quick_float_test_of_vat_relations_answers_as_the_exact_look_up() -> None:
+    # Half-cent ties, a cent either side, an amount that is not whole cents, large sums.
+    values = {Decimal(v) for v in ("100.00", "120.00", "20.00", "119.99", "120.01", "0.05")}
+    values |= {Decimal(v) for v in ("0.06", "0.055", "1.055", "105.50", "5.50", "12.5")}
+    values |= {Decimal(v) for v in ("999999999.99", "833333333.33", "166666666.66", "0.01")}
+    values |= {Decimal("12345678901234.56"), Decimal("0")}
+    near = _near_cents(values)
+    assert _near_cents({Decimal("0.055")}) == set()  # no whole number of cents
+    assert _near_cents({Decimal("1.5")}) == {149, 150, 151}
+    for value in values:
+        assert _arithmetic(value, values, near) == _exact_arithmetic(value, values), value
+    assert _arithmetic(Decimal("120.00"), values, near)["is_gross"] == 1.0

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 
 from app.extraction.fields.labels import Kind, find_labels
-from app.extraction.fields.text import fold
+from app.extraction.fields.text import fold, starting_with
+from app.extraction.learned.lexicon import _GROUPS, _PATTERN
 
 
 def labels(text: str) -> list[tuple[Kind, str]]:
@@ -67,3 +70,37 @@ def test_small_words_are_labels_only_where_labels_stand() -> None:
 def test_a_zero_read_for_an_o_does_not_hide_a_label() -> None:
     assert labels("0rder date 11/25/2023")[0][0] is Kind.OTHER_DATE
     assert fold("0rder 0,50 10kg") == "order 0,50 10kg"
+
+
+def test_a_pattern_is_tried_only_where_its_first_character_stands() -> None:
+    assert starting_with(r"total|#|n°") == r"(?=[\#nt])"
+    assert starting_with(r"\s*\(|-?\d|[a-c]x") == r"(?=[(\-\d\sa-c])"  # classes, ranges
+    assert starting_with(r"(?<![a-z])(?:net|[cis]gst|ttc)\.?") == "(?=[cinst])"
+    assert starting_with(r"x?y") == "(?=[xy])"  # an optional first item: the next's too
+    assert starting_with(r"[\]^-]") == r"(?=[\-\]\^])"
+
+
+@pytest.mark.parametrize("pattern", [r"\W+", r"x?", r"(?i:abc)", r"[^a]b", r"(?:x|\S)y", r".b"])
+def test_no_lookahead_when_the_first_character_cannot_be_told(pattern: str) -> None:
+    assert starting_with(pattern) == ""
+
+
+def test_every_plain_word_of_the_learned_lexicon_is_still_found() -> None:
+    # The lookahead of the lexicon's pattern must let each of its words through.
+    for group, words in _GROUPS.items():
+        for word in _top_level(words):
+            if re.fullmatch(r"[a-z% ]+", word):
+                found = _PATTERN.search(f"- {word} 12,50")
+                assert found is not None, (group, word)
+                assert found.start() == 2, (group, word)
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The alternatives of a pattern outside its brackets."""
+    found, depth, start = [], 0, 0
+    for index, char in enumerate(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            found.append(pattern[start:index])
+            start = index + 1
+    return [*found, pattern[start:]]
