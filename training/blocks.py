@@ -6,6 +6,7 @@ item table, totals and footer. Each draws at a given place and returns where it 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -55,11 +56,16 @@ def meta_label(doc: Document, key: str) -> str:
 
 
 def meta_keys(doc: Document, *extra: str) -> list[str]:
-    """The number and issue date, the due date when shown, then `extra` fields."""
+    """The number and issue date, the due date when shown, then `extra` fields (with the
+    document's variety, `training.variety`: more dates, in another order)."""
     keys = ["number", "date"]
     if doc.due:
         keys.append("due_date")
-    return keys + [key for key in extra if key not in keys]
+    more = [*extra, *doc.extra.get("meta_dates", "").split(",")]
+    keys += [key for key in dict.fromkeys(more) if key and key not in keys]
+    if "meta_shuffle" in doc.extra:
+        random.Random(doc.extra["meta_shuffle"]).shuffle(keys)
+    return keys
 
 
 def meta(
@@ -100,7 +106,14 @@ def letterhead(
 ) -> float:
     """The seller's name (shrunk to `width` mm if long) over its address and contacts."""
     party = doc.supplier
-    pen.text(x, y, party.name, pen.fit(party.name, size, width, bold=True), bold=True, align=align)
+    if "stamp" in doc.extra:
+        days, clock = doc.extra["stamp"].split()
+        printed = when(doc, doc.issue + dt.timedelta(days=int(days)))
+        stamp = f"{doc.labels.get('printed')} {printed} {clock}"
+        pen.text(190 if align == "left" else 20, 9, stamp, 6.5, align="right" if align == "left"
+                 else "left", gray=0.4)  # fmt: skip
+    name = party.brand.upper() if "logo" in doc.extra else party.name
+    pen.text(x, y, name, pen.fit(name, size, width, bold=True), bold=True, align=align)
     y += size * 0.45
     if details:
         for text in (
@@ -157,7 +170,11 @@ def total_rows(doc: Document, *, breakdown: bool = True) -> list[tuple[str, Deci
         rows.append((f"{labels.get('tax')} {doc.style.rate(rate)}", tax, False))
     rows.append((labels.get("total"), doc.total, not doc.prepaid))
     if doc.prepaid:
-        rows.append((labels.get("prepaid"), -doc.prepaid, False))
+        paid = labels.get("prepaid")
+        if "paid_on" in doc.extra:  # variety: the deposit's date beside its label
+            paid_on = doc.issue - dt.timedelta(days=int(doc.extra["paid_on"]))
+            paid = f"{paid} {when(doc, paid_on)}"
+        rows.append((paid, -doc.prepaid, False))
         rows.append((labels.get("amount_due"), doc.amount_due, True))
     return rows
 
@@ -174,7 +191,10 @@ def totals(
     currency: bool = True,
     rows: list[tuple[str, Decimal, bool]] | None = None,
 ) -> float:
-    """Label column at `right - width`, amounts right-aligned at `right`."""
+    """Label column at `right - width`, amounts right-aligned at `right` (with the
+    variety `grid`: a VAT summary grid whose last row holds net, tax and total)."""
+    if rows is None and "grid" in doc.extra:
+        return grid_totals(pen, doc, right, y, size=size, currency=currency)
     rows = rows if rows is not None else total_rows(doc)
     top = y
     for label, amount, bold in rows:
@@ -187,6 +207,40 @@ def totals(
         y += size * 0.55
     if boxed:
         pen.box(right - width, top - size * 0.45, width, y - top + 1)
+    return y + 2
+
+
+def grid_totals(
+    pen: Pen, doc: Document, right: float, y: float, *, size: float = 9, currency: bool = True
+) -> float:
+    """Rate, net, tax and gross per VAT rate under their heads, then one row of the sums
+    under the total's label, then any deposit and the amount due."""
+    labels = doc.labels
+    stops = (right - 120, right - 80, right - 42, right - 2)
+    heads = (labels.get("vat_col"), labels.get("net_short"), labels.get("tax_short"))
+    for head, stop in zip((*heads, labels.get("amount")), stops, strict=True):
+        pen.text(stop, y, head, size - 0.5, bold=True, align="right")
+    pen.line(right - 150, y + 1.2, right, y + 1.2, 0.3)
+    y += size * 0.55
+    for rate, net, tax in doc.breakdown():
+        gross = net + tax
+        cells = (doc.style.rate(rate), money(doc, net, currency=False),
+                 money(doc, tax, currency=False), money(doc, gross, currency=False))  # fmt: skip
+        for cell, stop in zip(cells, stops, strict=True):
+            pen.text(stop, y, cell, size - 0.5, align="right")
+        y += size * 0.5
+    pen.line(right - 150, y - size * 0.38, right, y - size * 0.38, 0.3)
+    pen.text(right - 148, y, labels.get("total"), size, bold=True)
+    sums = (money(doc, doc.net, currency=False), money(doc, doc.tax, currency=False),
+            money(doc, doc.total, currency=currency))  # fmt: skip
+    for cell, stop in zip(sums, stops[1:], strict=True):
+        pen.text(stop, y, cell, size, bold=True, align="right")
+    y += size * 0.55
+    for label, amount, bold in total_rows(doc)[-2:] if doc.prepaid else ():
+        pen.text(right - 148, y, label, size, bold=bold)
+        pen.text(right - 2, y, money(doc, amount, currency=currency), size, bold=bold,
+                 align="right")  # fmt: skip
+        y += size * 0.55
     return y + 2
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from training.document import Document, make_document
 from training.families import ALL, BY_NAME
 from training.render_photo import photograph
+from training.variety import vary
 
 FAMILIES: tuple[str, ...] = tuple(family.name for family in ALL)
 LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "nl", "es", "it")
@@ -71,10 +72,12 @@ def generate(
     families: Sequence[str] | None = None,
     languages: Sequence[str] | None = None,
     kinds: Sequence[str] = ("pdf",),
+    variety: bool = False,
 ) -> Iterator[Sample]:
-    """`per_family` documents for every (family, language), each rendered in every kind."""
+    """`per_family` documents for every (family, language), each rendered in every kind;
+    `variety`: with the training variety of `training.variety`."""
     rendered = generate_rendered(
-        seed, per_family, families=families, languages=languages, kinds=kinds
+        seed, per_family, families=families, languages=languages, kinds=kinds, variety=variety
     )
     return (item.sample for item in rendered)
 
@@ -86,6 +89,7 @@ def generate_rendered(
     families: Sequence[str] | None = None,
     languages: Sequence[str] | None = None,
     kinds: Sequence[str] = ("pdf",),
+    variety: bool = False,
 ) -> Iterator[Rendered]:
     """Like `generate`, with each sample's document; bad arguments fail before any work."""
     chosen_families = _check("family", families, FAMILIES)
@@ -93,7 +97,7 @@ def generate_rendered(
     chosen_kinds = _check("kind", kinds, tuple(KINDS))
     if per_family < 0:
         raise ValueError(f"per_family must not be negative, got {per_family}")
-    return _render_all(seed, per_family, chosen_families, chosen_languages, chosen_kinds)
+    return _render_all(seed, per_family, chosen_families, chosen_languages, chosen_kinds, variety)
 
 
 def _render_all(
@@ -102,6 +106,7 @@ def _render_all(
     families: Sequence[str],
     languages: Sequence[str],
     kinds: Sequence[str],
+    variety: bool,
 ) -> Iterator[Rendered]:
     for name in families:
         family = BY_NAME[name]
@@ -110,6 +115,8 @@ def _render_all(
                 key = f"{seed}/{name}/{language}/{index}"
                 rng = random.Random(key)
                 document = make_document(rng, language, family.spec)
+                if variety:
+                    vary(document, random.Random(f"{key}/variety"), name)
                 pdf = family.draw(document, rng)
                 for kind in kinds:
                     data = pdf if kind == "pdf" else _photo(pdf, key, family.narrow)

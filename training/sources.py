@@ -40,10 +40,15 @@ class Document:
 
 
 def corpus_documents(
-    seed: int, per_family: int, families: tuple[str, ...] | None = None
+    seed: int,
+    per_family: int,
+    families: tuple[str, ...] | None = None,
+    *,
+    variety: bool = False,
 ) -> Iterator[Document]:
-    """The generated corpus's text PDFs."""
-    for index, sample in enumerate(generate(seed, per_family, families=families)):
+    """The generated corpus's text PDFs (`variety`: with `training.variety`)."""
+    samples = generate(seed, per_family, families=families, variety=variety)
+    for index, sample in enumerate(samples):
         if sample.content_type != "application/pdf":
             continue
         pages, _ = _read_pdf(sample.data)

@@ -52,10 +52,14 @@ PHOTOS_PER_FAMILY = 1
 LEGACY_PHOTOS = 6
 
 
-def training_documents(seed: int, per_family: int, *, photos: bool = True) -> list[Document]:
-    """The generated corpus when it is there, the benchmark generators' documents and,
-    unless `photos` is false, photos of some of them read by OCR."""
-    documents = [*corpus_documents(seed, per_family), *legacy_documents(seed, per_family * 2)]
+def training_documents(
+    seed: int, per_family: int, *, photos: bool = True, variety: bool = True
+) -> list[Document]:
+    """The generated corpus (with the variety of `training.variety` unless `variety` is
+    false), the benchmark generators' documents and, unless `photos` is false, photos of
+    some of them read by OCR (drawn without variety)."""
+    corpus = corpus_documents(seed, per_family, variety=variety)
+    documents = [*corpus, *legacy_documents(seed, per_family * 2)]
     if photos:
         documents += photo_documents(seed, PHOTOS_PER_FAMILY, legacy=LEGACY_PHOTOS)
     return documents

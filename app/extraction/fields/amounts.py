@@ -32,6 +32,8 @@ _AMOUNT_RE = re.compile(
     re.VERBOSE,
 )
 _DIGIT = re.compile(r"\d")
+# A price per unit right after an amount (and its currency): '/l', ' / kWh'.
+_PER_UNIT = re.compile(r"\s?/\s?(?:l|lt|ltr|litre|liter|kwh|kg|m3|h|st|pc|pcs|gal)(?![a-z])")
 # Integers this long are ids, phone or account numbers, never a receipt's total.
 _MAX_INTEGER_DIGITS = 9
 
@@ -90,10 +92,21 @@ def find_amounts(folded: str) -> list[Amount]:
         cents = _has_cents(match.group("number"), group)
         if not cents and marker is None:
             continue
+        if not cents and group in (".", ",") and _PER_UNIT.match(folded, match.end()):
+            value = _unit_price(match.group("number"), group, value)
         if match.group("sign"):
             value = -value
         found.append(Amount(value, match.start(), match.end(), code_of(marker or ""), cents))
     return found
+
+
+def _unit_price(number: str, group: str, value: Decimal) -> Decimal:
+    """A price per litre or kWh printed with three decimals (*1,936 EUR/l*): its one
+    separator is the decimal mark, not a thousands' (no one sells a litre for 1,936)."""
+    whole, _, decimals = number.partition(group)
+    if decimals.isdigit() and len(decimals) == 3 and group not in decimals:
+        return Decimal(f"{whole}.{decimals}")
+    return value
 
 
 def _has_cents(number: str, group: str | None) -> bool:

@@ -202,7 +202,7 @@ def _clean(phrase: str) -> str | None:
     cut = _CUT.search(folded)
     if cut:
         phrase, folded = phrase[: cut.start()], folded[: cut.start()]
-    name = phrase.strip(" :;,-*()")
+    name = phrase.strip(" :;,-*()\u00b7\u2022|\u2013\u2014")  # separators of a footer line
     # The cheap tests first (each test only rules a phrase out, so their order is free).
     letters = sum(map(str.isalpha, name))
     digits = sum(map(str.isdigit, name))

@@ -33,6 +33,10 @@ _FLOAT_FACTORS = tuple((float(gross), float(rate)) for gross, rate in _RATE_FACT
 _FLOAT_CENTS_LIMIT = 1e13
 _CENT = Decimal("0.01")
 _CONTEXTS = ("left", "right", "above", "header")
+# A column header is looked for up to this many lines above a value, through the rows of
+# a table (lines right under each other, `_ROW_GAP` line heights apart at most).
+_HEADER_ROWS = 8
+_ROW_GAP = 1.5
 
 
 @dataclass(slots=True)
@@ -87,10 +91,14 @@ def _line_above(document: Document, row: Row) -> str:
 
 
 def _header(document: Document, row: Row, start: int, end: int) -> str:
+    """The words over the value on the nearest line above that has any; through the
+    rows of a table (words over the value without a label word, on a line with amounts,
+    each row right under the next) up to the table's head, at most `_HEADER_ROWS` up."""
     left, right = row.line.span(start, end)
     slack = row.line.height
-    for above in reversed(document.rows[max(0, row.index - 3) : row.index]):
-        if above.line.page != row.line.page:
+    below = row
+    for above in reversed(document.rows[max(0, row.index - _HEADER_ROWS) : row.index]):
+        if above.line.page != row.line.page or (below is row and row.index - above.index > 3):
             break
         words = [
             phrase.text
@@ -98,7 +106,14 @@ def _header(document: Document, row: Row, start: int, end: int) -> str:
             if phrase.left <= right + slack and left <= phrase.right + slack
         ]
         if words:
-            return " ".join(words).lower()[:_CONTEXT_CHARS]
+            text = " ".join(words).lower()[:_CONTEXT_CHARS]
+            if groups_in(text) or not above.amounts or below.index - above.index > 1:
+                return text
+            if below.line.top - above.line.bottom > _ROW_GAP * below.line.height:
+                return text
+            below = above
+        elif below is not row:  # a table's row without a word over the value: its end
+            return ""
     return ""
 
 

@@ -11,7 +11,8 @@ their labels (docs/extraction.md, "The learned reader").
 - **Evidence** (`amount_evidence`), for printed and derived amounts alike: whether the
   value and another read amount make up the total (net + tax, `complement`); whether it
   is what is left of a larger printed amount once a printed deduction (an advance, a
-  prepayment, any negative amount) is taken off (`remainder`); a unit of quantity or
+  prepayment, any negative amount) is taken off (`remainder`), or printed on one of the
+  two lines under such a deduction (`after_deduction`); a unit of quantity or
   measure after it (*40,00 l*, *kWh*), a multiplication beside it (*2 x 1,20*), a price per
   unit (*EUR/l*), a pump or meter word before it.
 
@@ -34,6 +35,11 @@ from app.extraction.learned.candidates import Candidate, Document
 MAX_SUMS = 64
 # Deductions considered for the remainder of a larger amount.
 _MAX_DEDUCTIONS = 24
+# Amounts under a total's label that the others may add up to (the last ones printed).
+_MAX_TOTALS = 6
+# `after_deduction`: a deduction on one of the lines this many lines above (the amount
+# still due is printed under what was paid in advance).
+_AFTER_DEDUCTION = (1, 2)
 # Amounts of one column end within this many line heights of each other; its lines are
 # at most this many line heights apart.
 _ALIGN = 1.0
@@ -68,6 +74,7 @@ DERIVED_FEATURES: tuple[str, ...] = (
     *(f"sum_header:{group}" for group in _GROUP_FEATURES),
     "complement",
     "remainder",
+    "after_deduction",
     "unit_after",
     "per_unit",
     "times_after",
@@ -187,6 +194,8 @@ def amount_evidence(amounts: Sequence[Candidate], totals: Sequence[Decimal], cre
         for c in amounts
         if not c.features.get("derived") and (_value(c) < 0 or c.features.get("left:prepaid"))
     ][:_MAX_DEDUCTIONS]  # fmt: skip
+    deducted = {key for _, key in deductions}
+    deduction_rows = {(c.row.line.page, c.row.index) for c in amounts if id(c) in deducted}
     for candidate in amounts:
         value = abs(_value(candidate))
         features = candidate.features
@@ -196,6 +205,9 @@ def amount_evidence(amounts: Sequence[Candidate], totals: Sequence[Decimal], cre
             features["remainder"] = 1.0
         if not features.get("derived"):
             features |= _quantity_features(candidate)
+            page, index = candidate.row.line.page, candidate.row.index
+            if any((page, index - step) in deduction_rows for step in _AFTER_DEDUCTION):
+                features["after_deduction"] = 1.0
 
 
 def _quantity_features(candidate: Candidate) -> dict[str, float]:
@@ -229,6 +241,10 @@ def with_derived(
     candidates_for_total = {largest}
     if rule_total is not None:
         candidates_for_total.add(abs(Decimal(rule_total)))
+    # The amounts printed under a total's label too: the largest may be a misread (a
+    # quantity run into a price, *4 109,24*) and the rules' total a line's amount.
+    labelled = [abs(_value(c)) for c in amounts if c.features.get("left:total")]
+    candidates_for_total.update(labelled[-_MAX_TOTALS:])
     amount_evidence(everything, sorted(candidates_for_total), document.credit)
     return everything
 

@@ -15,18 +15,23 @@ from app.extraction.fields.text import starting_with
 
 _GROUPS: dict[str, str] = {
     "total": r"total|totaal|gesamt\w*|summe|totale|importe total|montant total|grand total|gross"
-    r"|ttc|brut|brutto\w*|(?:rechnungs|end)betrag|bruto|lordo|incl\w*|inkl\w*|ivato|iva incluida",
+    r"|ttc|brut|brutto\w*|(?:rechnungs|end)betrag|bruto|lordo|incl\w*|inkl\w*|ivato|iva incluida"
+    r"|endsumme|invoice amount|bill total|montant de la facture",
     "net": r"net|netto\w*|nett|ht|hors tax\w*|sous-? ?total|sub-? ?total\w*|zwischensumme"
     r"|subtotaal|excl\w*|exkl\w*|ohne|imponibile|base imponible|base|untaxed|before tax"
-    r"|grondslag|warenwert",
+    r"|grondslag|warenwert|nette|goods value|net value|nettowert|entgelt|valeur marchande"
+    r"|valeur (?:de la )?marchandise\w*",
     "tax": r"vat|tva|tax\w*|mwst|ust|umsatzsteuer|mehrwertsteuer|btw|iva|igic|gst|impuesto"
     r"|imposta",
     "due": r"due|a payer|net a payer|reste|solde|zu zahlen|zahlbetrag|restbetrag|offen\w*"
     r"|te betalen|openstaand|a pagar|pendiente|da pagare|saldo|balance|to pay|payable"
-    r"|verbleibend",
+    r"|verbleibend\w*|zu zahlende\w*|noch offen|nachzahlung|now due|reste a payer"
+    r"|a rembourser|erstattung\w*|refund\w*",
     "prepaid": r"acompte|avance|deja (?:paye|regle|verse)|prepa\w*|advance|deposit"
     r"|already paid|paid|anzahlung|vorauszahlung|abschlag\w*|bereits (?:bezahlt|gezahlt)"
-    r"|geleistet\w*|aanbetaling|voorschot|reeds betaald|anticipo|ya pagado|acconto|gia pagato",
+    r"|geleistet\w*|aanbetaling|voorschot|reeds betaald|anticipo|ya pagado|acconto|gia pagato"
+    r"|vorschuss\w*|akonto\w*|a conto|retainer|provision|mensualites|on account|received"
+    r"|erhalten|recue?|versee?|abschlagszahlung\w*|instalments? paid|payments? received",
     "discount": r"discount|remise|rabais|escompte|rabatt|skonto|korting|descuento|sconto",
     "unit": r"unit\w*|prix unitaire|p\.u\.|einzelpreis|stuckpreis|prijs|eenheidsprijs"
     r"|precio|prezzo|qty|quantit\w*|menge|aantal|cantidad|qte|anz",
@@ -36,15 +41,24 @@ _GROUPS: dict[str, str] = {
     "issue_date": r"invoice date|date of issue|issue date|issued|date de (?:la )?facture"
     r"|date d'emission|date de facturation|rechnungsdatum|ausstellungsdatum|belegdatum"
     r"|factuurdatum|datum factuur|fecha de (?:la )?factura|fecha de emision|fecha factura"
-    r"|data (?:della )?fattura|data di emissione|data documento|document date|fecha|datum"
-    r"|date|data|le|du|vom",
+    r"|data (?:della )?fattura|data di emissione|data documento|document date"
+    r"|emise? le|issued on|bill date|billing date|date of invoice|invoice dated|erstellt am"
+    r"|datum der rechnung|fatturata il|fecha (?:de )?expedicion",
     "due_date": r"due|echeance|payable|a regler|avant le|fallig\w*|zahlbar|zahlungsziel"
     r"|vervaldatum|vervaldag|betalen voor|uiterlijk|vencimiento|vence|scadenza|entro il"
-    r"|pagar antes",
+    r"|pagar antes|direct debit|collect\w*|preleve\w*|prelevement|eingezogen|abgebucht"
+    r"|abbuchung|lastschrift|pay by|addebito|zahlungstermin|date limite|payment date",
     "other_date": r"deliver\w*|livraison|liefer\w*|lever\w*|entrega|consegna|order\w*"
     r"|commande|bestell\w*|auftrag\w*|bestel\w*|pedido|ordine|period\w*|zeitraum|leistung\w*"
     r"|service|prestation|du .* au|from|to|bis|tot|al|hasta|print\w*|druck\w*|birth"
-    r"|valid\w*|gultig|geldig|expir\w*",
+    r"|valid\w*|gultig|geldig|expir\w*|book\w*|reserv\w*|gebucht|buchung\w*|travel\w*"
+    r"|reise\w*|\w*fahrt|departure|voyage|outbound|aller|flight|flug\w*|ablese\w*"
+    r"|abgelesen|releve|relev\w*|reading|read on|dispatch\w*|shipped|versand\w*|versandt"
+    r"|expedie\w*|expedition|imprime\w*|edite\w*|gedruckt|\w*zeitraum|ab|a partir d\w*|viaggio"
+    r"|partenza|stampat\w*",
+    # Words that say "a date" without saying which: beside a delivery or booking word
+    # they name another date, alone they often name the issue date.
+    "date_word": r"fecha|datum|date|data|le|du|vom|del|am|on|of",
     "document": r"invoice|facture|rechnung|factuur|factura|fattura|receipt|ticket|quittung"
     r"|bon|kassenbon|recibo|scontrino",
     "credit": r"credit ?note|avoir|gutschrift|rechnungskorrektur|creditnota|credit ?factuur"

@@ -78,8 +78,12 @@ SUPPLIER_FEATURES: tuple[str, ...] = (
     "s:address", "s:postcode", "s:label_word", "s:software", "s:from", "s:whole_row",
     "s:pick", "s:pick_only", "s:payer", "s:order", "s:first",
     *(f"s:{context}:{group}" for context in _CONTEXTS for group in GROUPS),
-    "s:payer_in_name",
+    "s:payer_in_name", "s:id_below",
 )  # fmt: skip
+# A letterhead's block: the name over its VAT id, IBAN or registry, within this many rows
+# below it. (An address below a name is no feature: the customer's block has one too, and
+# trained on letterheads it took a customer printed first for the seller.)
+_BLOCK_ROWS = 4
 
 
 def supplier_candidates(
@@ -141,9 +145,17 @@ class _Evidence:
         self.mentions = search.mentions
         self.domains = search.domains
         self.footer: set[str] = set()
+        self.id_rows: set[int] = set()  # rows with a VAT id, IBAN, registry or phone
         for row in rows:
             if "id" in groups_in(row.folded) or _LEGAL_CONTEXT.search(row.folded):
                 self.footer.update(_WORD.findall(row.folded))
+                self.id_rows.add(row.index)
+
+    def id_below(self, row: Row) -> bool:
+        """Whether a row with an id stands within `_BLOCK_ROWS` rows under `row`, on its
+        page (a letterhead block: name, address, VAT id)."""
+        under = self.rows[row.index + 1 : row.index + 1 + _BLOCK_ROWS]
+        return any(r.index in self.id_rows and r.line.page == row.line.page for r in under)
 
     def buyer_near(self, row: Row) -> bool:
         """A buyer heading within six rows above, wherever its column (each row is
@@ -200,6 +212,7 @@ def _features(
         for group in groups_in(text):
             features[f"s:{context}:{group}"] = 1.0
     features |= _payer_in_name(folded)
+    features["s:id_below"] = float(evidence.id_below(row))
     return features
 
 

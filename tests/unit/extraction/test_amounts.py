@@ -84,3 +84,10 @@ def test_cents_without_their_leading_zero_are_read() -> None:
     assert amounts("Change RM .45") == [("0.45", "MYR")]
     assert amounts("Tax .85") == [("0.85", None)]
     assert amounts("Ref v.01  No.05") == []
+
+
+def test_a_price_per_litre_with_three_decimals_is_not_a_thousand() -> None:
+    found = find_amounts(fold("67,73 l x 1,936 EUR/l    131,13"))
+
+    assert [str(a.value) for a in found] == ["67.73", "1.936", "131.13"]
+    assert [str(a.value) for a in find_amounts(fold("Total 1,936 EUR"))] == ["1936"]

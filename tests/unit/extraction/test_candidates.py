@@ -41,6 +41,19 @@ def test_label_words_are_known_in_six_languages() -> None:
     assert "due" in groups_in("restbetrag")
     assert "due_date" in groups_in("scadenza")
     assert "issue_date" in groups_in("fecha de factura")
+    other_producers = {
+        "abrechnungszeitraum": "other_date",
+        "gebucht am": "other_date",
+        "ablesedatum": "other_date",
+        "der betrag wird per lastschrift eingezogen": "due_date",
+        "vorschuss erhalten am": "prepaid",
+        "valeur marchandise": "net",
+        "zu zahlender betrag": "due",
+        "date d'expedition": "other_date",
+        "fecha expedicion": "issue_date",  # Spanish: the issue date, not a dispatch
+    }
+    for words, group in other_producers.items():
+        assert group in groups_in(words), words
 
 
 def test_a_label_left_of_an_amount_is_a_feature() -> None:
@@ -105,6 +118,29 @@ def test_every_feature_a_candidate_carries_has_a_name_in_the_model_order() -> No
 
     for candidate in [*prepared.amounts, *prepared.dates]:
         assert set(candidate.features) <= names
+
+
+def test_a_column_header_is_found_through_the_rows_of_a_table() -> None:
+    text = (
+        "Acme Ltd\n\n"
+        "Rate       Net        VAT      Gross\n"
+        "20 %    100.00      20.00     120.00\n"
+        "10 %     50.00       5.00      55.00\n"
+        "Total   150.00      25.00     175.00"
+    )
+
+    assert _amount(text, "150.00").features.get("header:net") == 1.0
+    assert _amount(text, "25.00").features.get("header:tax") == 1.0
+    assert _amount(text, "175.00").features.get("header:total") == 1.0
+
+
+def test_a_generic_date_word_beside_another_dates_word_is_not_an_issue_label() -> None:
+    page = page_from_text("Date du voyage : 25/11/2025\nÉmise le 17/10/2025\nTotal 12,00 €")
+    features = {str(c.value): set(c.features) for c in prepare([page]).dates}
+
+    assert {"left:other_date", "left:date_word"} <= features["2025-11-25"]
+    assert "left:issue_date" not in features["2025-11-25"]
+    assert "left:issue_date" in features["2025-10-17"]
 
 
 def _exact_arithmetic(value: Decimal, present: set[Decimal]) -> dict[str, float]:

@@ -134,3 +134,34 @@ def test_a_name_that_starts_with_a_payer_label_says_so() -> None:
     payer = next(f for name, f in names.items() if name.startswith("Ricevuto da"))
     assert payer["s:payer_in_name"] == 1.0
     assert "s:payer_in_name" not in names["Ristorazione Bianchini SA"]
+
+
+def test_what_is_printed_under_a_deduction_says_so() -> None:
+    text = "Total           1 200,00 €\nAcompte versé   -400,00 €\nReste à payer     800,00 €"
+
+    assert _amount(text, "800.00").features["after_deduction"] == 1.0
+    assert "after_deduction" not in _amount(text, "1200.00").features
+
+
+def test_a_complement_of_a_labelled_total_counts_when_the_largest_is_a_misread() -> None:
+    # "4 109,24" is a quantity run into a price: the largest amount, and no total. The
+    # tax 60,25 and the net 519,72 still make up the total printed under its label.
+    text = (
+        "Billet       4 109,24    436,96\n"
+        "Net HT                   519,72\n"
+        "TVA                       60,25\n"
+        "Total                    579,97 EUR"
+    )
+
+    assert _amount(text, "60.25").features["complement"] == 1.0
+
+
+def test_a_name_over_its_vat_id_says_so() -> None:
+    text = (
+        "RICEVUTA\nRicevuto da: Energia Testa SA\nDescrizione: Pomodori\n"
+        "Ristorazione Bianchini SA\nVia Verdi 97\n6900 Lugano\nP. IVA CHE-785606533"
+    )
+    names = {str(c.value): c.features for c in prepare([page_from_text(text)]).suppliers}
+
+    assert names["Ristorazione Bianchini SA"]["s:id_below"] == 1.0
+    assert not names["RICEVUTA"]["s:id_below"]

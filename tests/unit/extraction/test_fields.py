@@ -209,3 +209,9 @@ def test_a_quantity_in_kilograms_is_no_company() -> None:
     )
     assert found["supplier"] == "Metro Cash Carry"
     assert found["total"] == "89.90"
+
+
+def test_a_footer_line_separator_is_no_part_of_the_name() -> None:
+    from app.extraction.fields.supplier import _clean
+
+    assert _clean("Isembard Energy plc \u00b7") == "Isembard Energy plc"

@@ -202,3 +202,18 @@ def test_every_language_has_every_label() -> None:
     keys = {language: set(words) for language, words in VOCABULARIES.items()}
     assert set(keys) == set(LANGUAGES)
     assert all(found == keys["en"] for found in keys.values())
+
+
+def test_the_training_variety_leaves_documents_without_it_unchanged() -> None:
+    families = ["letterhead-left", "boxed-meta"]
+    plain = [s.data for s in generate(1000, 2, families=families, languages=["it"])]
+    again = [s.data for s in generate(1000, 2, families=families, languages=["it"], variety=False)]
+    varied = list(generate_rendered(0, 6, families=families, variety=True))
+
+    assert plain == again
+    assert any(r.document.extra for r in varied)
+    for item in varied:
+        truth = item.sample.truth
+        if item.document.prepaid:
+            assert Decimal(str(truth["amount_due"])) < Decimal(str(truth["total"]))
+            assert f"{abs(item.document.amount_due):.2f}"[-2:] in pdf_text(item.sample.data)
