@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -169,43 +170,28 @@ def test_a_body_cut_off_before_its_end_is_refused(
     assert_nothing_stored(runtime, world.shared)
 
 
-def test_a_body_that_is_not_multipart_is_refused(
-    client: TestClient, world: World, runtime: Runtime
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"json": {"file": "aGVsbG8="}}, "multipart/form-data"),
+        ({"files": {"document": ("a.txt", text_bytes(), "text/plain")}}, "no field named 'file'"),
+        (
+            # A value, not a file part, in `file`; the other part keeps the body multipart.
+            {"data": {"file": "hello"}, "files": {"note": ("n.txt", b"x", "text/plain")}},
+            "not a file",
+        ),
+    ],
+    ids=["not-multipart", "no-file-field", "form-value-in-file"],
+)
+def test_a_body_without_a_file_part_named_file_is_refused(
+    client: TestClient, world: World, runtime: Runtime, body: dict[str, Any], said: str
 ) -> None:
     response = client.post(
-        f"/v1/client-files/{world.shared}/documents",
-        json={"file": "aGVsbG8="},
-        headers=world.auth("staff_a"),
+        f"/v1/client-files/{world.shared}/documents", headers=world.auth("staff_a"), **body
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
-    assert_nothing_stored(runtime, world.shared)
-
-
-def test_a_form_without_the_file_field_is_refused(
-    client: TestClient, world: World, runtime: Runtime
-) -> None:
-    response = client.post(
-        f"/v1/client-files/{world.shared}/documents",
-        files={"document": ("a.txt", text_bytes(), "text/plain")},
-        headers=world.auth("staff_a"),
-    )
-    assert response.status_code == 422
-    assert "'file'" in response.json()["error"]["message"]
-    assert_nothing_stored(runtime, world.shared)
-
-
-def test_a_form_value_in_the_file_field_is_refused(
-    client: TestClient, world: World, runtime: Runtime
-) -> None:
-    response = client.post(
-        f"/v1/client-files/{world.shared}/documents",
-        data={"file": "hello"},
-        files={"note": ("n.txt", b"unrelated", "text/plain")},  # keeps the body multipart
-        headers=world.auth("staff_a"),
-    )
-    assert response.status_code == 422
-    assert "not a file" in response.json()["error"]["message"]
+    assert said in response.json()["error"]["message"]
     assert_nothing_stored(runtime, world.shared)
 
 
