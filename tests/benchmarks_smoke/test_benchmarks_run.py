@@ -18,6 +18,7 @@ from benchmarks import (
     gate_many_files,
     gate_overhead,
     intake_profile,
+    intake_wait,
     lifecycle_latency,
     upload_intake,
     upload_to_extracted,
@@ -74,6 +75,13 @@ def test_upload_intake_runs() -> None:
     # Exits with a message when an upload fails or the gate messages in Redis are wrong.
     upload_intake.main(["--uploads", "16", "--rounds", "1"])
     upload_intake.main(["--uploads", "16", "--rounds", "1", "--gate-per-upload"])
+
+
+def test_intake_wait_runs() -> None:
+    # Exits with a message when an upload fails, also after the database closed the web
+    # process's sessions to change synchronous_commit.
+    intake_wait.main(["--uploads", "16"])
+    intake_wait.main(["--locks", "16"])
 
 
 def test_intake_profile_runs(monkeypatch: pytest.MonkeyPatch) -> None:
