@@ -98,8 +98,8 @@ bench-gate-many-files: $(INSTALLED)
 
 # As `web` runs (uploads share the gate nudge), then with one gate message per upload.
 bench-intake: $(INSTALLED)
-	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400
-	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400 --gate-per-upload
+	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400 --rounds 5
+	$(BIN)/python benchmarks/upload_intake.py --clients 8 --uploads 400 --rounds 3 --gate-per-upload
 
 # Training needs scikit-learn (the `train` extra); the worker only reads the weights.
 TRAINED := $(VENV)/.train-installed

@@ -18,7 +18,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -26,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import upload_intake  # noqa: E402
-from tests.support import services  # noqa: E402
 
 
 def _serve(env: dict[str, str], port: int, root: Path) -> subprocess.Popen[bytes]:
@@ -43,24 +41,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--port", type=int, default=8961, help="this one's; the other's +1")
     args = parser.parse_args()
-    services.check_postgres()
-    services.check_redis()
     with ExitStack() as cleanup:
-        tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="dossier-bench-"))
-        env = {
-            **os.environ,
-            "DOSSIER_STORAGE_DIR": f"{tmp}/blobs",
-            "DOSSIER_EMBEDDED_DIR": f"{tmp}/state",
-            "DOSSIER_DATABASE_URL": cleanup.enter_context(
-                services.scratch_database("dossier_bench")
-            ),
-            "DOSSIER_BROKER_URL": services.REDIS_URL,
-            "DOSSIER_BROKER_KEY_PREFIX": cleanup.enter_context(
-                services.scratch_key_prefix("dossier-bench")
-            ),
-            "BENCH_PUBLISH": "1",
-            "DOSSIER_RATE_LIMIT_UPLOADS": "100000/minute",
-        }
+        env = {**os.environ, **upload_intake.published_env(cleanup)}
         file_id, token = upload_intake._setup(env)
         servers = [_serve(env, args.port, ROOT), _serve(env, args.port + 1, args.against)]
         for server in servers:

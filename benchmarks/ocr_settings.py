@@ -46,8 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "Rec.rec_batch_num": 6,
     "Dossier.int8": True,
     "Dossier.probe_area": 250_000,
-    "Dossier.probe_text_px": 12.0,
+    "Dossier.probe_text_px": 15.0,
     "Dossier.use_cls": False,
+    "Dossier.spin": False,
 }
 SHIPPED = {"Dossier.int8": False, "Dossier.probe_area": 0, "Rec.rec_img_shape": [3, 48, 320]}
 SETTINGS: list[tuple[str, dict[str, Any]]] = [
@@ -65,6 +66,10 @@ SETTINGS: list[tuple[str, dict[str, Any]]] = [
     ("  lines >= 10 px in the small search", {"Dossier.probe_text_px": 10.0}),
     ("  recogniser batches of 1", {"Rec.rec_batch_num": 1}),
     ("  recogniser batches of 12", {"Rec.rec_batch_num": 12}),
+    ("  threads spin while they wait (ORT's default)", {"Dossier.spin": True}),
+    ("before, threads spinning", {**SHIPPED, "Dossier.use_cls": True, "Dossier.spin": True}),
+    ("  lines >= 12 px in the small search", {"Dossier.probe_text_px": 12.0}),
+    ("  the same, threads spinning", {"Dossier.probe_text_px": 12.0, "Dossier.spin": True}),
 ]  # fmt: skip
 Photo = tuple[str, bytes, dict[str, Any]]
 

@@ -112,10 +112,26 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
         return JSONResponse(body, status_code=422)
     code = HTTP_CODES.get(error.status_code, "http_error")
     return JSONResponse(
-        error_body(code, str(error.detail)),
+        error_body(code, _said(request, error)),
         status_code=error.status_code,
         headers=error.headers,
     )
+
+
+def _said(request: Request, error: HTTPException) -> str:
+    """The router's bare "Not Found" and "Method Not Allowed" said as what was asked."""
+    asked = f"{request.method} {request.url.path}"
+    if error.status_code == 404 and error.detail == "Not Found":
+        if request.url.path.startswith("/v1/"):
+            return f"No such endpoint: {asked}. The API's routes are listed at /docs."
+        return f"Nothing here: {asked}."
+    if error.status_code == 405 and error.detail == "Method Not Allowed":
+        # `headers.MethodsAllowed` writes every method of the path into `Allow`.
+        return (
+            f"{request.url.path} does not take {request.method}; "
+            "the answer's Allow header lists the methods it takes."
+        )
+    return str(error.detail)
 
 
 class UnexpectedErrors:

@@ -79,6 +79,13 @@ class _Collector:
             return
         if self.spool is not None:
             raise InvalidInput("Send one file per request.")
+        if b"filename" not in options:
+            # A plain form field (`curl -F file=hello`, `-F file=<path`): text typed into
+            # the form, not a document; every client sends a file with its name.
+            raise InvalidInput(
+                "The field 'file' holds a form value, not a file: send the document as a "
+                "file part, with its file name (curl -F file=@receipt.pdf)."
+            )
         self.in_file = True
         # Closed by the request once the upload is done (FilePart.close), or on error.
         self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115

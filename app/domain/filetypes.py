@@ -99,6 +99,25 @@ def _decoded(head: bytes) -> str | None:
     return text if text.lstrip().startswith("<") else None
 
 
+def decode_text(data: bytes) -> str:
+    """A plain-text document's characters. UTF-8 (a byte-order mark dropped) when its
+    head is UTF-8, as `sniff` judged it, a stray byte further on replaced; otherwise
+    Windows-1252, which till and accounting exports still write (Latin-1's letters
+    included), the few bytes 1252 leaves undefined replaced by U+FFFD."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start >= _TEXT_PROBE_BYTES - 3 or error.reason == "unexpected end of data":
+            return data.decode("utf-8-sig", errors="replace")
+        return data.decode("cp1252", errors="replace")
+
+
+# Control characters no one-byte text file holds: all but tab, line feed, form feed,
+# carriage return and escape (receipt printers' exports keep their codes).
+_BINARY_BYTES = (frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}) | {0x7F}
+_UNDEFINED_1252 = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+
+
 def _looks_like_text(probe: bytes) -> bool:
     if not probe or b"\x00" in probe:
         return False
@@ -107,5 +126,15 @@ def _looks_like_text(probe: bytes) -> bool:
     except UnicodeDecodeError as error:
         # A multi-byte character cut by the probe's end is still text.
         if error.start < len(probe) - 3:
-            return False
+            return _single_byte_text(probe)
     return True
+
+
+def _single_byte_text(probe: bytes) -> bool:
+    """Text in a one-byte encoding (Windows-1252, Latin-1): mostly ASCII letters, digits
+    and punctuation, as any European receipt or invoice is, with no control characters
+    and no byte 1252 leaves undefined (binary files have plenty of both)."""
+    if not _BINARY_BYTES.isdisjoint(probe) or not _UNDEFINED_1252.isdisjoint(probe):
+        return False
+    high = sum(1 for byte in probe if byte >= 0x80)
+    return high * 4 <= len(probe)

@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from app.domain.filetypes import JPEG, PDF, PNG, TEXT
+from app.domain.filetypes import JPEG, PDF, PNG, TEXT, decode_text
 from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult, einvoice
 from app.extraction.fields import read_fields, read_registered_name
@@ -54,7 +54,7 @@ class InvoiceEngine:
             pages, source = [_read_image(data)], "ocr"
         elif content_type == TEXT:
             # NUL past the sniffed head would break PostgreSQL's text column.
-            decoded = data[:MAX_TEXT_BYTES].decode("utf-8", errors="replace").replace("\x00", "")
+            decoded = decode_text(data[:MAX_TEXT_BYTES]).replace("\x00", "")
             pages, source = [page_from_text(decoded)], "text"
         else:
             raise UnreadableDocument(

@@ -61,11 +61,19 @@ SETTINGS: dict[str, Any] = {
 # Dossier's own settings of the reader, from app.config unless `configure` set them:
 # `Dossier.int8` (8-bit recognition model), `Dossier.probe_area` and
 # `Dossier.probe_text_px` (the detector's first, small search: app/extraction/detection.py),
-# `Dossier.use_cls` (run the line classifier, as before: to measure what it cost).
+# `Dossier.use_cls` (run the line classifier, as before: to measure what it cost),
+# `Dossier.spin` (ONNX Runtime's threads spin while they wait, as before: see
+# `_session_options`).
 _OWN: dict[str, Any] = {}
 # Lines at least this tall in the detector's small search are found there as well as at
-# full size (measured with benchmarks/ocr_settings.py).
-_PROBE_TEXT_PX = 12.0
+# full size (measured with benchmarks/ocr_settings.py). At 250,000 px the lines of the
+# training photos measure (median) 16.7 to 21 px on receipts and 10 to 13.2 px on A4
+# invoices, whose small print the small search loses (a supplier, invoice numbers:
+# docs/extraction.md, "What the OCR settings cost in accuracy"); 15 px sends the A4
+# photos to the full search and keeps the receipts' small one.
+_PROBE_TEXT_PX = 15.0
+
+_THREADS = "EngineConfig.onnxruntime.intra_op_num_threads"
 
 _lock = threading.Lock()
 _engines: dict[int, Any] = {}
@@ -87,14 +95,14 @@ def _engine() -> Any:
             }
             _engines[pid] = _reader_class()(
                 params={
+                    # The configured count unless `configure` chose one (to measure it).
+                    _THREADS: settings.extraction_ocr_threads or -1,
                     **SETTINGS,
-                    "EngineConfig.onnxruntime.intra_op_num_threads": (
-                        settings.extraction_ocr_threads or -1
-                    ),
                 },
                 int8_dir=settings.extraction_ocr_model_dir if own["Dossier.int8"] else None,
                 probe_area=int(own["Dossier.probe_area"]),
                 probe_text_px=float(own["Dossier.probe_text_px"]),
+                spin=bool(own.get("Dossier.spin", False)),
             )
         return _engines[pid]
 
@@ -223,27 +231,66 @@ def _reader_class() -> type[Any]:
             int8_dir: Path | None,
             probe_area: int,
             probe_text_px: float,
+            spin: bool,
         ) -> None:
             super().__init__(params=params)
             self._int8_dir = int8_dir
             self._probe = (probe_area, probe_text_px)
             self._probing: ProbingDetector | None = None
+            self._spin = spin
 
         def _load_det_model(self) -> Any:
             if self._probing is None:
+                self._own_session(self.cfg.Det, self._model(self.cfg.Det))
                 detector = super()._load_det_model()  # type: ignore[no-untyped-call]
                 self._probing = ProbingDetector(detector, *self._probe)
             return self._probing
 
         def _load_rec_model(self) -> Any:
-            if self.text_rec is None and self._int8_dir is not None:
-                source = _model_file(self.cfg.Rec, Path(self.cfg.Global.model_root_dir))
-                int8 = int8_model(source, self._int8_dir)
-                if int8 is not None:
-                    self.cfg.Rec.model_path = str(int8)
+            if self.text_rec is None:
+                model = self._model(self.cfg.Rec)
+                if self._int8_dir is not None:
+                    model = int8_model(model, self._int8_dir) or model
+                self._own_session(self.cfg.Rec, model)
             return super()._load_rec_model()  # type: ignore[no-untyped-call]
 
+        def _model(self, cfg: Any) -> Path:
+            return _model_file(cfg, Path(self.cfg.Global.model_root_dir))
+
+        def _own_session(self, cfg: Any, model: Path) -> None:
+            """RapidOCR takes a ready session (its `session` setting): one made with
+            Dossier's options (`_session_options`), which RapidOCR does not offer."""
+            from omegaconf import flag_override
+            from onnxruntime import InferenceSession
+
+            threads = int(self.cfg.EngineConfig.onnxruntime.intra_op_num_threads)
+            session = InferenceSession(
+                str(model),
+                sess_options=_session_options(threads, spin=self._spin),
+                providers=["CPUExecutionProvider"],
+            )
+            with flag_override(cfg, "allow_objects", True):
+                cfg.session = session
+
     return Reader
+
+
+def _session_options(threads: int, *, spin: bool) -> Any:
+    """RapidOCR's session options, and threads that sleep while they wait for work
+    (unless `spin`). ONNX Runtime's threads spin by default between the steps of a
+    model: on a busy machine a spinning thread holds a core the other thread of the
+    same run is waiting for, and a receipt photo with two threads cost twice the CPU of
+    one (docs/extraction.md, "OCR settings"). One thread never waits for another."""
+    from onnxruntime import GraphOptimizationLevel, SessionOptions
+
+    options = SessionOptions()
+    options.log_severity_level = 4
+    options.enable_cpu_mem_arena = False
+    options.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+    return options
 
 
 def _model_file(cfg: Any, root: Path) -> Path:

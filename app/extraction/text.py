@@ -6,7 +6,7 @@ import time
 
 import pypdfium2 as pdfium
 
-from app.domain.filetypes import PDF, TEXT
+from app.domain.filetypes import PDF, TEXT, decode_text
 from app.errors import UnreadableDocument
 from app.extraction import ExtractionResult
 
@@ -19,7 +19,7 @@ class TextLayerEngine:
         if content_type == PDF:
             text = _pdf_text(data)
         elif content_type == TEXT:
-            text = data.decode("utf-8", errors="replace")
+            text = decode_text(data)
         else:
             raise UnreadableDocument(
                 f"The {self.name} engine reads PDFs with a text layer and plain text, "

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Uuid, func, select, update
+from sqlalchemy import ForeignKey, Index, String, Uuid, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.domain.consent import InvitationStatus, RequestStatus
@@ -71,12 +71,21 @@ class Invitations:
         query = select(InvitationRow).where(InvitationRow.token_hash == digest)
         return self.session.scalars(query).one_or_none()
 
-    def for_file(self, file_id: uuid.UUID) -> Sequence[InvitationRow]:
+    def for_file(
+        self, file_id: uuid.UUID, *, practice_id: uuid.UUID | None = None
+    ) -> Sequence[InvitationRow]:
+        """With `practice_id`, none another practice's staff sent: a practice never sees
+        what a former practice of the file sent (`access.practice_filter`); what the
+        file's client users sent stays in sight."""
         query = (
             select(InvitationRow)
             .where(InvitationRow.client_file_id == file_id)
             .order_by(InvitationRow.created_at.desc())
         )
+        if practice_id is not None:
+            query = query.join(User, User.id == InvitationRow.invited_by).where(
+                or_(User.practice_id.is_(None), User.practice_id == practice_id)
+            )
         return self.session.scalars(query).all()
 
     def pending_count(self, file_id: uuid.UUID, now: datetime) -> int:

@@ -1,19 +1,39 @@
 """The statements of the upload path, the busiest in Dossier: built once and run on the
-session's connection, so an upload pays neither for building and caching them again nor
-for the ORM's identity map and change tracking (nothing here is changed afterwards)."""
+unit of work's connection, so an upload pays neither for building and caching them again
+nor for the ORM's identity map and change tracking (nothing here is changed afterwards).
+
+On PostgreSQL they are also compiled once per process and handed to the driver as they
+are: SQLAlchemy's execution (parameters processed, a result object built, events) cost
+more CPU than the driver's own work for these three statements. The driver prepares them
+on the server after a few uses. With statement events listened to (tracing), they go
+through SQLAlchemy, so that they are seen."""
 
 from __future__ import annotations
 
+import enum
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Select, Table, and_, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Dialect,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import DBAPIError
 
-from app.domain.model import DocumentStatus, FileStatus
+from app.domain.model import DocumentStatus, FileStatus, Role
 from app.persistence.auth import ApiToken, TokenOwner
 from app.persistence.models import Base, ClientFile, ClientFileUser, Document, User
 
@@ -118,30 +138,92 @@ class FileSeen:
     granted: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A statement as the driver takes it: its text, and the values it binds itself."""
+
+    text: str
+    fixed: dict[str, Any]
+
+
+# Per process and dialect, built on first use; the statements never change.
+_COMPILED: dict[tuple[int, type[Dialect]], _Compiled] = {}
+
+
+def _driver_value(value: Any) -> Any:
+    # What SQLAlchemy's types would bind: enums by value, datetimes in UTC (UTCDateTime).
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return value
+
+
+def _compiled(statement: Select[Any], dialect: Dialect) -> _Compiled:
+    key = (id(statement), type(dialect))
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect)
+        fixed = {
+            name: _driver_value(value)
+            for name, value in compiled.params.items()
+            if value is not None
+        }
+        found = _COMPILED[key] = _Compiled(compiled.string, fixed)
+    return found
+
+
 class Intake:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    """The upload path's statements, on the connection `connection` gives (the session's,
+    or the unit of work's own in autocommit)."""
+
+    def __init__(self, connection: Callable[[], Connection]) -> None:
+        self._connection = connection
+
+    def _row(self, statement: Select[Any], params: dict[str, Any]) -> Any:
+        """The statement's only row, or None."""
+        connection = self._connection()
+        if connection.dialect.name != "postgresql" or connection.dispatch.before_cursor_execute:
+            return connection.execute(statement, params).one_or_none()
+        compiled = _compiled(statement, connection.dialect)
+        values = {**compiled.fixed, **{name: _driver_value(v) for name, v in params.items()}}
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        try:
+            return driver.execute(compiled.text, values).fetchone()
+        except connection.dialect.loaded_dbapi.Error as error:
+            # As SQLAlchemy would raise it; a connection found dead leaves the pool.
+            dead = connection.dialect.is_disconnect(error, driver, None)
+            if dead:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                compiled.text,
+                values,
+                error,
+                connection.dialect.loaded_dbapi.Error,
+                connection_invalidated=dead,
+                dialect=connection.dialect,
+            ) from error
 
     def admission(
         self, digest: str, now: datetime, file_id: uuid.UUID
     ) -> tuple[TokenOwner, FileSeen | None] | None:
         """The usable token with this hash and its owner, under the same conditions as
         `ApiTokens.owner_for`, with the file (None: no such file); None: no such token."""
-        params = {"digest": digest, "now": now, "file_id": file_id}
-        row = self.session.connection().execute(_ADMISSION, params).one_or_none()
+        row = self._row(_ADMISSION, {"digest": digest, "now": now, "file_id": file_id})
         if row is None:
             return None
-        owner = TokenOwner(*row[:6])
+        token_id, last_used_at, user_id, role, practice_id, is_admin = row[:6]
+        owner = TokenOwner(
+            token_id, _utc(last_used_at), user_id, Role(role), practice_id, bool(is_admin)
+        )
         if row[6] is None:
             return owner, None
-        return owner, FileSeen(row[6], row[7], row[8], bool(row[9]))
+        return owner, FileSeen(row[6], row[7], FileStatus(row[8]), bool(row[9]))
 
     def file(self, file_id: uuid.UUID) -> FileSeen | None:
-        return self._file(_BY_ID, file_id)
-
-    def _file(self, query: Select[Any], file_id: uuid.UUID) -> FileSeen | None:
-        row = self.session.connection().execute(query, {"file_id": file_id}).one_or_none()
-        return FileSeen(row[0], row[1], row[2]) if row is not None else None
+        row = self._row(_BY_ID, {"file_id": file_id})
+        return FileSeen(row[0], row[1], FileStatus(row[2])) if row is not None else None
 
     def add_document(
         self, values: dict[str, Any], *, practice_id: uuid.UUID | None, granted: bool
@@ -157,15 +239,15 @@ class Intake:
         it. PostgreSQL answers the conflict only once the other transaction committed,
         so `twin` then sees its row. On PostgreSQL all of it is one statement, which
         also makes it one transaction on a unit of work in autocommit."""
-        connection = self.session.connection()
+        connection = self._connection()
         if connection.dialect.name == "postgresql":
             params = {**values, "practice_id": practice_id, "granted": granted}
-            row = connection.execute(_ADD_TO_LOCKED_FILE, params).one_or_none()
+            row = self._row(_ADD_TO_LOCKED_FILE, params)
             if row is None:
                 return None, False
-            return FileSeen(row[0], row[1], row[2]), bool(row[3])
+            return FileSeen(row[0], row[1], FileStatus(row[2])), bool(row[3])
         # SQLite: the database is already locked for writing (BEGIN IMMEDIATE).
-        client_file = self._file(_BY_ID, values["client_file_id"])
+        client_file = self.file(values["client_file_id"])
         if client_file is None or client_file.status is FileStatus.DELETING:
             return client_file, False
         if not granted and (practice_id is None or client_file.practice_id != practice_id):
@@ -175,7 +257,13 @@ class Intake:
 
     def twin(self, client_file_id: uuid.UUID, sha256: str) -> tuple[uuid.UUID, DocumentStatus]:
         """The file's document with these bytes, which an upload found inserted first."""
-        params = {"client_file_id": client_file_id, "sha256": sha256}
-        row = self.session.connection().execute(_TWIN, params).one_or_none()
+        row = self._row(_TWIN, {"client_file_id": client_file_id, "sha256": sha256})
         assert row is not None, "nothing but a committed twin skips the insert"
-        return row[0], row[1]
+        return row[0], DocumentStatus(row[1])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # As UTCDateTime hands it back: marked UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

@@ -72,8 +72,8 @@ class ScheduledActions:
     def for_file(
         self, file_id: uuid.UUID, *, practice_id: uuid.UUID | None = None
     ) -> Sequence[ScheduledAction]:
-        """With `practice_id`, only those its staff asked for: a practice never sees what
-        a former practice of the file planned (as with jobs and exports)."""
+        """With `practice_id`, none another practice's staff asked for: a practice never
+        sees what a former practice of the file planned (`access.practice_filter`)."""
         query = (
             select(ScheduledAction)
             .where(ScheduledAction.client_file_id == file_id)
@@ -81,7 +81,7 @@ class ScheduledActions:
         )
         if practice_id is not None:
             query = query.join(User, User.id == ScheduledAction.actor_id).where(
-                User.practice_id == practice_id
+                or_(User.practice_id.is_(None), User.practice_id == practice_id)
             )
         return self.session.scalars(query).all()
 

@@ -8,7 +8,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any, Generic, TypeVar, cast, overload
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.model import LifecyclePolicy
@@ -32,25 +34,55 @@ from app.persistence.webhooks import WebhookDeliveries, announce_events
 log = logging.getLogger(__name__)
 
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made on first use in each transaction: most
+    units of work use two or three of them."""
+
+    def __init__(self, make: Callable[[Session], R]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        made: dict[str, Any] = uow._repositories
+        found = made.get(self.name)
+        if found is None:
+            found = made[self.name] = self.make(uow.session)
+        return cast(R, found)
+
+
 class UnitOfWork:
-    session: Session
-    files: ClientFiles
-    documents: Documents
-    users: Users
-    lifecycle: Lifecycle
-    requests: LifecycleRequests
-    job_pages: JobPages
-    document_pages: DocumentPages
-    schedules: ScheduledActions
-    exports: ExportBundles
-    webhooks: WebhookDeliveries
-    tokens: ApiTokens
+    # Every repository, on this transaction's session: services reach them only here.
+    files = _Repository(ClientFiles)
+    documents = _Repository(Documents)
+    users = _Repository(Users)
+    lifecycle = _Repository(Lifecycle)
+    requests = _Repository(LifecycleRequests)
+    job_pages = _Repository(JobPages)
+    document_pages = _Repository(DocumentPages)
+    schedules = _Repository(ScheduledActions)
+    exports = _Repository(ExportBundles)
+    webhooks = _Repository(WebhookDeliveries)
+    tokens = _Repository(ApiTokens)
+    quotas = _Repository(Quotas)
+    retries = _Repository(Retries)
+    events = _Repository(Events)
+    practice_events = _Repository(PracticeEvents)
+    stats = _Repository(Stats)
+    # The upload path's statements, without the ORM (on its own connection in autocommit).
     intake: Intake
-    quotas: Quotas
-    retries: Retries
-    events: Events
-    practice_events: PracticeEvents
-    stats: Stats
 
     def __init__(
         self,
@@ -71,43 +103,53 @@ class UnitOfWork:
         self._revokes: list[uuid.UUID] = []
         self.revoked = 0
         self._autocommit = False
+        self._session: Session | None = None
+        self._connection: Connection | None = None
+        self._repositories: dict[str, Any] = {}
 
     def autocommit(self) -> UnitOfWork:
         """This unit of work, for reads that need no transaction around them (`with
         uow.autocommit():`): on PostgreSQL each statement then commits on its own, which
-        spares a BEGIN and a ROLLBACK, two round trips. SQLite keeps its transaction."""
+        spares a BEGIN and a ROLLBACK, two round trips, and the statements of `intake` run
+        on a connection of the pool without a session (one is opened on that connection
+        only if a repository is used). SQLite keeps its transaction."""
         self._autocommit = True
         return self
 
+    @property
+    def session(self) -> Session:
+        """The transaction's session (in autocommit, opened on first use)."""
+        if self._session is None:
+            if self._connection is None:
+                raise RuntimeError("the unit of work is not entered")
+            self._session = self._open_session(self._connection)
+        return self._session
+
     def __enter__(self) -> UnitOfWork:
-        self.session = self._session_factory()
-        if self._autocommit and self.session.get_bind().dialect.name == "postgresql":
-            self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        # Practices' own endpoints are looked up only when an event is written.
-        announce_events(self.session, self.webhook_urls)
-        # After the announcer: the deliveries it adds are stamped by the same clock.
-        use_clock(self.session, self.clock)
-        self.files = ClientFiles(self.session)
-        self.documents = Documents(self.session)
-        self.users = Users(self.session)
-        self.lifecycle = Lifecycle(self.session)
-        # Every repository, on this transaction's session: services reach them only here.
-        self.requests = LifecycleRequests(self.session)
-        self.job_pages = JobPages(self.session)
-        self.document_pages = DocumentPages(self.session)
-        self.schedules = ScheduledActions(self.session)
-        self.exports = ExportBundles(self.session)
-        self.webhooks = WebhookDeliveries(self.session)
-        self.tokens = ApiTokens(self.session)
-        self.intake = Intake(self.session)
-        self.quotas = Quotas(self.session)
-        self.retries = Retries(self.session)
-        self.events = Events(self.session)
-        self.practice_events = PracticeEvents(self.session)
-        self.stats = Stats(self.session)
+        self._repositories.clear()
         self._outbox.clear()
         self._revokes.clear()
+        bind = self._session_factory.kw.get("bind")
+        if self._autocommit and bind is not None and bind.dialect.name == "postgresql":
+            connection = bind.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._connection = connection
+            self.intake = Intake(lambda: connection)
+        else:
+            session = self._session = self._open_session(None)
+            self.intake = Intake(session.connection)
         return self
+
+    def _open_session(self, connection: Connection | None) -> Session:
+        session = (
+            self._session_factory()
+            if connection is None
+            else self._session_factory(bind=connection)
+        )
+        # Practices' own endpoints are looked up only when an event is written.
+        announce_events(session, self.webhook_urls)
+        # After the announcer: the deliveries it adds are stamped by the same clock.
+        use_clock(session, self.clock)
+        return session
 
     def __exit__(
         self,
@@ -115,9 +157,16 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.rollback()
-        self.session.close()
-        self._autocommit = False
+        try:
+            self.rollback()
+            if self._session is not None:
+                self._session.close()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+            self._session = self._connection = None
+            self._repositories.clear()
+            self._autocommit = False
 
     def enqueue(self, message: TaskMessage) -> None:
         self._outbox.append(message)
@@ -126,14 +175,16 @@ class UnitOfWork:
         self._revokes.extend(task_ids)
 
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None:
+            self._session.commit()
         messages, revokes = list(self._outbox), list(self._revokes)
         self._outbox.clear()
         self._revokes.clear()
         self._publish(messages, revokes)
 
     def rollback(self) -> None:
-        self.session.rollback()
+        if self._session is not None:
+            self._session.rollback()
         self._outbox.clear()
         self._revokes.clear()
 

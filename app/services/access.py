@@ -58,3 +58,20 @@ def sees(actor: Actor | None, client_file: ClientFile | None, *, in_grace: bool 
 def in_grace_period(client_file: ClientFile) -> bool:
     """Deleted, and waiting out its grace period before the purge."""
     return client_file.status is FileStatus.DELETING and client_file.purge_after is not None
+
+
+def practice_filter(actor: Actor) -> uuid.UUID | None:
+    """Whose work on a file `actor` may read. Staff: what their own practice's staff and
+    the file's client users made, never what another practice's staff made (a file's
+    former practice left its schedules and invitations behind, and the new one never
+    sees them). Client users: everything on their file (None)."""
+    return actor.practice_id if actor.is_staff else None
+
+
+def made_by_ours(uow: UnitOfWork, actor: Actor, maker_id: uuid.UUID) -> bool:
+    """Whether `actor` may see what user `maker_id` made on a file (`practice_filter`)."""
+    practice_id = practice_filter(actor)
+    if practice_id is None:
+        return True
+    maker = uow.users.get(maker_id)
+    return maker is not None and maker.practice_id in (None, practice_id)

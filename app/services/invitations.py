@@ -21,7 +21,7 @@ from app.persistence.consent import InvitationRow, Invitations, client_users, re
 from app.persistence.models import User
 from app.persistence.uow import UnitOfWork
 from app.services import idempotency, lifecycle, mail, tokens
-from app.services.access import visible_file
+from app.services.access import made_by_ours, practice_filter, visible_file
 from app.services.idempotency import Answered, KeyClaim
 
 TOKEN_PREFIX = "inv_"
@@ -211,6 +211,8 @@ def _revoke(uow: UnitOfWork, invitation_id: uuid.UUID, actor_id: uuid.UUID) -> I
         client_file, actor = lifecycle.locate(uow, found.client_file_id, actor_id)
     except NotFound:
         raise NotFound("No such invitation.", invitation_id=invitation_id) from None
+    if not made_by_ours(uow, actor, found.invited_by):
+        raise NotFound("No such invitation.", invitation_id=invitation_id)
     uow.session.refresh(found, with_for_update=True)
     now = uow.clock()
     state = uow.files.state(client_file)
@@ -263,7 +265,10 @@ def list_invitations(
     with uow:
         visible_file(uow, actor, client_file_id)
         now = uow.clock()
-        return [_view(row, now) for row in Invitations(uow.session).for_file(client_file_id)]
+        found = Invitations(uow.session).for_file(
+            client_file_id, practice_id=practice_filter(actor)
+        )
+        return [_view(row, now) for row in found]
 
 
 def list_users(uow: UnitOfWork, actor: Actor, client_file_id: uuid.UUID) -> list[ClientUserView]:

@@ -19,7 +19,7 @@ from app.persistence.schedules import (
 )
 from app.persistence.uow import UnitOfWork
 from app.services import commands, idempotency
-from app.services.access import visible_file
+from app.services.access import made_by_ours, practice_filter, visible_file
 from app.services.idempotency import Answered, KeyClaim
 
 SCHEDULABLE = commands.WORKER_ACTIONS
@@ -120,7 +120,7 @@ def list_for_file(
     """Every schedule of the file, soonest first, finished ones included (their outcome)."""
     with uow:
         visible_file(uow, actor, client_file_id)
-        found = uow.schedules.for_file(client_file_id, practice_id=_practice_of(actor))
+        found = uow.schedules.for_file(client_file_id, practice_id=practice_filter(actor))
         return [view(s) for s in found]
 
 
@@ -161,7 +161,11 @@ def _cancel(
     visible_file(uow, actor, client_file_id)
     # Waits for a runner that holds the row, then sees what it did.
     record = uow.schedules.get(schedule_id, lock=True)
-    if record is None or record.client_file_id != client_file_id or not _ours(uow, actor, record):
+    if (
+        record is None
+        or record.client_file_id != client_file_id
+        or not made_by_ours(uow, actor, record.actor_id)
+    ):
         raise NotFound("No such scheduled action.", schedule_id=schedule_id)
     if not actor.is_staff:
         raise ActionRefused(
@@ -182,19 +186,6 @@ def _cancel(
     record.status, record.cancelled_by = CANCELLED, actor.user_id
     record.finished_at = now or uow.clock()
     return view(record)
-
-
-def _practice_of(actor: Actor) -> uuid.UUID | None:
-    """Staff read their practice's schedules only; client users read them all."""
-    return actor.practice_id if actor.is_staff else None
-
-
-def _ours(uow: UnitOfWork, actor: Actor, record: ScheduledAction) -> bool:
-    practice_id = _practice_of(actor)
-    if practice_id is None:
-        return True
-    asker = uow.users.get(record.actor_id)
-    return asker is not None and asker.practice_id == practice_id
 
 
 def _checked_params(action: Action, params: dict[str, Any]) -> dict[str, Any]:

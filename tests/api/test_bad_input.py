@@ -167,7 +167,21 @@ def test_options_answers_with_every_allowed_method(client: TestClient, world: Wo
     assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
     assert not_allowed.status_code == 405
     assert set(not_allowed.headers["allow"].split(", ")) >= {"GET", "PUT", "DELETE"}
-    assert not_allowed.json()["error"]["code"] == "method_not_allowed"
+    assert not_allowed.json()["error"] == {
+        "code": "method_not_allowed",
+        "message": f"{hold(world.own)} does not take PATCH; "
+        "the answer's Allow header lists the methods it takes.",
+    }
+
+
+def test_an_unknown_path_is_named_in_its_404(client: TestClient, world: World) -> None:
+    response = client.get("/v1/client-file", headers=world.auth("staff_a"))
+
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "No such endpoint: GET /v1/client-file. The API's routes are listed at /docs.",
+    }
 
 
 def test_refusals_of_schema_valid_bodies_are_in_the_schema(client: TestClient) -> None:

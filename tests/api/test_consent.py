@@ -302,3 +302,29 @@ def test_accepting_closes_the_other_requests_and_a_decline_changes_nothing(
     assert statuses[again["id"]] == "withdrawn"
     late = client.post(f"/v1/attach-requests/{again['id']}/accept", headers=world.auth("staff_a"))
     assert late.status_code == 409
+
+
+def test_the_next_practice_never_sees_nor_revokes_a_former_practices_invitations(
+    client: TestClient, world: World, worker: FakeWorker
+) -> None:
+    former = _invite(client, world, "staff_a", world.shared, "former@bakery.test").json()
+    by_client = _invite(client, world, "client_1", world.shared, "cousin@bakery.test").json()
+    client.post(f"/v1/client-files/{world.shared}/detach", headers=world.auth("staff_a"))
+    worker.drain()
+    attach_over_api(client, world, "client_1", world.shared, "staff_b")
+    own = _invite(client, world, "staff_b", world.shared, "next@bakery.test").json()
+
+    def listed(who: str) -> set[str]:
+        response = client.get(
+            f"/v1/client-files/{world.shared}/invitations", headers=world.auth(who)
+        )
+        assert response.status_code == 200, response.text
+        return {item["id"] for item in response.json()["items"]}
+
+    revoked = client.post(f"/v1/invitations/{former['id']}/revoke", headers=world.auth("staff_b"))
+
+    # The client's own invitation is the file's, not the former practice's.
+    assert listed("staff_b") == {by_client["id"], own["id"]}
+    assert (revoked.status_code, revoked.json()["error"]["code"]) == (404, "not_found")
+    # The client user reads them all (and the invitations the file was set up with).
+    assert listed("client_1") >= {former["id"], by_client["id"], own["id"]}

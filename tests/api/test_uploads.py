@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -169,29 +170,28 @@ def test_a_body_cut_off_before_its_end_is_refused(
     assert_nothing_stored(runtime, world.shared)
 
 
-def test_a_body_that_is_not_multipart_is_refused(
-    client: TestClient, world: World, runtime: Runtime
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"json": {"file": "aGVsbG8="}}, "multipart/form-data"),
+        ({"files": {"document": ("a.txt", text_bytes(), "text/plain")}}, "no field named 'file'"),
+        (
+            # A value, not a file part, in `file`; the other part keeps the body multipart.
+            {"data": {"file": "hello"}, "files": {"note": ("n.txt", b"x", "text/plain")}},
+            "not a file",
+        ),
+    ],
+    ids=["not-multipart", "no-file-field", "form-value-in-file"],
+)
+def test_a_body_without_a_file_part_named_file_is_refused(
+    client: TestClient, world: World, runtime: Runtime, body: dict[str, Any], said: str
 ) -> None:
     response = client.post(
-        f"/v1/client-files/{world.shared}/documents",
-        json={"file": "aGVsbG8="},
-        headers=world.auth("staff_a"),
+        f"/v1/client-files/{world.shared}/documents", headers=world.auth("staff_a"), **body
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_input"
-    assert_nothing_stored(runtime, world.shared)
-
-
-def test_a_form_without_the_file_field_is_refused(
-    client: TestClient, world: World, runtime: Runtime
-) -> None:
-    response = client.post(
-        f"/v1/client-files/{world.shared}/documents",
-        files={"document": ("a.txt", text_bytes(), "text/plain")},
-        headers=world.auth("staff_a"),
-    )
-    assert response.status_code == 422
-    assert "'file'" in response.json()["error"]["message"]
+    assert said in response.json()["error"]["message"]
     assert_nothing_stored(runtime, world.shared)
 
 
@@ -281,3 +281,40 @@ def test_a_large_upload_is_spooled_to_disk_and_stored_byte_for_byte(
         assert document.sha256 == hashlib.sha256(data).hexdigest()
         assert document.size_bytes == len(data)
         assert runtime.blobs.get(document.blob_key) == data
+
+
+@pytest.mark.parametrize("file_id", ["not-a-file", "1234", "%7Bx%7D"])
+def test_a_malformed_file_id_is_refused_in_the_words_of_every_route(
+    client: TestClient, world: World, file_id: str
+) -> None:
+    """The upload route reads its parameters itself (UploadRoute); a path parameter it
+    cannot read is the 422 FastAPI gives on the file's other routes, word for word."""
+    upload_answer = client.post(
+        f"/v1/client-files/{file_id}/documents",
+        files={"file": ("r.txt", text_bytes(), "text/plain")},
+        headers=world.auth("staff_a"),
+    )
+    listing = client.get(f"/v1/client-files/{file_id}/documents", headers=world.auth("staff_a"))
+
+    assert upload_answer.status_code == listing.status_code == 422
+    assert upload_answer.json() == listing.json()
+    assert upload_answer.json()["error"]["problems"][0]["where"] == "path.client_file_id"
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "", "Bearer", "Basic dXNlcjpwYXNz", "Bearer not-a-token"]
+)
+def test_the_upload_route_refuses_what_every_route_refuses_without_a_token(
+    client: TestClient, world: World, authorization: str | None
+) -> None:
+    headers = {} if authorization is None else {"Authorization": authorization}
+    upload_answer = client.post(
+        f"/v1/client-files/{world.shared}/documents",
+        files={"file": ("r.txt", text_bytes(), "text/plain")},
+        headers=headers,
+    )
+    listing = client.get(f"/v1/client-files/{world.shared}/documents", headers=headers)
+
+    assert upload_answer.status_code == listing.status_code == 401
+    assert upload_answer.json() == listing.json()
+    assert upload_answer.headers["www-authenticate"] == "Bearer"

@@ -7,14 +7,19 @@ which fails the test."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from app.config import get_settings
 from benchmarks import (
     deactivate_at_scale,
     delete_at_scale,
     gate_many_files,
     gate_overhead,
+    intake_profile,
     lifecycle_latency,
+    upload_intake,
     upload_to_extracted,
 )
 from tests.support import services
@@ -63,3 +68,18 @@ def test_gate_many_files_runs() -> None:
     figures = gate_many_files.main(["--uploads", "60", "--files", "12", "--threads", "2"])
     assert figures["baseline"] > 0
     assert figures["dossier"] > 0
+
+
+def test_upload_intake_runs() -> None:
+    # Exits with a message when an upload fails or the gate messages in Redis are wrong.
+    upload_intake.main(["--uploads", "16", "--rounds", "1"])
+    upload_intake.main(["--uploads", "16", "--rounds", "1", "--gate-per-upload"])
+
+
+def test_intake_profile_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Exits with a message when a request is not answered 200 or 202.
+    monkeypatch.setattr("os.environ", dict(os.environ))  # it sets the app's settings
+    try:
+        intake_profile.main(["--requests", "10", "--profile", "upload", "--inline", "--top", "5"])
+    finally:
+        get_settings.cache_clear()

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.domain.model import Actor, DocumentStatus, FileStatus, Role
 from app.errors import ActionRefused, NotFound
+from app.persistence.auth import ApiToken
 from app.persistence.models import ClientFile, Document
 from app.services import admin, documents, tokens
 from app.web import create_app
@@ -190,3 +191,65 @@ def test_a_staff_member_cannot_upload_into_a_file_without_a_practice(stack: Stac
         )
 
     assert rows(stack, orphan) == 0
+
+
+def test_the_upload_statements_are_seen_by_statement_listeners(
+    stack: Stack, practice: Practice
+) -> None:
+    """Tracing listens to every statement of the engine: with a listener, the upload's
+    statements go through SQLAlchemy's execution (not to the driver directly), so every
+    one of them is seen, and the upload still answers as it does without."""
+    secret = tokens.issue(stack.runtime.uow(), practice.staff.user_id).secret
+    seen: list[str] = []
+
+    def listener(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    sa.event.listen(stack.runtime.db, "before_cursor_execute", listener)
+    try:
+        status = upload(web_process(stack), practice.client_file_id, secret, "traced")
+    finally:
+        sa.event.remove(stack.runtime.db, "before_cursor_execute", listener)
+
+    assert status == 202
+    assert any("FROM api_tokens JOIN users" in statement for statement in seen)
+    assert any("INSERT INTO documents" in statement for statement in seen)
+    assert rows(stack, practice.client_file_id) == 1
+
+
+def test_a_connection_lost_under_the_upload_statements_leaves_the_pool(
+    stack: Stack, practice: Practice
+) -> None:
+    """The statements handed to the driver directly fail as through SQLAlchemy: a lost
+    connection is a DBAPIError saying so, and the pool replaces the connection."""
+    uow = stack.runtime.uow()
+    with uow.autocommit():
+        # A repository opens the unit of work's session on the same connection.
+        backend = uow.session.scalar(sa.text("SELECT pg_backend_pid()"))
+        stack.scalar(sa.select(sa.func.pg_terminate_backend(backend)))
+        with pytest.raises(sa.exc.DBAPIError) as lost:
+            uow.intake.file(practice.client_file_id)
+
+    assert lost.value.connection_invalidated
+    with stack.runtime.uow().autocommit() as again:
+        seen = again.intake.file(practice.client_file_id)
+        assert again.session.scalar(sa.text("SELECT pg_backend_pid()")) != backend
+    assert seen is not None
+    assert seen.status is FileStatus.ACTIVE
+
+
+def test_an_upload_writes_down_its_tokens_use_through_the_units_own_connection(
+    stack: Stack, practice: Practice
+) -> None:
+    """The admission runs in autocommit without a session; the token's last use is
+    written by a repository, on a session opened then on the same connection, and it
+    stays written (each statement commits on its own)."""
+    issued = tokens.issue(stack.runtime.uow(), practice.staff.user_id)
+    last_use = sa.select(ApiToken.last_used_at).where(ApiToken.id == issued.token_id)
+    before = stack.scalar(last_use)
+
+    status = upload(web_process(stack), practice.client_file_id, issued.secret)
+
+    assert before is None
+    assert status == 202
+    assert stack.scalar(last_use) is not None

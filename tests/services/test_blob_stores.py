@@ -3,6 +3,7 @@ bucket (moto's in-process S3)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,3 +143,71 @@ def test_older_than_lists_a_prefix_by_when_its_blobs_were_written(store: BlobSto
     ]
     assert list(store.older_than("incoming", now - timedelta(minutes=1))) == []
     assert list(store.older_than("nothing-here", now + timedelta(minutes=1))) == []
+
+
+@pytest.mark.parametrize("unnamed_files", [True, False], ids=["o_tmpfile", "renamed"])
+def test_local_writes_whole_blobs_replace_and_leave_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unnamed_files: bool
+) -> None:
+    """A new blob is written unnamed then linked (where the system can) or written to a
+    temporary file then renamed; either way the key then holds all of it, a second write
+    to the key replaces it, and nothing else is left in the directory."""
+    from app.storage import local
+
+    if not unnamed_files:
+        monkeypatch.setattr(local, "_TMPFILE", 0)
+    store = LocalBlobStore(tmp_path / "blobs")
+    big = b"%PDF" + bytes(range(256)) * 9000  # past one copy chunk
+
+    store.put_stream("file-1/new", io.BytesIO(big))
+    store.put_stream("file-1/new", io.BytesIO(b"replaced"))
+    store.put_stream("file-2/other", io.BytesIO(b"first of its directory"))
+
+    assert store.get("file-1/new") == b"replaced"
+    assert store.get("file-2/other") == b"first of its directory"
+    assert sorted(p.name for p in (tmp_path / "blobs").rglob("*")) == [
+        "file-1", "file-2", "new", "other"
+    ]  # fmt: skip
+    assert (tmp_path / "blobs" / "file-1" / "new").stat().st_mode & 0o777 == 0o600
+
+
+def test_local_blob_written_unnamed_where_the_system_can(tmp_path: Path) -> None:
+    """On Linux a new blob takes one link, not a rename: no temporary name is created."""
+    import os
+
+    from app.storage import local
+
+    if not local._TMPFILE:
+        pytest.skip("no O_TMPFILE here: blobs are written to a temporary file and renamed")
+    store = LocalBlobStore(tmp_path / "blobs")
+    store.put("file-1/seed", b"seed")  # the directory exists
+    made: list[str] = []
+    real_open = os.open
+
+    def recording_open(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        made.append(str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(local.os, "open", recording_open)
+        store.put_stream("file-1/new", io.BytesIO(b"receipt"))
+
+    assert made == [str(tmp_path / "blobs" / "file-1")]
+    assert store.get("file-1/new") == b"receipt"
+
+
+def test_local_blob_is_written_the_usual_way_where_linking_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.storage import local
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError("linkat refused")
+
+    monkeypatch.setattr(local.os, "link", refused)
+    store = LocalBlobStore(tmp_path / "blobs")
+
+    store.put_stream("file-1/new", io.BytesIO(b"receipt"))
+
+    assert store.get("file-1/new") == b"receipt"
+    assert [p.name for p in (tmp_path / "blobs" / "file-1").iterdir()] == ["new"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.filetypes import JPEG, PDF, PNG, TEXT, XML, refusal, sniff, xml_root
+from app.domain.filetypes import JPEG, PDF, PNG, TEXT, XML, decode_text, refusal, sniff, xml_root
 
 INVOICES = Path(os.environ.get("DOSSIER_INVOICES_DIR", "/work/shared/data/invoices-dev"))
 
@@ -88,8 +88,36 @@ def test_text_whose_probe_ends_mid_character_is_still_text() -> None:
     assert sniff(data) == TEXT
 
 
-def test_invalid_utf8_early_in_the_text_is_not_text() -> None:
-    assert sniff(b"Invoice \xc3\x28 total 12.00\n" * 10) is None
+def test_a_latin1_receipt_is_text_and_reads_as_windows_1252() -> None:
+    data = "Café du Marché\nTotal TTC 12,50 €\nMerci, à bientôt\n".encode("cp1252") * 10
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+
+    assert sniff(data) == TEXT
+    assert decode_text(data).startswith("Café du Marché\nTotal TTC 12,50 €\n")
+
+
+def test_utf8_is_read_as_utf8_and_its_byte_order_mark_dropped() -> None:
+    assert decode_text("\ufeffCafé 12,50 €".encode()) == "Café 12,50 €"
+
+
+def test_a_stray_byte_past_the_sniffed_head_keeps_the_text_utf8() -> None:
+    data = "é".encode() * 5000 + b"\xff tail"
+    assert sniff(data) == TEXT
+    assert decode_text(data) == "é" * 5000 + "\ufffd tail"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Invoice \x01\x02 total \xe9 12.00\n" * 10,  # control characters
+        b"Invoice \x81 total \xe9 12.00\n" * 10,  # a byte Windows-1252 leaves undefined
+        bytes(range(0x80, 0x100)).replace(b"\x81", b"").replace(b"\x8d", b"") * 4,  # all high
+    ],
+    ids=["controls", "undefined", "mostly-high"],
+)
+def test_invalid_utf8_that_is_no_one_byte_text_is_refused(data: bytes) -> None:
+    assert sniff(data) is None
 
 
 def test_only_the_whole_magic_number_counts() -> None:

@@ -85,6 +85,15 @@ def test_plain_text_is_parsed_too(engine: InvoiceEngine) -> None:
     assert (result.engine, result.fields["total"]) == ("invoice/text", "3.20")
 
 
+def test_a_windows_1252_text_receipt_reads_its_accents_and_euro_sign(
+    engine: InvoiceEngine,
+) -> None:
+    data = "Café Müller GmbH\nDatum 14.03.2024\nGesamt 12,50 €\n".encode("cp1252")
+    result = engine.extract(data, TEXT)
+    assert "Café Müller GmbH" in result.text
+    assert (result.fields["total"], result.fields["currency"]) == ("12.50", "EUR")
+
+
 @pytest.mark.parametrize(
     ("data", "content_type", "reason"),
     [

@@ -74,3 +74,38 @@ def test_the_detector_searches_a_bounded_picture_and_configure_builds_a_new_read
     assert built[1]["Det.limit_side_len"] == 960
     assert "Dossier.int8" not in built[1]  # Dossier's own settings are not RapidOCR's
     assert options[1]["int8_dir"] is None
+    assert options[1]["spin"] is False
+    # A thread count given to `configure` wins over the configured one (benchmarks).
+    threads = "EngineConfig.onnxruntime.intra_op_num_threads"
+    ocr.configure(**{threads: 1, "Dossier.spin": True})
+    ocr._engine()
+    assert built[2][threads] == 1
+    assert options[2]["spin"] is True
+
+
+def test_onnx_runtime_threads_sleep_while_they_wait() -> None:
+    pytest.importorskip("onnxruntime")
+    from app.extraction.ocr import _session_options
+
+    entry = "session.intra_op.allow_spinning"
+    assert _session_options(0, spin=False).get_session_config_entry(entry) == "0"
+    assert _session_options(2, spin=True).get_session_config_entry(entry) == "1"
+    assert _session_options(2, spin=False).intra_op_num_threads == 2
+    assert _session_options(0, spin=False).intra_op_num_threads == 0  # ONNX Runtime's default
+
+
+def test_rapidocr_runs_the_sessions_made_with_dossiers_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("rapidocr")
+    from app.extraction import ocr
+
+    monkeypatch.setattr(ocr, "SETTINGS", dict(ocr.SETTINGS))
+    monkeypatch.setattr(ocr, "_OWN", {})
+    monkeypatch.setattr(ocr, "_engines", {})
+    ocr.configure(**{"EngineConfig.onnxruntime.intra_op_num_threads": 2, "Dossier.int8": False})
+    reader = ocr._engine()
+    for model in (reader._load_det_model(), reader._load_rec_model()):
+        options = model.session.session.get_session_options()
+        assert options.intra_op_num_threads == 2
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
