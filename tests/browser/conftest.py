@@ -57,8 +57,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
         yield Deployment(base_url, runtime)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    # Module-scoped: Playwright's synchronous API runs an event loop in the main thread
+    # while it is open, and tests collected after the browser's (asyncio.run) need none.
     sync_playwright = _require_browser()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
