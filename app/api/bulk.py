@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.api.deps import ApiContext, Caller, Context
 from app.api.errors import ServiceUnavailable
@@ -32,7 +32,7 @@ INVALID: dict[int | str, dict[str, Any]] = {
 class BulkIn(Body):
     action: Literal["deactivate", "reactivate", "detach", "delete"]
     client_file_ids: list[uuid.UUID] = Field(min_length=1, max_length=bulk.MAX_FILES)
-    reprocess_skipped: bool | None = Field(
+    reprocess_skipped: StrictBool | None = Field(
         default=None, description="Reactivate only: send the documents skipped meanwhile again."
     )
 

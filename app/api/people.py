@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.api.deps import Caller, Context
 from app.api.idempotency import REPLAYED_HEADERS, Keyed, KeyedRequest, answer
@@ -40,7 +40,7 @@ class StaffListOut(BaseModel):
 class StaffIn(Body):
     name: Name
     email: Email
-    is_admin: bool = False
+    is_admin: StrictBool = False
 
 
 class TokenOut(BaseModel):

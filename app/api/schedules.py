@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from app.api.deps import Caller, Context
 from app.api.files import NOT_FOUND
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1", tags=["scheduled actions"], responses=UNAUTHENT
 class ScheduleIn(Body):
     action: Literal["deactivate", "reactivate", "detach", "delete"]
     run_at: Instant = Field(description="When to run it; in the future.")
-    reprocess_skipped: bool | None = Field(
+    reprocess_skipped: StrictBool | None = Field(
         default=None, description="Reactivate only: send the documents skipped meanwhile again."
     )
 

@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     model_validator,
 )
 
@@ -201,7 +202,7 @@ class JobOut(BaseModel):
 
 
 class ReactivateIn(Body):
-    reprocess_skipped: bool = Field(
+    reprocess_skipped: StrictBool = Field(
         default=False, description="Send the documents skipped while deactivated again."
     )
 
@@ -217,7 +218,7 @@ class ResendIn(Body):
     which: Literal["failed", "skipped"] = Field(
         description="Send again the documents that failed, or those that were skipped."
     )
-    dry_run: bool = Field(
+    dry_run: StrictBool = Field(
         default=False, description="Only count them, with the same checks; change nothing."
     )
 

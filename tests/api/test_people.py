@@ -164,6 +164,24 @@ def test_an_admin_adds_a_member_who_signs_in_with_the_first_token(
     assert "nina@alpha.test" in {item["email"] for item in listed}
 
 
+@pytest.mark.parametrize("flag", ["yes", "true", 1, "on"])
+def test_is_admin_takes_true_or_false_only(
+    client: TestClient, world: World, people: People, flag: object
+) -> None:
+    """A word or a number for a flag that grants rights is refused, nobody added: "yes"
+    must not make an administrator by a lenient reading."""
+    refused = client.post(
+        "/v1/staff",
+        json={"name": "Nina New", "email": "nina@alpha.test", "is_admin": flag},
+        headers=people.auth("admin_a"),
+    )
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["problems"][0]["where"].endswith("is_admin")
+    listed = client.get("/v1/staff", headers=world.auth("staff_a")).json()["items"]
+    assert "nina@alpha.test" not in {item["email"] for item in listed}
+
+
 def test_adding_a_taken_address_says_nothing_about_its_owner(
     client: TestClient, world: World, people: People
 ) -> None:
