@@ -206,6 +206,8 @@ _CONSOLE = {
     "Active": "Actif",
     "Active clients": "Clients actifs",
     "Deactivated clients": "Clients désactivés",
+    "Active files": "Dossiers actifs",
+    "Deactivated files": "Dossiers désactivés",
     "Client users: {n}": "Utilisateurs du client : {n}",
     "Add documents": "Ajouter des documents",
     "All files were sent.": "Tous les fichiers ont été envoyés.",
@@ -415,6 +417,7 @@ _CONSOLE = {
     "Waiting for extraction": "En attente d'extraction",
     "What this means for you": "Ce que cela signifie pour vous",
     "What this means for your client": "Ce que cela signifie pour votre client",
+    "What this means for your practice": "Ce que cela signifie pour votre cabinet",
     "When": "Quand",
     "Without scripts, send one file at a time with the API.": (
         "Sans JavaScript, envoyez les fichiers un par un avec l'API."

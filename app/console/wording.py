@@ -43,6 +43,12 @@ FILE_FILTERS = {
     "deactivated": "Deactivated clients",
     "deleting": "Being deleted",
 }
+# The same filters, as the client's own people read them (their files, not clients).
+CLIENT_FILE_FILTERS = {
+    "active": "Active files",
+    "deactivated": "Deactivated files",
+    "deleting": "Being deleted",
+}
 BILLING = {
     "practice": "Included in your subscription",
     "individual": "The client's own subscription",
@@ -58,6 +64,10 @@ CLIENT_BILLING = {
 
 def billing(code: str, *, is_staff: bool) -> str:
     return (BILLING if is_staff else CLIENT_BILLING)[code]
+
+
+def file_filter(code: str, *, is_staff: bool) -> str:
+    return (FILE_FILTERS if is_staff else CLIENT_FILE_FILTERS)[code]
 
 
 DOCUMENT_STATUS = {

@@ -340,6 +340,28 @@ def test_a_client_user_reads_the_billing_from_their_side(
         assert staff_words not in html.unescape(page)
 
 
+@pytest.mark.parametrize(
+    ("who", "shown", "not_shown"),
+    [
+        ("client_1", ["Active files", "What this means for your practice"], ["Active clients"]),
+        ("staff_a", ["Active clients", "What this means for your client"], ["Active files"]),
+    ],
+)
+def test_the_lists_and_confirmations_speak_to_whoever_reads_them(
+    runtime: Runtime, world: World, who: str, shown: list[str], not_shown: list[str]
+) -> None:
+    with browser(runtime) as reader:
+        assert reader.sign_in(world.tokens[who]) == 303
+        pages = html.unescape(
+            reader.open("/console/clients") + reader.open(f"/console/files/{world.shared}/manage")
+        )
+
+    for words in shown:
+        assert words in pages
+    for words in not_shown:
+        assert words not in pages
+
+
 @pytest.mark.parametrize(("answer", "outcome"), [("accept", "accepted"), ("decline", "declined")])
 def test_the_practice_asked_answers_a_request_to_attach_from_its_list(
     runtime: Runtime,
